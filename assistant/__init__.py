@@ -1,0 +1,1 @@
+"""The domain: rule catalog and check engine, grading, opinions, chat, citations, LLM factory, review workflow."""

@@ -1,0 +1,76 @@
+"""Domain models at the assistant's edges: findings, citations, check results (DESIGN.md §7)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+from ingest.models import Clause, Indicator, ParsedDocument, Submission  # re-exported for callers
+
+__all__ = [
+    "Citation", "CheckResult", "Clause", "Dimension", "Finding", "Grade", "Indicator", "Location",
+    "ParsedDocument", "Severity", "Submission", "SEVERITY_ZH",
+]
+
+
+class Severity(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+SEVERITY_ZH = {Severity.error: "错误", Severity.warning: "警告", Severity.info: "提示"}
+
+
+class Dimension(str, Enum):
+    completeness = "完整性"
+    relevance = "相关性"
+    appropriateness = "适当性"
+    feasibility = "可行性"
+
+
+class Grade(str, Enum):
+    excellent = "优"
+    good = "良"
+    fair = "中"
+    poor = "差"
+
+
+class Location(BaseModel):
+    """Where a finding points: a submission field, or an indicator row (0-based) and optionally its cell."""
+
+    field: str | None = None          # annual_goal / overall_goal / project / indicators / weights
+    indicator: int | None = None      # 0-based index into Submission.indicators
+    cell: str | None = None           # name / op / value / unit / weight / level1 / level2
+
+
+class Citation(BaseModel):
+    """A rule behind a finding. `quote` is our paraphrase/summary unless verified against an ingested clause."""
+
+    doc: str                          # 《项目支出绩效目标…》 short title or 财预〔2015〕88号
+    article: str | None = None        # 第二十五条, 第十三条(二), 第（五）项; None for 审核实务
+    quote: str | None = None
+    confidence: str | None = None     # 源文✔ / 二手✔ / 记忆 / 实务
+
+
+class Finding(BaseModel):
+    rule_id: str
+    code: str                         # formats.md §3
+    severity: Severity
+    dimension: Dimension
+    location: Location
+    message: str                      # Chinese, what is wrong and why
+    suggestion: str                   # Chinese, a concrete rewrite
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class CheckResult(BaseModel):
+    """Precheck of one submission: findings and the grade decided by rules."""
+
+    id: str | None = None
+    project: str | None = None
+    grade: Grade
+    grade_consequence: str            # per 财预〔2015〕88号 第二十五条
+    findings: list[Finding] = Field(default_factory=list)
+    source: str | None = None

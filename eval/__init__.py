@@ -1,0 +1,1 @@
+"""Datasets, metrics, benchmark runners and the `jixiao eval` commands. Never imported by product code."""

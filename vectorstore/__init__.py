@@ -1,0 +1,1 @@
+"""Embedders, the Chroma store, the lexical index, hybrid retrieval and idempotent indexing. Knows nothing of targets."""
