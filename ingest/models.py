@@ -36,6 +36,7 @@ class Indicator(BaseModel):
     direction: str | None = None
     basis: str | None = None
     history: str | None = None
+    value_raw: str | None = None     # the published cell when an importer split it ('≥95%' -> op/value/unit)
 
     # derived (never serialised back into the canonical JSON unless asked)
     op_raw: str | None = Field(default=None, exclude=True)
@@ -148,6 +149,8 @@ class Clause(BaseModel):
     page: int | None = None
     page_end: int | None = None
     confidence: str | None = None    # starter cards: 源文✔ / 二手✔ / 记忆 / 实务
+    paragraphs: list[str] = Field(default_factory=list)   # 款 of an article (label left out); 项 stay inside
+    heading: str | None = None       # a section's own title (outline 标题, starter card title), if any
 
     @property
     def citation(self) -> str:
@@ -169,3 +172,4 @@ class ParsedDocument(BaseModel):
     source: str
     sha256: str
     clauses: list[Clause]
+    dates: dict[str, str] = Field(default_factory=dict)   # event (通过/公布/施行/修订…) -> ISO date

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -122,3 +123,60 @@ def clean_text(raw: object) -> str | None:
 
 def wan_to_yuan(amount: float | None) -> float | None:
     return None if amount is None else round(amount * 10000, 2)
+
+
+# --- cell helpers for the target importers (ingest.targets) ---------------------------------------
+
+_VALUE_OP_RE = re.compile(
+    r"^(大于或等于|小于或等于|大于等于|小于等于|不低于|不少于|不高于|不超过|不多于|至少|大于|小于|高于|低于|等于"
+    r"|>=|<=|=>|=<|==|≥|≤|≧|≦|≮|≯|>|<|=)\s*"
+)
+_VALUE_NUM_UNIT_RE = re.compile(r"^([-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*([^\d\s，,。；;]{0,8})$")
+
+
+def number_to_text(value: float) -> str:
+    """A numeric cell as the string a person typed: 95.0 -> '95', 0.5 -> '0.5', 1e-05 -> '0.00001'."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value) or math.isinf(value):
+        return str(value)
+    if float(value).is_integer():
+        return str(int(value))
+    from decimal import Decimal
+
+    return format(Decimal(repr(float(value))), "f")
+
+
+def split_value(raw: str | None) -> tuple[str | None, str, str | None] | None:
+    """'≥95%' -> ('≥', '95', '%'); '不低于90%' -> ('≥', '90', '%'); '1,200人次' -> (None, '1,200', '人次').
+
+    Returns None when the text is not an (operator) number (unit) triple, e.g. a sentence or '≥**%'.
+    The operator is returned normalised; the number keeps its digits as written (half-width).
+    """
+    if raw is None:
+        return None
+    s = to_halfwidth(str(raw)).strip()
+    op: str | None = None
+    m = _VALUE_OP_RE.match(s)
+    if m:
+        op = normalize_op(m.group(1))
+        s = s[m.end():]
+    n = _VALUE_NUM_UNIT_RE.match(s)
+    if not n:
+        return None
+    unit = n.group(2).strip() or None
+    if unit and re.search(r"[\u4e00-\u9fff]{5,}", unit):
+        return None
+    return op, n.group(1), unit
+
+
+def parse_year(raw: object) -> int | None:
+    """2023 / '2023年' / '2023年度' -> 2023; anything without a plausible year -> None."""
+    if raw is None or isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return int(raw) if 1990 <= raw <= 2100 and float(raw).is_integer() else None
+    m = re.search(r"(19|20)\d\d", to_halfwidth(str(raw)))
+    return int(m.group(0)) if m else None

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # hybrid retrieval weights (chosen on retrieval_dev.jsonl by eval)
     fusion_dense_weight: float = 1.0
     fusion_lexical_weight: float = 1.0
+    fusion_rrf_k: float = 60.0        # reciprocal-rank constant: larger = flatter credit down each list
+    fusion_depth: int = 50            # candidates taken from each retriever before fusion
 
     # LLM: any OpenAI-compatible endpoint; none configured -> rules-only mode
     llm_base_url: str | None = None

@@ -25,3 +25,19 @@ class SearchHit(BaseModel):
             "source": c.source, "citation": c.citation, "doc_title": c.doc_title, "doc_no": c.doc_no,
             "page": c.page, "clause_id": c.id, "doc_id": c.doc_id, "confidence": c.confidence,
         }
+
+
+class DocumentInfo(BaseModel):
+    """One indexed policy document, as `jixiao docs list` and `GET /v1/documents` show it."""
+
+    doc_id: str
+    title: str
+    short_title: str
+    doc_no: str | None = None
+    date: str | None = None
+    kind: str
+    region: str | None = None
+    source: str
+    sha256: str
+    clauses: int
+    ingested_at: str

@@ -1,0 +1,72 @@
+"""Request dependencies: the services, a DB session, the current user, and permissions as dependencies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from api.errors import ApiError
+from api.state import AppServices
+from assistant.auth import Permission, has_permission, role_zh
+from assistant.records import User, user_for_token
+
+
+def get_services(request: Request) -> AppServices:
+    return request.app.state.services
+
+
+ServicesDep = Annotated[AppServices, Depends(get_services)]
+
+
+def get_session(services: ServicesDep) -> Iterator[Session]:
+    """One session per request, committed when the handler returns (before the response is sent)."""
+    session = services.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+_bearer = HTTPBearer(auto_error=False, description="jixiao users token NAME 生成的令牌")
+
+
+def get_current_user(session: SessionDep,
+                     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
+    if credentials is None or not credentials.credentials:
+        raise ApiError(401, "unauthorized", "未登录：请在请求头提供 Authorization: Bearer <令牌>。")
+    user = user_for_token(session, credentials.credentials)
+    if user is None:
+        raise ApiError(401, "invalid_token", "令牌无效、已撤销或用户已停用，请重新申请令牌。")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require(permission: Permission) -> Callable[[User], User]:
+    """A dependency that passes the current user through only if their role has `permission`."""
+
+    def _check(user: CurrentUser) -> User:
+        if not has_permission(user, permission):
+            raise ApiError(403, "forbidden", f"当前角色（{role_zh(user.role)}）无权执行此操作。",
+                           {"required": permission.value, "role": user.role})
+        return user
+
+    return _check
+
+
+Submitter = Annotated[User, Depends(require(Permission.submit))]
+Staff = Annotated[User, Depends(require(Permission.view_all))]
+Reviewer = Annotated[User, Depends(require(Permission.review))]
+Approver = Annotated[User, Depends(require(Permission.approve))]
+DocAdmin = Annotated[User, Depends(require(Permission.manage_docs))]

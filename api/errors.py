@@ -1,0 +1,138 @@
+"""Error JSON for the API: `{"error": {"code", "message" (Chinese), "details"}}`, never a traceback.
+
+Also the request-size limit (settings.max_upload_mb → 413), enforced on the raw ASGI stream so a
+body without Content-Length is cut off too.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.workflow import Forbidden, InvalidState, NotFound
+from ingest.errors import UserError
+
+log = logging.getLogger("jixiao.api")
+
+
+class ApiError(Exception):
+    """An error raised by the API layer itself, with its HTTP status and a Chinese message."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details or {}
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from the receive channel; an HTTPException so FastAPI's body parsing re-raises it as is."""
+
+    def __init__(self, limit_mb: float):
+        super().__init__(status_code=413, detail=f"请求体超过上限 {limit_mb:g} MB，请拆分文件后再提交。")
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(code, message, details), status_code=status)
+
+
+_STATUS_CODES = {
+    400: ("bad_request", "请求无效。"),
+    401: ("unauthorized", "未登录或令牌无效，请在请求头提供 Authorization: Bearer <令牌>。"),
+    403: ("forbidden", "当前角色无权执行此操作。"),
+    404: ("not_found", "请求的资源不存在。"),
+    405: ("method_not_allowed", "不支持该请求方法。"),
+    409: ("conflict", "当前状态下不能执行此操作。"),
+    413: ("payload_too_large", "请求体过大。"),
+    415: ("unsupported_media_type", "不支持的内容类型。"),
+    422: ("validation_error", "请求参数校验失败。"),
+}
+
+
+def _user_error_status(exc: UserError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Forbidden):
+        return 403
+    if isinstance(exc, InvalidState):
+        return 409
+    return 400
+
+
+def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [{"loc": [str(p) for p in err.get("loc", ())], "type": err.get("type"), "msg": err.get("msg")}
+            for err in exc.errors()]
+
+
+def _validation_message(details: list[dict[str, Any]]) -> str:
+    fields = "、".join(dict.fromkeys(".".join(d["loc"][1:] or d["loc"]) for d in details)) or "请求体"
+    return f"请求参数校验失败：{fields} 缺失或格式不正确。"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(UserError)
+    async def _user_error(_request: Request, exc: UserError) -> JSONResponse:
+        details = exc.issue.model_dump(exclude_none=True) if exc.issue else {}
+        return error_response(_user_error_status(exc), exc.code, exc.message, details)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = _validation_details(exc)
+        return error_response(422, "validation_error", _validation_message(details), {"errors": details})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, default = _STATUS_CODES.get(exc.status_code, ("http_error", "请求失败。"))
+        message = exc.detail if isinstance(exc.detail, str) and _is_chinese(exc.detail) else default
+        return error_response(exc.status_code, code, message)
+
+    @app.exception_handler(Exception)
+    async def _internal(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return error_response(500, "internal_error", "服务器内部错误，已记录日志，请稍后重试或联系管理员。")
+
+
+def _is_chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+class BodySizeLimitMiddleware:
+    """Reject bodies over the limit: early by Content-Length, else while streaming."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, limit_mb: float):
+        self.app, self.max_bytes, self.limit_mb = app, max_bytes, limit_mb
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            response = error_response(413, "payload_too_large", BodyTooLarge(self.limit_mb).detail,
+                                      {"limit_mb": self.limit_mb})
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.limit_mb)
+            return message
+
+        await self.app(scope, limited_receive, send)

@@ -1,0 +1,111 @@
+"""Reading a submission request body: canonical JSON, or multipart `file`(s) (.xlsx / .json)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from urllib.parse import urlparse
+
+from fastapi import Request
+from starlette.datastructures import UploadFile
+
+from api.errors import ApiError
+from assistant.models import Submission
+from ingest.errors import ImportIssue, UserError
+
+ACCEPTED_SUFFIXES = (".xlsx", ".json")
+
+
+@dataclass
+class Intake:
+    submissions: list[Submission] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+    callback_url: str | None = None
+
+
+async def read_intake(request: Request) -> Intake:
+    """Submissions and import issues from the body; raises ApiError (400/415) when nothing is usable."""
+    content_type = request.headers.get("content-type", "").lower()
+    if content_type.startswith("multipart/form-data"):
+        intake = await _from_multipart(request)
+    elif content_type.startswith("application/json") or content_type.endswith("+json"):
+        intake = _from_json_bytes(await request.body(), source="请求体")
+    else:
+        raise ApiError(415, "unsupported_media_type",
+                       "不支持的内容类型：请以 application/json 提交规范 JSON，或以 multipart/form-data 上传 .xlsx/.json 文件（字段名 file）。",
+                       {"content_type": content_type or None})
+    intake.callback_url = validate_callback_url(request.query_params.get("callback_url") or intake.callback_url)
+    if not intake.submissions:
+        raise ApiError(400, "no_submissions", _nothing_usable_message(intake.issues),
+                       {"errors": [i.model_dump() for i in intake.issues]})
+    return intake
+
+
+def _nothing_usable_message(issues: list[ImportIssue]) -> str:
+    if issues:
+        return "未能读取到任何申报项目：" + "；".join(str(i) for i in issues[:5])
+    return "未能读取到任何申报项目：请求中没有项目。"
+
+
+async def _from_multipart(request: Request) -> Intake:
+    form = await request.form()
+    uploads = [v for key in ("file", "files") for v in form.getlist(key) if isinstance(v, UploadFile)]
+    if not uploads:
+        raise ApiError(400, "file_missing", "请以 multipart 字段 file 上传 .xlsx 或 .json 申报文件。")
+    intake = Intake(callback_url=_form_text(form.get("callback_url")))
+    for upload in uploads:
+        name = PurePath(upload.filename or "未命名文件").name
+        if not name.lower().endswith(ACCEPTED_SUFFIXES):
+            raise ApiError(415, "unsupported_file_type",
+                           f"文件“{name}”的类型不受支持：只接受 .xlsx（申报表/一体化导出）或 .json（规范 JSON）。",
+                           {"file": name})
+        data = await upload.read()
+        result = _import_file(name, data)
+        intake.submissions.extend(result.submissions)
+        intake.issues.extend(result.issues)
+    return intake
+
+
+def _form_text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _import_file(name: str, data: bytes):  # noqa: ANN202 — ImportResult
+    from ingest.targets import load_submissions_bytes
+
+    if not data:
+        raise ApiError(400, "empty_file", f"文件“{name}”是空文件。", {"file": name})
+    try:
+        return load_submissions_bytes(data, name)
+    except UserError as exc:
+        message = exc.message if name in exc.message else f"文件“{name}”无法读取：{exc.message}"
+        raise ApiError(400, exc.code or "bad_file", message, {"file": name}) from exc
+
+
+def _from_json_bytes(body: bytes, *, source: str) -> Intake:
+    from ingest.targets import parse_submissions_json
+
+    try:
+        data = json.loads(body.decode("utf-8-sig")) if body else None
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, "bad_encoding", f"{source}不是 UTF-8 编码的 JSON。") from exc
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, "bad_json", f"{source}不是有效的 JSON：第{exc.lineno}行第{exc.colno}列附近{exc.msg}。",
+                       {"line": exc.lineno, "column": exc.colno}) from exc
+    if data is None:
+        raise ApiError(400, "empty_body", f"{source}为空：请提交一个申报对象、对象列表或 {{\"submissions\": [...]}}。")
+    try:
+        result = parse_submissions_json(data, source=source)
+    except UserError as exc:
+        raise ApiError(400, exc.code or "bad_json", exc.message) from exc
+    return Intake(submissions=list(result.submissions), issues=list(result.issues))
+
+
+def validate_callback_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    parsed = urlparse(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ApiError(400, "bad_callback_url", f"回调地址“{url}”无效：须为 http:// 或 https:// 开头的完整地址。")
+    return url.strip()

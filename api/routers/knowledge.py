@@ -1,0 +1,111 @@
+"""Policy knowledge: search, one clause, the document list, uploads with background ingestion."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from sse_starlette.sse import EventSourceResponse
+from starlette.datastructures import UploadFile
+
+from api.deps import CurrentUser, DocAdmin, ServicesDep, SessionDep
+from api.errors import ApiError
+from api.ingest_jobs import run_job, save_uploads, start_job
+from assistant.records import record_audit, session_scope
+from assistant.records.jobs import FINISHED, get_job, job_public
+
+router = APIRouter(tags=["政策知识库"])
+JOB_POLL_S = 0.3
+
+
+@router.get("/search", summary="检索政策条文")
+def search(_user: CurrentUser, services: ServicesDep, q: Annotated[str, Query(min_length=1, max_length=500)],
+           k: Annotated[int, Query(ge=1, le=50)] = 5, doc: str | None = None, kind: str | None = None,
+           region: str | None = None) -> dict[str, Any]:
+    hits = services.knowledge_base().retrieve(q, k, doc=doc, kind=kind, region=region)
+    return {"hits": [h.public() for h in hits]}
+
+
+@router.get("/clauses/{clause_id}", summary="查看一条条文")
+def clause(clause_id: str, _user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
+    found = services.knowledge_base().get_clause(clause_id)
+    if found is None:
+        raise ApiError(404, "clause_not_found", f"条文“{clause_id}”不存在（可能所属文件已被移除）。")
+    return {"clause_id": found.id, "doc": found.doc_short, "doc_title": found.doc_title, "doc_no": found.doc_no,
+            "article": found.article, "citation": found.citation, "path": found.path, "text": found.text,
+            "page": found.page, "source": found.source, "confidence": found.confidence}
+
+
+@router.get("/documents", summary="已入库的政策文件")
+def documents(_user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
+    return {"items": [d.model_dump(mode="json") for d in services.knowledge_base().list_documents()]}
+
+
+@router.post("/documents", status_code=202, summary="上传政策文件（后台入库）", openapi_extra={
+    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}})
+async def upload_documents(request: Request, user: DocAdmin, services: ServicesDep) -> dict[str, Any]:
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        raise ApiError(415, "unsupported_media_type", "请以 multipart/form-data 上传文件（字段名 file）。")
+    form = await request.form()
+    uploads = [v for key in ("file", "files") for v in form.getlist(key) if isinstance(v, UploadFile)]
+    if not uploads:
+        raise ApiError(400, "file_missing", "请以 multipart 字段 file 上传政策文件（.pdf/.docx/.md/.txt）。")
+    paths = await save_uploads(services, uploads, uuid.uuid4().hex)
+    job_id = await run_in_threadpool(start_job, services, actor=user.username, files=[p.name for p in paths])
+    services.ingest_executor.submit(run_job, services, job_id, paths, user.username)
+    return {"job_id": job_id}
+
+
+def _job_or_404(session, job_id: str):  # noqa: ANN001, ANN202
+    job = get_job(session, job_id)
+    if job is None:
+        raise ApiError(404, "job_not_found", f"入库任务“{job_id}”不存在。")
+    return job
+
+
+@router.get("/documents/jobs/{job_id}", summary="入库任务进度")
+def job_status(job_id: str, _user: DocAdmin, session: SessionDep) -> dict[str, Any]:
+    return job_public(_job_or_404(session, job_id))
+
+
+@router.get("/documents/jobs/{job_id}/events", summary="入库任务进度（SSE）")
+def job_events(job_id: str, _user: DocAdmin, session: SessionDep, services: ServicesDep) -> EventSourceResponse:
+    _job_or_404(session, job_id)
+
+    def snapshot() -> dict[str, Any]:
+        with session_scope(services.session_factory) as s:
+            return job_public(get_job(s, job_id))
+
+    async def stream() -> AsyncIterator[dict[str, Any]]:
+        last = None
+        while True:
+            state = await run_in_threadpool(snapshot)
+            if state != last:
+                yield {"event": "progress", "data": _json(state)}
+                last = state
+            if state["status"] in FINISHED:
+                return
+            await asyncio.sleep(JOB_POLL_S)
+
+    return EventSourceResponse(stream())
+
+
+@router.delete("/documents/{doc_id}", summary="移除政策文件及其条文")
+def delete_document(doc_id: str, user: DocAdmin, session: SessionDep, services: ServicesDep) -> dict[str, Any]:
+    removed = services.knowledge_base().remove_document(doc_id)
+    if removed == 0:
+        raise ApiError(404, "document_not_found", f"政策文件“{doc_id}”不存在。")
+    record_audit(session, actor=user.username, action="document.remove",
+                 details={"doc_id": doc_id, "clauses_removed": removed})
+    return {"doc_id": doc_id, "clauses_removed": removed}
+
+
+def _json(data: Any) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False)

@@ -1,0 +1,114 @@
+"""Submissions: submit (JSON or file), list, detail, resubmit, the stored precheck report, and the
+stateless precheck endpoint."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from api.callbacks import send_precheck_callback
+from api.deps import CurrentUser, ServicesDep, SessionDep, Submitter
+from api.errors import ApiError
+from api.intake import Intake, read_intake
+from api.schemas import check_result_public, submission_detail, submission_summary
+from assistant import workflow
+from assistant.export_docx import precheck_report
+from assistant.records import SubmissionRecord
+
+router = APIRouter(tags=["申报与预审"])
+
+_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"description": "规范 JSON：一个申报对象、对象列表或 {submissions: [...]}"}},
+            "multipart/form-data": {"schema": {
+                "type": "object",
+                "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                               "callback_url": {"type": "string"}}}},
+        },
+    }
+}
+
+
+def _detail(session, record: SubmissionRecord) -> dict[str, Any]:  # noqa: ANN001
+    return submission_detail(record, workflow.latest_precheck(session, submission_id=record.id))
+
+
+def _schedule_callbacks(background: BackgroundTasks, services, details: list[dict[str, Any]],  # noqa: ANN001
+                        url: str | None) -> None:
+    if not url:
+        return
+    for item in details:
+        background.add_task(send_precheck_callback, services.session_factory, url=url,
+                            submission_id=item["id"], precheck=item["precheck"])
+
+
+@router.post("/submissions", status_code=201, summary="提交绩效目标（自动预审）", openapi_extra=_BODY_DOC)
+async def create_submissions(request: Request, user: Submitter, session: SessionDep, services: ServicesDep,
+                             background: BackgroundTasks) -> JSONResponse:
+    intake: Intake = await read_intake(request)
+
+    def store() -> list[dict[str, Any]]:
+        records = [workflow.submit(session=session, submitter=user, submission=s, callback_url=intake.callback_url)
+                   for s in intake.submissions]
+        return [_detail(session, r) for r in records]
+
+    items = await run_in_threadpool(store)
+    _schedule_callbacks(background, services, items, intake.callback_url)
+    return JSONResponse({"items": items, "errors": [i.model_dump() for i in intake.issues]}, status_code=201)
+
+
+@router.get("/submissions", summary="申报列表（提交单位只看到自己的）")
+def list_submissions(user: CurrentUser, session: SessionDep,
+                     status: Literal["pending", "returned", "approved"] | None = None,
+                     grade: Literal["优", "良", "中", "差"] | None = None,
+                     q: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
+    records = workflow.list_submissions(session, viewer=user, status=status, grade=grade, query=q)
+    return {"items": [submission_summary(r) for r in records]}
+
+
+@router.get("/submissions/{submission_id}", summary="申报详情与预审结果")
+def get_submission(submission_id: int, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    return _detail(session, workflow.get_submission(session, viewer=user, submission_id=submission_id))
+
+
+@router.post("/submissions/{submission_id}/resubmit", status_code=201, summary="修改后重新报送",
+             openapi_extra=_BODY_DOC)
+async def resubmit(submission_id: int, request: Request, user: Submitter, session: SessionDep,
+                   services: ServicesDep, background: BackgroundTasks) -> JSONResponse:
+    intake = await read_intake(request)
+    if len(intake.submissions) != 1:
+        raise ApiError(400, "one_submission_expected",
+                       f"重新报送只能包含一个项目，本次读取到 {len(intake.submissions)} 个。")
+
+    def store() -> tuple[dict[str, Any], str | None]:
+        record = workflow.resubmit(session=session, submitter=user, previous_id=submission_id,
+                                   submission=intake.submissions[0], callback_url=intake.callback_url)
+        return _detail(session, record), record.callback_url
+
+    item, callback_url = await run_in_threadpool(store)
+    _schedule_callbacks(background, services, [item], callback_url)
+    return JSONResponse(item, status_code=201)
+
+
+@router.get("/submissions/{submission_id}/precheck", summary="预审报告（JSON 或 Markdown）")
+def get_precheck(submission_id: int, user: CurrentUser, session: SessionDep,
+                 format: Literal["json", "markdown"] = "json"):  # noqa: A002, ANN201
+    workflow.get_submission(session, viewer=user, submission_id=submission_id)
+    result = workflow.latest_precheck(session, submission_id=submission_id)
+    if format == "markdown":
+        text, media_type = precheck_report(result, "markdown")
+        return PlainTextResponse(text, media_type=media_type)
+    return check_result_public(result)
+
+
+@router.post("/prechecks", summary="即时预审（不保存）", openapi_extra=_BODY_DOC)
+async def precheck(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    intake = await read_intake(request)
+    results = await run_in_threadpool(lambda: [workflow.run_precheck(s) for s in intake.submissions])
+    return {"submissions": [check_result_public(r) for r in results],
+            "errors": [i.model_dump() for i in intake.issues]}

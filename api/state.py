@@ -1,0 +1,65 @@
+"""What one app instance holds: settings, the records session factory, the knowledge base and the
+chat model (heavy objects created once per app, never global), and the background executor."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from jixiao.settings import Settings
+
+log = logging.getLogger("jixiao.api")
+
+
+def _ensure_starter(kb: Any) -> None:
+    """Index the starter pack (the fact sheet's rule cards) if missing; idempotent by content hash."""
+    try:
+        report = kb.ensure_starter()
+    except Exception:  # noqa: BLE001 — search over ingested laws still works without the starter cards
+        log.exception("starter pack could not be indexed")
+        return
+    for failure in getattr(report, "failed", []):
+        log.warning("starter pack: %s", failure.message)
+
+
+@dataclass
+class AppServices:
+    settings: Settings
+    session_factory: sessionmaker[Session]
+    chat_model: Any
+    mode: str
+    mode_label: str
+    # one worker: ingestion jobs write the index, so they run one after another
+    ingest_executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-ingest"))
+    _knowledge_base: Any = None
+    _kb_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def knowledge_base(self) -> Any:
+        """The app's KnowledgeBase, opened on first use (loading the embedder takes a moment)."""
+        if self._knowledge_base is None:
+            with self._kb_lock:
+                if self._knowledge_base is None:
+                    from vectorstore.knowledge_base import KnowledgeBase
+
+                    kb = KnowledgeBase.open(self.settings)
+                    _ensure_starter(kb)
+                    self._knowledge_base = kb
+        return self._knowledge_base
+
+    def knowledge_base_if_open(self) -> Any:
+        return self._knowledge_base
+
+    def close(self) -> None:
+        self.ingest_executor.shutdown(wait=True, cancel_futures=True)
+        closer = getattr(self._knowledge_base, "close", None)
+        if callable(closer):
+            closer()
+        engine = self.session_factory.kw.get("bind")
+        if engine is not None:
+            engine.dispose()

@@ -1,0 +1,105 @@
+// The clause viewer: a modal dialog showing a cited clause with its document, article and page.
+import { api } from "./api.js";
+import { clear, errorBox, h, loading } from "./dom.js";
+import { citationLabel } from "./labels.js";
+
+function dialogParts() {
+  const dialog = document.getElementById("clause-dialog");
+  return { dialog, title: dialog.querySelector("#clause-title"), body: dialog.querySelector(".dialog-body") };
+}
+
+function open(titleText) {
+  const { dialog, title, body } = dialogParts();
+  title.textContent = titleText;
+  clear(body);
+  body.appendChild(loading("正在读取条文…"));
+  if (!dialog.open) dialog.showModal();
+  return body;
+}
+
+function metaRow(label, value) {
+  if (value === null || value === undefined || value === "") return null;
+  return h("div", { class: "meta-row" }, h("dt", {}, label), h("dd", {}, String(value)));
+}
+
+function confidenceNote(confidence) {
+  if (!confidence) return null;
+  if (confidence.includes("实务")) return h("p", { class: "note note-practice" }, "本条为审核实务做法，不是文件的强制性规定，仅作提示。");
+  if (confidence.includes("记忆")) return h("p", { class: "note note-memory" }, "本条条款号凭记忆整理，尚未对照原文核实，引用前请核对原文。");
+  return null;
+}
+
+export function clauseView(clause) {
+  const article = clause.article || (clause.path || []).slice(-1)[0] || "";
+  return h("div", { class: "clause" },
+    h("dl", { class: "meta" },
+      metaRow("文件", clause.doc_title || clause.doc),
+      metaRow("文号", clause.doc_no),
+      metaRow("条款", article),
+      metaRow("章节", (clause.path || []).length > 1 ? clause.path.slice(0, -1).join(" / ") : ""),
+      metaRow("页码", clause.page ? `第${clause.page}页` : ""),
+      metaRow("来源", clause.source),
+      metaRow("可信度", clause.confidence),
+    ),
+    confidenceNote(clause.confidence),
+    h("blockquote", { class: "clause-text" }, clause.text || "（无正文）"),
+  );
+}
+
+/** Open a clause by id (chat citations, search hits). */
+export async function openClause(clauseId, label) {
+  const body = open(label || "条文");
+  try {
+    const clause = await api(`/v1/clauses/${encodeURIComponent(clauseId)}`);
+    const { title } = dialogParts();
+    title.textContent = label || `《${clause.doc || clause.doc_title}》${clause.article || ""}`;
+    clear(body).appendChild(clauseView(clause));
+  } catch (err) {
+    clear(body).appendChild(errorBox(err));
+  }
+}
+
+function sameArticle(hit, citation) {
+  if (!citation.article || !hit.article) return false;
+  const docMatches = [hit.doc, hit.doc_title, hit.doc_no].some(
+    (d) => d && citation.doc && (d.includes(citation.doc.replace(/[《》]/g, "")) || citation.doc.includes(d)),
+  );
+  return docMatches && hit.article.startsWith(citation.article.replace(/[（(].*$/, ""));
+}
+
+/** Open a finding's citation: our summary, then the ingested clause itself when the library has it. */
+export async function openFindingCitation(citation) {
+  const label = citationLabel(citation);
+  const body = open(label.text);
+  const summary = h("div", { class: "clause" },
+    label.note ? h("p", { class: "note note-" + label.kind }, label.note) : null,
+    citation.quote ? h("p", {}, h("strong", {}, "规则要点："), citation.quote) : null,
+  );
+  const source = h("div", { class: "clause-source" }, loading("正在知识库中查找原文…"));
+  clear(body).append(summary, source);
+  if (!citation.article || (citation.confidence || "").includes("实务")) {
+    clear(source);
+    return;
+  }
+  try {
+    const q = `${citation.doc || ""} ${citation.article} ${citation.quote || ""}`.trim();
+    const result = await api("/v1/search", { query: { q, k: 8 } });
+    const hit = (result.hits || []).find((x) => sameArticle(x, citation));
+    clear(source);
+    if (hit) {
+      source.append(h("h3", { class: "sub" }, "原文"), clauseView(hit));
+    } else {
+      source.append(h("p", { class: "muted" }, "知识库中暂未找到该条原文（可能尚未导入该文件），以上为规则要点。"));
+    }
+  } catch (err) {
+    clear(source).appendChild(errorBox(err));
+  }
+}
+
+export function initClauseDialog() {
+  const { dialog } = dialogParts();
+  dialog.querySelector(".dialog-close").addEventListener("click", () => dialog.close());
+  dialog.addEventListener("click", (event) => {
+    if (event.target === dialog) dialog.close();
+  });
+}

@@ -1,0 +1,143 @@
+// 审核意见: the drafted opinion in an editor, approve / return (reviewer and approver only),
+// the version history with who and when, and the .docx download.
+import { api, downloadFile } from "../api.js";
+import { busy, clear, errorBox, formatTime, h, toast } from "../dom.js";
+import { ACTION_ZH, ROLE_ZH, can } from "../labels.js";
+import { gradeBadge, statusTag } from "./precheck.js";
+
+async function loadReview(id, signal) {
+  try {
+    return await api(`/v1/reviews/${encodeURIComponent(id)}`, { signal });
+  } catch (err) {
+    if (err.status === 404) return null;
+    throw err;
+  }
+}
+
+function versionsList(versions) {
+  if (!versions || !versions.length) return h("p", { class: "empty" }, "暂无版本记录。");
+  const sorted = [...versions].sort((a, b) => b.version - a.version);
+  return h("ol", { class: "versions", reversed: true }, sorted.map((v) => h("li", { class: `version action-${v.action}` },
+    h("div", { class: "version-head" },
+      h("span", { class: "version-no" }, `第${v.version}版`),
+      h("span", { class: "version-action" }, ACTION_ZH[v.action] || v.action),
+      h("span", { class: "version-who" }, `${v.author_name || v.author || "系统"}${v.role ? "（" + (v.role_zh || ROLE_ZH[v.role] || v.role) + "）" : ""}`),
+      h("time", { datetime: v.created_at }, formatTime(v.created_at))),
+    v.comment ? h("p", { class: "version-comment" }, `说明：${v.comment}`) : null,
+    v.text ? h("details", {}, h("summary", {}, "查看该版正文"), h("pre", { class: "version-text" }, v.text)) : null)));
+}
+
+function headerBlock(review, detail) {
+  const rulesOnly = review.mode && review.mode !== "llm";
+  return h("div", { class: "review-head" },
+    h("div", { class: "review-tags" },
+      statusTag(review.status, review.status_zh),
+      detail ? [h("span", { class: "muted" }, "预审等级"), gradeBadge(detail.grade)] : null),
+    h("p", { class: rulesOnly ? "note note-memory" : "muted small" },
+      rulesOnly ? "未配置大模型：本意见由规则根据预审结果自动起草，请审核人员核对后定稿。" : review.mode_label || ""));
+}
+
+function staffActions(ctx, review, editor, comment, slot, reload) {
+  const id = ctx.id;
+  const save = h("button", { type: "button", class: "btn" }, "保存修改");
+  const approve = h("button", { type: "button", class: "btn btn-primary", id: "btn-approve" }, "审核通过");
+  const reject = h("button", { type: "button", class: "btn btn-danger", id: "btn-return" }, "退回修改");
+  const redraft = h("button", { type: "button", class: "btn btn-ghost" }, "重新起草");
+  const saveIfEdited = async () => {
+    if (editor.value.trim() === (review.text || "").trim()) return false;
+    if (!editor.value.trim()) throw new Error("审核意见正文不能为空。");
+    await api(`/v1/reviews/${encodeURIComponent(id)}`, { method: "PUT", json: { text: editor.value, comment: comment.value.trim() || null } });
+    return true;
+  };
+  save.addEventListener("click", () => busy(save, slot, async () => {
+    if (!(await saveIfEdited())) return toast("正文没有改动，无需保存。");
+    toast("已保存为新版本。");
+    await reload();
+  }));
+  approve.addEventListener("click", () => busy(approve, slot, async () => {
+    await saveIfEdited();
+    await api(`/v1/reviews/${encodeURIComponent(id)}/approve`, { method: "POST", json: { comment: comment.value.trim() || null } });
+    toast("审核意见已通过。");
+    await reload();
+  }));
+  reject.addEventListener("click", () => busy(reject, slot, async () => {
+    if (!comment.value.trim()) {
+      comment.focus();
+      throw new Error("退回修改时必须填写处理说明，写明需要申报单位修改的内容。");
+    }
+    await saveIfEdited();
+    await api(`/v1/reviews/${encodeURIComponent(id)}/return`, { method: "POST", json: { comment: comment.value.trim() } });
+    toast("已退回申报单位修改。");
+    await reload();
+  }));
+  redraft.addEventListener("click", () => busy(redraft, slot, async () => {
+    if (editor.value.trim() !== (review.text || "").trim() && !window.confirm("重新起草会放弃未保存的修改，确定继续吗？")) return;
+    await api(`/v1/reviews/${encodeURIComponent(id)}/draft`, { method: "POST" });
+    toast("已重新起草。");
+    await reload();
+  }));
+  return h("div", { class: "actions review-actions" }, approve, reject, save, redraft);
+}
+
+function docxButton(id, slot) {
+  const button = h("button", { type: "button", class: "btn", id: "btn-docx" }, "下载 Word（.docx）");
+  button.addEventListener("click", () => busy(button, slot, async () => {
+    const name = await downloadFile(`/v1/reviews/${encodeURIComponent(id)}/export.docx`, `审核意见-${id}.docx`);
+    toast(`已下载：${name}`);
+  }));
+  return button;
+}
+
+function editorPanel(ctx, review, reload) {
+  const staff = can(ctx.me, "review", "approve") && review.status === "pending";
+  const editor = h("textarea", { id: "opinion-text", class: "opinion-editor", rows: 18, value: review.text || "", readOnly: !staff, "aria-describedby": "opinion-help" });
+  const comment = h("input", { id: "review-comment", type: "text", maxlength: 500, placeholder: "例如：请补充满意度指标并明确时效指标的完成时限" });
+  const slot = h("div", { class: "form-error", "aria-live": "assertive" });
+  return h("section", { class: "card", "aria-labelledby": "opinion-label" },
+    h("h2", {}, h("label", { id: "opinion-label", for: "opinion-text" }, "审核意见正文")),
+    h("p", { id: "opinion-help", class: "help" }, staff ? "可直接修改正文；保存后生成新版本，原版本保留在下方记录中。"
+      : review.status !== "pending" ? `本项目已${review.status_zh || "办结"}，审核意见不再修改，可下载 Word 文件存档。`
+      : "审核意见由审核人员处理，您可以查看和下载。"),
+    editor,
+    staff ? h("div", { class: "field" }, h("label", { for: "review-comment" }, "处理说明（退回修改时必填）"), comment) : null,
+    slot,
+    h("div", { class: "actions" }, staff ? staffActions(ctx, review, editor, comment, slot, reload) : null, docxButton(ctx.id, slot)),
+  );
+}
+
+function draftPrompt(ctx, reload) {
+  const slot = h("div", { class: "form-error", "aria-live": "assertive" });
+  const button = h("button", { type: "button", class: "btn btn-primary" }, "起草审核意见");
+  button.addEventListener("click", () => busy(button, slot, async () => {
+    await api(`/v1/reviews/${encodeURIComponent(ctx.id)}/draft`, { method: "POST" });
+    await reload();
+  }));
+  return h("section", { class: "card" }, h("p", {}, "该项目尚未起草审核意见。"),
+    can(ctx.me, "review", "approve") ? button : h("p", { class: "muted" }, "请等待审核人员起草。"), slot);
+}
+
+export async function render(main, ctx) {
+  const body = h("div", { class: "review-body" });
+  let detail = null;
+  const reload = async () => {
+    const review = await loadReview(ctx.id, ctx.signal);
+    clear(body);
+    if (!review) return body.append(draftPrompt(ctx, reload));
+    body.append(headerBlock(review, detail), editorPanel(ctx, review, reload),
+      h("section", { class: "card", "aria-labelledby": "versions-title" },
+        h("h2", { id: "versions-title" }, "修改与审批记录"), versionsList(review.versions)));
+  };
+  try {
+    detail = await api(`/v1/submissions/${encodeURIComponent(ctx.id)}`, { signal: ctx.signal });
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    main.append(errorBox(err));
+    return;
+  }
+  main.append(
+    h("p", { class: "breadcrumb" }, h("a", { href: "#/review" }, "审核意见"), " / ",
+      h("a", { href: `#/precheck/${encodeURIComponent(ctx.id)}` }, "预审结果")),
+    h("h1", {}, `审核意见：${detail.project || "（未填项目名称）"}`),
+    body);
+  await reload();
+}

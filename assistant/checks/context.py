@@ -1,0 +1,131 @@
+"""A read-only view of one submission that every rule shares: each row's category, kind and units.
+
+Categories are taken from the level columns when present and read from the indicator name when a
+table has none (Chongqing-style tables list only 三级指标).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.checks.lexicon import Lexicon, get_lexicon
+from assistant.checks.units import PerUnitMoney, money_scale, normalize_unit, per_unit_money
+from ingest.models import Indicator, Submission
+from ingest.normalize import to_halfwidth
+
+_PAREN_RE = re.compile(r"[（(][^）)]*[）)]")
+_SUBS = (("数量", "数量"), ("质量", "质量"), ("时效", "时效"), ("成本", "成本"), ("经济", "经济效益"),
+         ("社会", "社会效益"), ("生态", "生态效益"), ("环境", "生态效益"), ("可持续", "可持续影响"),
+         ("满意", "满意度"))
+_SUB_TO_LEVEL1 = {"数量": "产出", "质量": "产出", "时效": "产出", "经济效益": "效益", "社会效益": "效益",
+                  "生态效益": "效益", "可持续影响": "效益", "满意度": "满意度"}
+
+
+@dataclass
+class RowView:
+    """One indicator row with what the rules need to know about it."""
+
+    idx: int
+    ind: Indicator
+    name: str
+    name_core: str               # name without bracketed notes, e.g. 满意度(问卷调查) -> 满意度
+    value: str
+    value_num: float | None
+    op: str | None
+    unit: str                    # normalised unit ('' when missing)
+    level1: str | None           # 产出 / 效益 / 满意度 / 成本 / None (read from name when no levels)
+    sub: str | None              # 数量 / 质量 / 时效 / 成本 / 经济效益 / 社会效益 / 生态效益 / 可持续影响 / 满意度
+    is_percent: bool
+    is_rate_name: bool
+    is_cost: bool
+    is_time: bool
+    money: float | None          # yuan per unit of a plain money unit (万元 -> 10000), None otherwise
+    per_unit: PerUnitMoney | None
+
+    @property
+    def label(self) -> str:
+        """How a reviewer points at the row: 第3行指标“补贴发放时效”."""
+        return f"第{self.idx + 1}行指标“{self.name or '（未填写名称）'}”"
+
+    @property
+    def shown_value(self) -> str:
+        op = self.op if self.op and self.op != "定性" else ""
+        return f"{op}{self.value}{self.unit if self.unit not in ('日期',) else ''}".strip() or "（空）"
+
+    @property
+    def is_quantitative(self) -> bool:
+        return self.op in ("≥", "≤", "=", ">", "<") or (self.op is None and self.value_num is not None)
+
+
+@dataclass
+class SubmissionContext:
+    sub: Submission
+    rows: list[RowView]
+    has_levels: bool
+    project: str
+    goal: str
+    overall: str
+    budget: float | None
+    lex: Lexicon = field(repr=False)
+
+    @property
+    def project_text(self) -> str:
+        """What the project says it does: its name and goals (not the indicator rows)."""
+        return f"{self.project}。{self.goal}。{self.overall}"
+
+
+def _sub_category(ind: Indicator) -> str | None:
+    text = " ".join(x for x in (ind.level2_norm, ind.level1) if x)
+    for key, sub in _SUBS:
+        if key in text:
+            return sub
+    return None
+
+
+def _infer_sub_from_name(name: str, unit: str, lex: Lexicon) -> str | None:
+    if "满意" in name:
+        return "满意度"
+    if lex.timeliness_name.search(name) and not lex.rate.search(name.replace("及时", "")):
+        return "时效"
+    if per_unit_money(unit) or (money_scale(unit) and lex.unit_cost.search(name)):
+        return "成本"
+    return None
+
+
+def build_row(idx: int, ind: Indicator, has_levels: bool, lex: Lexicon) -> RowView:
+    name = to_halfwidth(ind.name or "").strip()
+    value = to_halfwidth(ind.value or "").strip()
+    unit = normalize_unit(ind.unit)
+    sub = _sub_category(ind)
+    if sub is None and not ind.level1_norm:
+        sub = _infer_sub_from_name(name, unit, lex)
+    level1 = ind.level1_norm or (_SUB_TO_LEVEL1.get(sub) if sub else None)
+    if level1 is None and sub == "成本":
+        level1 = "成本"
+    name_core = _PAREN_RE.sub("", name).strip() or name
+    is_percent = unit in lex.percent_units or value.endswith("%")
+    time_name = bool(lex.timeliness_name.search(name_core)) and not lex.rate.search(name_core)
+    return RowView(
+        idx=idx, ind=ind, name=name, name_core=name_core, value=value, value_num=ind.value_num,
+        op=ind.op, unit=unit, level1=level1, sub=sub, is_percent=is_percent,
+        is_rate_name=bool(lex.rate.search(name_core)),
+        is_cost=sub == "成本" or level1 == "成本",
+        is_time=sub == "时效" or (sub is None and time_name),
+        money=money_scale(unit) if "/" not in unit else None,
+        per_unit=per_unit_money(unit),
+    )
+
+
+def build_context(sub: Submission) -> SubmissionContext:
+    lex = get_lexicon()
+    has_levels = any(ind.level1 or ind.level2 for ind in sub.indicators)
+    rows = [build_row(i, ind, has_levels, lex) for i, ind in enumerate(sub.indicators)]
+    return SubmissionContext(
+        sub=sub, rows=rows, has_levels=has_levels,
+        project=to_halfwidth(sub.project or "").strip(),
+        goal=to_halfwidth(sub.annual_goal or "").strip(),
+        overall=to_halfwidth(sub.overall_goal or "").strip(),
+        budget=sub.budget_yuan if sub.budget_yuan and sub.budget_yuan > 0 else None,
+        lex=lex,
+    )

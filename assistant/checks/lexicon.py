@@ -1,0 +1,99 @@
+"""The word lists of lexicon.yaml, compiled once into regexes and sets the rules read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    """One regex matching any of the words, longest first (so 万元 wins over 元)."""
+    ordered = sorted({w for w in words if w}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in ordered))
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    vague: re.Pattern[str]
+    bare_values: frozenset[str]
+    scale: re.Pattern[str]
+    qualitative_standard: re.Pattern[str]
+    vague_time: re.Pattern[str]
+    time_concrete: re.Pattern[str]
+    timeliness_name: re.Pattern[str]
+    rate: re.Pattern[str]
+    change: re.Pattern[str]
+    bounded_rate_exclusions: re.Pattern[str]
+    negative: re.Pattern[str]
+    percent_units: frozenset[str]
+    money_units: frozenset[str]
+    people_units: frozenset[str]
+    count_units: frozenset[str]
+    measure_units: frozenset[str]
+    time_units: frozenset[str]
+    people_name_end: re.Pattern[str]
+    money_name_end: re.Pattern[str]
+    unit_cost: re.Pattern[str]
+    eco_row: re.Pattern[str]
+    eco_project: re.Pattern[str]
+    macro_econ_row: re.Pattern[str]
+    econ_project: re.Pattern[str]
+    input_rate: re.Pattern[str]
+    activity_verbs: re.Pattern[str]
+    activity_units: frozenset[str]
+    catch_all: re.Pattern[str]
+    beneficiary: re.Pattern[str]
+    placeholder: re.Pattern[str]
+    lay_public: frozenset[str]
+    respondent_modifiers: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def get_lexicon() -> Lexicon:
+    """Load lexicon.yaml once per process (it is package data, not configuration)."""
+    raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    vague_words = [w for group in raw["vague_words"].values() for w in group]
+    return Lexicon(
+        vague=_alternation(vague_words),
+        bare_values=frozenset(raw["bare_values"]),
+        scale=_any_of(raw["scale_patterns"]),
+        qualitative_standard=_any_of(raw["qualitative_standard_markers"]),
+        vague_time=_alternation(raw["vague_time_words"]),
+        time_concrete=_any_of(raw["time_concrete_patterns"]),
+        timeliness_name=_alternation(raw["timeliness_name_words"]),
+        rate=_alternation(raw["rate_words"]),
+        change=_alternation(raw["change_words"]),
+        bounded_rate_exclusions=_alternation(raw["bounded_rate_exclusions"]),
+        negative=_alternation(raw["negative_words"]),
+        percent_units=frozenset(raw["percent_units"]),
+        money_units=frozenset(raw["money_units"]),
+        people_units=frozenset(raw["people_units"]),
+        count_units=frozenset(raw["count_units"]),
+        measure_units=frozenset(raw["measure_units"]),
+        time_units=frozenset(raw["time_units"]),
+        people_name_end=re.compile(f"(?:{_alternation(raw['people_name_endings']).pattern})$"),
+        money_name_end=re.compile(f"(?:{_alternation(raw['money_name_endings']).pattern})$"),
+        unit_cost=_alternation(raw["unit_cost_words"]),
+        eco_row=_alternation(raw["eco_row_words"]),
+        eco_project=_alternation(raw["eco_project_words"]),
+        macro_econ_row=_alternation(raw["macro_econ_row_words"]),
+        econ_project=_alternation(raw["econ_project_words"]),
+        input_rate=_alternation(raw["input_rate_words"]),
+        activity_verbs=_alternation(raw["activity_verbs"]),
+        activity_units=frozenset(raw["activity_units"]),
+        catch_all=_any_of(raw["catch_all_patterns"]),
+        beneficiary=_alternation(raw["beneficiary_words"]),
+        placeholder=_any_of(raw["placeholder_patterns"]),
+        lay_public=frozenset(raw["lay_public"]),
+        respondent_modifiers=_alternation(raw["respondent_modifiers"]),
+    )

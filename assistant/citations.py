@@ -1,0 +1,270 @@
+"""Citation labels and verification of model-written citations against the clauses retrieved this turn.
+
+A model answer may cite in three ways: a marker `[n]` pointing at the n-th retrieved clause, a quote
+`「…」` (normally followed by its marker), and an inline mention `《预算法》第三十二条`. A citation
+survives only if it can be checked: the marker's number exists, the quote is a substring of the cited
+clause (whitespace and character width normalised, nothing else), the mentioned article was
+retrieved. Everything else is removed from the text and counted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from ingest.models import Clause
+
+PRACTICE = "实务"
+MEMORY = "记忆"
+DROPPED_QUOTE = "〔引文无法核验，已删除〕"
+DROPPED_MENTION = "〔无法核验的条文引用，已删除〕"
+
+_CN_NUM = "〇零一二三四五六七八九十百千两0-9"
+_ARTICLE = rf"第[{_CN_NUM}]+条(?:第[{_CN_NUM}]+款)?(?:第[{_CN_NUM}]+项)?"
+_MARKER_RE = re.compile(r"\[(\d{1,3})\]|［(\d{1,3})］|【(\d{1,3})】")
+_QUOTE_RE = re.compile(r"「([^「」]{1,2000})」")
+_MENTION_RE = re.compile(rf"《([^《》\n]{{1,60}})》\s*({_ARTICLE})")
+_DOCNO_MENTION_RE = re.compile(rf"([\u4e00-\u9fff]{{1,8}}〔\d{{4}}〕\d+号)\s*({_ARTICLE})")
+_BETWEEN_QUOTE_AND_MARKER = re.compile(r"[ \t，。；、,.;:：]{0,3}")
+
+
+class ChatCitation(BaseModel):
+    """A verified citation as the chat API returns it (docs/api.md `Citation`)."""
+
+    clause_id: str | None = None
+    label: str
+    doc: str
+    article: str | None = None
+    page: int | None = None
+    source: str | None = None
+    quote: str | None = None
+    confidence: str | None = None
+    verified: bool = True
+
+
+class VerifiedAnswer(BaseModel):
+    text: str
+    citations: list[ChatCitation]
+    dropped: int
+    problems: list[str]               # Chinese, one per dropped citation
+
+
+def citation_label(doc: str, article: str | None = None, confidence: str | None = None) -> str:
+    """《预算法》第三十二条; "审核实务" for practice rules; memory-grade rules keep their confidence."""
+    doc_part = doc if doc.startswith("《") or "〔" in doc else f"《{doc}》"
+    if confidence and PRACTICE in confidence:
+        return f"审核实务（{doc.strip('《》')}，非文件规定）"
+    label = f"{doc_part}{article or ''}"
+    if confidence and MEMORY in confidence:
+        label += "（可信度：记忆，条款号须对照原文核对）"
+    return label
+
+
+def clause_label(clause: Clause) -> str:
+    return citation_label(clause.doc_short, clause.article, clause.confidence)
+
+
+def to_chat_citation(clause: Clause, quote: str | None = None) -> ChatCitation:
+    return ChatCitation(
+        clause_id=clause.id, label=clause_label(clause), doc=clause.doc_short, article=clause.article,
+        page=clause.page, source=clause.source, quote=quote, confidence=clause.confidence,
+    )
+
+
+def normalize_for_match(text: str) -> str:
+    """Width and whitespace only: NFKC (全角→半角), ideographic full stop as '.', all whitespace removed."""
+    s = unicodedata.normalize("NFKC", text).replace("。", ".").replace("｡", ".")
+    return re.sub(r"\s+", "", s)
+
+
+def quote_in_clause(quote: str, clause_text: str) -> bool:
+    needle = normalize_for_match(quote).strip("…. ")
+    return bool(needle) and needle in normalize_for_match(clause_text)
+
+
+def _article_matches(mentioned: str, clause_article: str | None) -> bool:
+    """第三十二条第二款 is covered by a retrieved 第三十二条, and the other way round."""
+    if not clause_article:
+        return False
+    a, b = normalize_for_match(mentioned), normalize_for_match(clause_article)
+    return a.startswith(b) or b.startswith(a)
+
+
+def _same_doc(mentioned: str, name: str) -> bool:
+    """预算法 names 中华人民共和国预算法 (a title ends with its short name) but not 预算法实施条例."""
+    m, n = normalize_for_match(mentioned.strip("《》")), normalize_for_match(name.strip("《》"))
+    return bool(m and n) and (m == n or n.endswith(m) or m.endswith(n))
+
+
+def _doc_matches(mentioned: str, clause: Clause) -> bool:
+    return any(_same_doc(mentioned, n) for n in (clause.doc_short, clause.doc_title, clause.doc_no or "") if n)
+
+
+@dataclass
+class _Edits:
+    replacements: list[tuple[int, int, str]] = field(default_factory=list)
+    cited: dict[int, tuple[int, str | None]] = field(default_factory=dict)   # source index -> (pos, quote)
+    problems: list[str] = field(default_factory=list)
+
+    def cite(self, index: int, pos: int, quote: str | None = None) -> None:
+        first_pos, old_quote = self.cited.get(index, (pos, None))
+        self.cited[index] = (min(first_pos, pos), old_quote or quote)
+
+    def drop(self, start: int, end: int, replacement: str, problem: str) -> None:
+        self.replacements.append((start, end, replacement))
+        self.problems.append(problem)
+
+
+def verify_answer(text: str, sources: Sequence[Clause], *,
+                  allowed_mentions: Iterable[tuple[str, str | None]] = ()) -> VerifiedAnswer:
+    """Check every marker, quote and article mention in `text` against the numbered `sources` (1-based).
+
+    `allowed_mentions` are (doc, article) pairs the model may name without a retrieved clause — the
+    citations the rules themselves attached to the submission's findings.
+    """
+    edits = _Edits()
+    markers = [(m.start(), m.end(), int(next(g for g in m.groups() if g))) for m in _MARKER_RE.finditer(text)]
+    quote_spans = _check_quotes(text, sources, markers, edits)
+    in_quote = lambda pos: any(s <= pos < e for s, e in quote_spans)  # noqa: E731
+    consumed = {start for start, _, _ in markers if any(s <= start < e for s, e in quote_spans)}
+    for start, end, number in markers:
+        if start in consumed or in_quote(start):
+            continue
+        if 1 <= number <= len(sources):
+            edits.cite(number - 1, start)
+        else:
+            edits.drop(start, end, "", f"编号[{number}]不在本轮检索到的条文中")
+    _check_mentions(text, sources, list(allowed_mentions), in_quote, edits)
+    cleaned = _apply(text, edits.replacements)
+    ordered = sorted(edits.cited.items(), key=lambda item: item[1][0])
+    citations = [to_chat_citation(sources[i], quote) for i, (_, quote) in ordered]
+    return VerifiedAnswer(text=cleaned, citations=citations, dropped=len(edits.problems), problems=edits.problems)
+
+
+def _check_quotes(text: str, sources: Sequence[Clause], markers: list[tuple[int, int, int]],
+                  edits: _Edits) -> list[tuple[int, int]]:
+    """Verify each 「quote」 against the clause its following marker names (or any source); returns spans."""
+    spans: list[tuple[int, int]] = []
+    for m in _QUOTE_RE.finditer(text):
+        quote = m.group(1)
+        gap = _BETWEEN_QUOTE_AND_MARKER.match(text, m.end())
+        marker = next((mk for mk in markers if gap and mk[0] == gap.end()), None)
+        span_end = marker[1] if marker else m.end()
+        spans.append((m.start(), span_end))
+        number = marker[2] if marker else None
+        if number is not None and 1 <= number <= len(sources):
+            candidates = [number - 1]
+        elif number is None:
+            candidates = list(range(len(sources)))
+        else:
+            candidates = []
+        hit = next((i for i in candidates if quote_in_clause(quote, sources[i].text)), None)
+        if hit is not None:
+            edits.cite(hit, m.start(), quote)
+            continue
+        # keep the punctuation between quote and marker, drop the quote and its marker
+        if marker:
+            edits.replacements.append((marker[0], marker[1], ""))
+        where = f"编号[{number}]的条文" if number is not None else "本轮检索到的条文"
+        edits.drop(m.start(), m.end(), DROPPED_QUOTE, f"引文「{quote[:30]}」与{where}原文不符")
+    return spans
+
+
+def _check_mentions(text: str, sources: Sequence[Clause], allowed: list[tuple[str, str | None]],
+                    in_quote, edits: _Edits) -> None:
+    for regex in (_MENTION_RE, _DOCNO_MENTION_RE):
+        for m in regex.finditer(text):
+            if in_quote(m.start()):
+                continue
+            doc, article = m.group(1), m.group(2)
+            hit = next((i for i, c in enumerate(sources)
+                        if _doc_matches(doc, c) and _article_matches(article, c.article)), None)
+            if hit is not None:
+                edits.cite(hit, m.start())
+                continue
+            if any(_mention_allowed(doc, article, a_doc, a_article) for a_doc, a_article in allowed):
+                continue
+            edits.drop(m.start(), m.end(), DROPPED_MENTION, f"{m.group(0)}不在本轮检索到的条文中")
+
+
+def _mention_allowed(doc: str, article: str, allowed_doc: str, allowed_article: str | None) -> bool:
+    if not _same_doc(doc, allowed_doc):
+        return False
+    return allowed_article is None or _article_matches(article, allowed_article.lstrip("约"))
+
+
+def _apply(text: str, replacements: list[tuple[int, int, str]]) -> str:
+    out, pos = [], 0
+    for start, end, new in sorted(set(replacements)):
+        if start < pos:
+            continue
+        out.append(text[pos:start])
+        out.append(new)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def dropped_note(dropped: int) -> str:
+    return f"（已删除{dropped}处无法核验的引用）" if dropped else ""
+
+
+_HOLD_QUOTE_TAIL = re.compile(r"[ \t，。；、,.;:：]{0,3}(?:[\[［【]\d{0,3}[\]］】]?)?")
+_HOLD_MENTION_TAIL = re.compile(
+    rf"\s*(?:第[{_CN_NUM}]*(?:条(?:第[{_CN_NUM}]*(?:款(?:第[{_CN_NUM}]*项?)?)?)?)?)?")
+
+
+def stable_prefix_length(text: str) -> int:
+    """How much of a growing answer can be verified now: later text cannot change its citations."""
+    cut = len(text)
+    open_quote = text.rfind("「")
+    if open_quote != -1 and "」" not in text[open_quote:]:
+        cut = min(cut, open_quote)
+    close_quote = text.rfind("」")
+    if close_quote != -1 and _HOLD_QUOTE_TAIL.fullmatch(text, close_quote + 1):
+        cut = min(cut, max(text.rfind("「", 0, close_quote), 0))
+    bracket = max(text.rfind("["), text.rfind("［"), text.rfind("【"))
+    if bracket != -1 and re.fullmatch(r".\d{0,3}", text[bracket:]):
+        cut = min(cut, bracket)
+    open_title = text.rfind("《")
+    if open_title != -1:
+        close_title = text.find("》", open_title)
+        if close_title == -1 or _HOLD_MENTION_TAIL.fullmatch(text, close_title + 1):
+            cut = min(cut, open_title)
+    docno = re.search(r"[\u4e00-\u9fff]{0,8}〔[\d〕号第" + _CN_NUM + r"条款项]*$", text)
+    if docno:
+        cut = min(cut, docno.start())
+    return cut
+
+
+class StreamingVerifier:
+    """Verify a streamed answer on the fly: `feed` returns the newly verified text to show."""
+
+    def __init__(self, sources: Sequence[Clause], *, allowed_mentions: Iterable[tuple[str, str | None]] = ()):
+        self.sources = list(sources)
+        self.allowed = list(allowed_mentions)
+        self.raw = ""
+        self.emitted = ""
+
+    def feed(self, chunk: str) -> str:
+        self.raw += chunk
+        stable = verify_answer(self.raw[:stable_prefix_length(self.raw)], self.sources,
+                               allowed_mentions=self.allowed).text
+        return self._advance(stable)
+
+    def finish(self) -> tuple[VerifiedAnswer, str]:
+        """The verified whole answer and the last piece of text not yet shown."""
+        final = verify_answer(self.raw, self.sources, allowed_mentions=self.allowed)
+        return final, self._advance(final.text)
+
+    def _advance(self, verified: str) -> str:
+        # a later decision can only differ inside the held-back tail; never un-show text
+        if not verified.startswith(self.emitted):
+            return ""
+        delta = verified[len(self.emitted):]
+        self.emitted = verified
+        return delta

@@ -1,0 +1,98 @@
+"""Reviewer-facing text: finding locations, citation lines, and the 审核意见 as editable markdown."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from assistant.citations import MEMORY, PRACTICE, citation_label
+from assistant.models import Citation, Location, Submission
+
+if TYPE_CHECKING:
+    from assistant.opinion import ClauseRef, OpinionFinding, ReviewOpinion
+
+CLAUSE_MISSING = "（知识库未收录原文）"
+CLAUSE_TEXT_MAX = 300
+_FIELD_ZH = {
+    "project": "项目名称", "annual_goal": "年度目标", "overall_goal": "总体目标", "indicators": "指标表",
+    "weights": "指标权重", "unit": "实施单位", "budget_yuan": "年度资金总额", "period": "实施期",
+}
+_CELL_ZH = {"name": "指标名称", "op": "指标性质", "value": "指标值", "unit": "度量单位", "weight": "权重",
+            "level1": "一级指标", "level2": "二级指标", "direction": "指标方向"}
+_CHINESE_ORDINALS = "一二三四五六七八九十"
+
+
+def location_text(location: Location, submission: Submission | None = None) -> str:
+    """年度目标 / 第3项指标“群众满意度”（指标值：明显提升）."""
+    if location.indicator is not None:
+        text = f"第{location.indicator + 1}项指标"
+        if submission is not None and 0 <= location.indicator < len(submission.indicators):
+            ind = submission.indicators[location.indicator]
+            if ind.name:
+                text += f"“{ind.name}”"
+            shown = " ".join(p for p in (ind.op_raw or ind.op or "", ind.value or "", ind.unit or "") if p)
+            if shown:
+                text += f"（{shown}）"
+        if location.cell:
+            text += f"的{_CELL_ZH.get(location.cell, location.cell)}"
+        return text
+    if location.field:
+        return _FIELD_ZH.get(location.field, location.field)
+    return "整体"
+
+
+def citation_text(cite: Citation) -> str:
+    """How a rule's citation reads in an opinion or an answer, with its confidence where it matters."""
+    confidence = cite.confidence or ""
+    if PRACTICE in confidence:
+        return f"审核实务（{cite.doc}，非文件规定）" + (f"：{cite.quote}" if cite.quote else "")
+    label = citation_label(cite.doc, cite.article, confidence)
+    return label + (f"，要点：{cite.quote}" if cite.quote else "")
+
+
+def _clause_line(ref: ClauseRef) -> str:
+    if ref.confidence and PRACTICE in ref.confidence:
+        return f"依据：{ref.label}" + (f"：{ref.summary}" if ref.summary else "")
+    if ref.text:
+        text = ref.text.strip()
+        clipped = text if len(text) <= CLAUSE_TEXT_MAX else text[:CLAUSE_TEXT_MAX] + "……"
+        return f"依据：{ref.label}：「{clipped}」" if clipped == text else f"依据：{ref.label}：{clipped}"
+    line = f"依据：{ref.label}{CLAUSE_MISSING}"
+    return line + (f"，要点：{ref.summary}" if ref.summary else "")
+
+
+def _finding_lines(f: OpinionFinding) -> list[str]:
+    lines = [f"{f.number}. 【{f.severity_zh}】{f.location_text}：{f.message}"]
+    lines += [f"   {_clause_line(ref)}" for ref in f.citations]
+    lines.append(f"   修改建议：{f.suggestion}")
+    if f.rewrite_example:
+        lines.append(f"   改写示例（供参考，大模型生成）：{f.rewrite_example}")
+    return lines
+
+
+def render_opinion_text(op: ReviewOpinion) -> str:
+    """The 审核意见 as markdown/plain text — what the reviewer edits and approves."""
+    info = op.info
+    lines = [f"# {op.title}", "", "## 一、项目基本信息", ""]
+    lines += [f"- {label}：{value or '未填报'}" for label, value in (
+        ("项目名称", info.project), ("实施单位", info.unit), ("主管部门", info.department),
+        ("预算年度", f"{info.year}年" if info.year else None), ("年度资金总额", info.budget_text),
+        ("实施期", info.period))]
+    lines += ["", "## 二、审核结论", "", f"审核结论：**{op.grade.value}**。",
+              f"依据{op.grade_basis}：{op.grade_consequence}", "", op.summary, "", "## 三、审核发现", ""]
+    for i, section in enumerate(op.sections):
+        lines.append(f"### （{_CHINESE_ORDINALS[i]}）{section.dimension.value}")
+        lines.append("")
+        lines.append(section.verdict + (f"{section.comment}" if section.comment else ""))
+        for f in section.findings:
+            lines += _finding_lines(f)
+        lines.append("")
+    lines += ["## 四、修改建议", ""]
+    lines += [f"{n}. {s}" for n, s in enumerate(op.suggestions, 1)] or ["无。"]
+    if op.observations:
+        lines += ["", "## 五、其他意见（供参考，由大模型生成，不影响审核结论）", ""]
+        lines += [f"{n}. {s}" for n, s in enumerate(op.observations, 1)]
+    lines += ["", "---", f"说明：审核结论与问题清单由审核规则判定，最终结论须经审核人员确认。{op.mode_label}。"]
+    lines += [f"注：{note}" for note in op.notes]
+    if any(MEMORY in (ref.confidence or "") for f in op.findings() for ref in f.citations):
+        lines.append("注：标注“可信度：记忆”的条款号尚未对照原文核实，正式行文前须核对。")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,26 @@
+"""`jixiao serve`: the API under /v1, OpenAPI at /docs, the web UI at /."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from jixiao.cli.main import app
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option("--host", help="监听地址（默认取配置 JIXIAO_HOST，127.0.0.1）")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="端口（默认取配置 JIXIAO_PORT，8000）")] = None,
+) -> None:
+    """启动审核助手服务（API、接口文档 /docs、网页界面 /）。"""
+    import uvicorn
+
+    from api.app import create_app
+    from jixiao.settings import get_settings
+
+    settings = get_settings()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    typer.echo(f"审核助手服务：http://{bind_host}:{bind_port}/ （接口文档 /docs，数据目录 {settings.data_dir}）")
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")

