@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from vectorstore.models import SearchHit
 
 NOT_COVERED = "知识库中未检索到相关条文，无法据此作答。"
-COVERAGE_MIN = 0.34          # share of the question's key terms (by length) found in the best clause
+COVERAGE_MIN = 0.34          # share of the question's key terms (by length) a clause must contain to be used
 QUOTE_MAX_CHARS = 300
 HISTORY_TURNS = 6
 _REFERRING = ("这个", "那个", "这些", "该", "它", "其", "上述", "上面", "刚才", "此")
@@ -86,11 +86,12 @@ def answer(question: str, *, kb: Retriever, llm: BaseChatModel | None = None,
     ctx = _build_context(question, query, kb, submission, result, k)
     yield ChatEvent(event="meta", data={"mode": mode, "mode_label": label, "query": query,
                                         "sources": [clause_label(c) for c in ctx.sources]})
+    prefix = "".join(f"（{n}）\n\n" for n in notes)
     if not ctx.covered:
-        yield from _emit_final(NOT_COVERED, [], 0, False, notes)
+        yield from _emit_final(prefix + NOT_COVERED, [], 0, False, notes)
     elif llm is None:
         text, cites = _extractive_answer(ctx, submission, result)
-        yield from _emit_final(text, cites, 0, True, notes)
+        yield from _emit_final(prefix + text, cites, 0, True, notes)
     else:
         yield from _model_answer(question, ctx, llm, history, submission, result)
 
@@ -151,7 +152,7 @@ def _build_context(question: str, query: str, kb: Retriever, submission: Submiss
     hits = kb.retrieve(query, k=k)
     scored = [(relevance(terms, h.clause.text + h.clause.doc_title), h.clause) for h in hits]
     best = max((score for score, _ in scored), default=0.0)
-    clauses = [c for score, c in scored if score > 0]
+    clauses = [c for score, c in scored if score >= COVERAGE_MIN]
     ctx = _Context(sources=[], covered=best >= COVERAGE_MIN)
     if result is not None:
         ctx.findings = relevant_findings(terms, result, submission)
@@ -238,8 +239,6 @@ def _fallback(ctx: _Context, verifier: StreamingVerifier, note: str, submission:
 
 def _emit_final(text: str, citations: list[ChatCitation], dropped: int, covered: bool, notes: list[str],
                 *, stream: bool = True, problems: list[str] | None = None) -> Iterator[ChatEvent]:
-    if notes:
-        text = "".join(f"（{n}）\n\n" for n in notes) + text
     if stream:
         for line in text.splitlines(keepends=True):
             yield ChatEvent(event="token", data={"text": line})

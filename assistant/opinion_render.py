@@ -53,7 +53,7 @@ def _clause_line(ref: ClauseRef) -> str:
     if ref.confidence and PRACTICE in ref.confidence:
         return f"依据：{ref.label}" + (f"：{ref.summary}" if ref.summary else "")
     if ref.text:
-        text = ref.text.strip()
+        text = " ".join(part.strip() for part in ref.text.strip().splitlines() if part.strip())
         clipped = text if len(text) <= CLAUSE_TEXT_MAX else text[:CLAUSE_TEXT_MAX] + "……"
         return f"依据：{ref.label}：「{clipped}」" if clipped == text else f"依据：{ref.label}：{clipped}"
     line = f"依据：{ref.label}{CLAUSE_MISSING}"
@@ -78,7 +78,8 @@ def render_opinion_text(op: ReviewOpinion) -> str:
         ("预算年度", f"{info.year}年" if info.year else None), ("年度资金总额", info.budget_text),
         ("实施期", info.period))]
     lines += ["", "## 二、审核结论", "", f"审核结论：**{op.grade.value}**。",
-              f"依据{op.grade_basis}：{op.grade_consequence}", "", op.summary, "", "## 三、审核发现", ""]
+              f"依据{op.grade_basis}：{op.grade_consequence.rstrip('。')}。", "", op.summary, "",
+              "## 三、审核发现", ""]
     for i, section in enumerate(op.sections):
         lines.append(f"### （{_CHINESE_ORDINALS[i]}）{section.dimension.value}")
         lines.append("")
@@ -91,7 +92,9 @@ def render_opinion_text(op: ReviewOpinion) -> str:
     if op.observations:
         lines += ["", "## 五、其他意见（供参考，由大模型生成，不影响审核结论）", ""]
         lines += [f"{n}. {s}" for n, s in enumerate(op.observations, 1)]
-    lines += ["", "---", f"说明：审核结论与问题清单由审核规则判定，最终结论须经审核人员确认。{op.mode_label}。"]
+    made_by = ("未配置大模型，本意见由规则模式生成" if op.mode == "rules-only"
+               else f"{op.mode_label}（仅润色文字，标注“供参考”的内容由大模型生成）")
+    lines += ["", "---", f"说明：审核结论与问题清单由审核规则判定，最终结论须经审核人员确认。生成方式：{made_by}。"]
     lines += [f"注：{note}" for note in op.notes]
     if any(MEMORY in (ref.confidence or "") for f in op.findings() for ref in f.citations):
         lines.append("注：标注“可信度：记忆”的条款号尚未对照原文核实，正式行文前须核对。")

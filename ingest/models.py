@@ -128,7 +128,11 @@ class Submission(BaseModel):
 
     def canonical(self) -> dict[str, Any]:
         """The canonical JSON object (formats.md §1), derived fields left out."""
-        return self.model_dump(mode="json", exclude_none=False)
+        data = self.model_dump(mode="json", exclude_none=False)
+        for ind in data.get("indicators", []):
+            if ind.get("value_raw") is None:
+                ind.pop("value_raw", None)
+        return data
 
 
 class Clause(BaseModel):

@@ -42,6 +42,7 @@ class Lexicon:
     measure_units: frozenset[str]
     time_units: frozenset[str]
     people_name_end: re.Pattern[str]
+    people_noun: re.Pattern[str]
     money_name_end: re.Pattern[str]
     unit_cost: re.Pattern[str]
     eco_row: re.Pattern[str]
@@ -56,6 +57,8 @@ class Lexicon:
     placeholder: re.Pattern[str]
     lay_public: frozenset[str]
     respondent_modifiers: re.Pattern[str]
+    rewrites: dict[str, tuple[tuple[re.Pattern[str], str], ...]]
+    rewrite_defaults: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +85,7 @@ def get_lexicon() -> Lexicon:
         measure_units=frozenset(raw["measure_units"]),
         time_units=frozenset(raw["time_units"]),
         people_name_end=re.compile(f"(?:{_alternation(raw['people_name_endings']).pattern})$"),
+        people_noun=_alternation(raw["people_name_endings"]),
         money_name_end=re.compile(f"(?:{_alternation(raw['money_name_endings']).pattern})$"),
         unit_cost=_alternation(raw["unit_cost_words"]),
         eco_row=_alternation(raw["eco_row_words"]),
@@ -96,4 +100,15 @@ def get_lexicon() -> Lexicon:
         placeholder=_any_of(raw["placeholder_patterns"]),
         lay_public=frozenset(raw["lay_public"]),
         respondent_modifiers=_alternation(raw["respondent_modifiers"]),
+        rewrites={k: tuple((re.compile(r["when"]), r["text"]) for r in v)
+                  for k, v in raw["rewrites"].items() if isinstance(v, list)},
+        rewrite_defaults={k.removesuffix("_default"): v for k, v in raw["rewrites"].items() if isinstance(v, str)},
     )
+
+
+def pick_rewrite(lex: Lexicon, kind: str, text: str) -> str:
+    """The first rewrite template of `kind` whose trigger matches `text`, else the kind's default."""
+    for trigger, template in lex.rewrites.get(kind, ()):
+        if trigger.search(text):
+            return template
+    return lex.rewrite_defaults[kind]

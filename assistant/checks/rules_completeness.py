@@ -74,7 +74,7 @@ def _level1_rewrite(ctx: SubmissionContext, missing: list[str]) -> str:
 def _serves_people(ctx: SubmissionContext) -> str | None:
     """Who the project serves, read from its name and goal (None if it names no one)."""
     text = ctx.project_text
-    m = re.search(r"([\u4e00-\u9fff]{0,2})(" + ctx.lex.people_name_end.pattern.rstrip("$").strip("(?:)") + ")", text)
+    m = re.search(r"([\u4e00-\u9fff]{0,2})(" + ctx.lex.people_noun.pattern + ")", text)
     if m:
         return (m.group(1) if m.group(1) and m.group(1) not in "为对向给的和与及" else "") + m.group(2)
     return "服务对象" if ctx.lex.beneficiary.search(text) else None

@@ -17,7 +17,7 @@ _PAGE_NUMBER_RES = (
     re.compile(r"^[—–\-－_~·\s]*\d{1,4}[—–\-－_~·\s]*$"),                 # — 1 —   - 12 -   7
     re.compile(r"^第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?$"),   # 第 3 页 共 16 页
     re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),                                # 3 / 16
-    re.compile(r"^(?:page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?$", re.I),     # Page 3 of 16
+    re.compile(r"^(?:page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?$", re.IGNORECASE),     # Page 3 of 16
 )
 _EDGE_LINES = 2          # how many non-blank lines at the top and bottom of a page may be furniture
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2002\u2003\u3000]+")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import zipfile
 from pathlib import Path
 
 import yaml
@@ -21,10 +22,10 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".md", ".markdown", ".tx
 _INDENT_RE = re.compile(r"^[\u3000\t]|^ {2,}")
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_TABLE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
-_MD_FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
+_MD_FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 _MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(.+?)\1")
 _MD_LIST_RE = re.compile(r"^\s*(?:[-*+]|>)\s+")
-_HTML_COMMENT_RE = re.compile(r"<!--(.*?)-->", re.S)
+_HTML_COMMENT_RE = re.compile(r"<!--(.*?)-->", re.DOTALL)
 INFO_END_MARKER = "INFO END"
 
 
@@ -147,12 +148,14 @@ def _docx_table_lines(table) -> list[Line]:
 
 def load_docx(path: Path) -> RawDocument:
     import docx
+    from docx.opc.exceptions import OpcError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
+    from lxml.etree import LxmlError
 
     try:
         document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises zipfile/KeyError/lxml errors for broken files
+    except (OpcError, LxmlError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise IngestError(f"文件“{path.name}”不是有效的 Word（.docx）文件或已损坏，无法读取（{type(exc).__name__}）。") \
             from None
     lines: list[Line] = []

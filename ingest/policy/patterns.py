@@ -9,7 +9,7 @@ _NUM = rf"[{CN_DIGITS}]+|\d+"
 
 # 第三十二条 <text>  — the label must be followed by whitespace or end the line, so that a
 # cross-reference such as "第二十七条第一款所称…" at the start of a line is not taken for a label.
-ARTICLE_RE = re.compile(rf"^(第(?:{_NUM})条)(?:\s+|$)(.*)$", re.S)
+ARTICLE_RE = re.compile(rf"^(第(?:{_NUM})条)(?:\s+|$)(.*)$", re.DOTALL)
 
 # 第一编 / 第二章 总则 / 第三节 … : a short heading line, no sentence punctuation.
 DIVISION_RE = re.compile(rf"^(第(?:{_NUM})([编章节]))(?:\s*(\S[^。；，：、]{{0,30}}))?$")
@@ -17,10 +17,10 @@ DIVISION_DEPTH = {"编": 0, "章": 1, "节": 2}
 
 # Outline labels of policy documents: 一、 （一） 1. （1）
 OUTLINE_RES: tuple[re.Pattern[str], ...] = (
-    re.compile(r"^([一二三四五六七八九十]{1,3}、)\s*(.*)$", re.S),
-    re.compile(r"^([（(][一二三四五六七八九十]{1,3}[）)])\s*(.*)$", re.S),
-    re.compile(r"^(\d{1,2}[\.．、])(?!\d)\s*(.*)$", re.S),
-    re.compile(r"^([（(]\d{1,2}[）)])\s*(.*)$", re.S),
+    re.compile(r"^([一二三四五六七八九十]{1,3}、)\s*(.*)$", re.DOTALL),
+    re.compile(r"^([（(][一二三四五六七八九十]{1,3}[）)])\s*(.*)$", re.DOTALL),
+    re.compile(r"^(\d{1,2}[\.．、])(?!\d)\s*(.*)$", re.DOTALL),
+    re.compile(r"^([（(]\d{1,2}[）)])\s*(.*)$", re.DOTALL),
 )
 
 # An item (项) inside an article: （一） (1) 1.

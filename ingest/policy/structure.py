@@ -155,7 +155,7 @@ def _parse_law(body: list[Block]) -> list[ClauseDraft]:
 
 def split_heading(rest: str) -> tuple[str | None, str]:
     """'强化绩效目标管理。各地区…' -> ('强化绩效目标管理', '各地区…'); a bare short title -> (title, '')."""
-    m = re.match(r"^([^。；：:]{2,30})[。：:]\s*(.*)$", rest, re.S)
+    m = re.match(r"^([^。；：:]{2,30})[。：:]\s*(.*)$", rest, re.DOTALL)
     if m:
         return m.group(1), m.group(2)
     if len(rest) <= 30 and not re.search(r"[。；，]", rest):

@@ -10,7 +10,7 @@ import pytest
 
 from ingest.policy import load_document
 
-ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百零〇]+条", re.M)
+ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百零〇]+条", re.MULTILINE)
 
 
 def _markdown_files(corpus_dir: Path) -> list[Path]:
@@ -36,7 +36,7 @@ def test_every_markdown_law_parses_to_its_article_count(corpus_dir: Path):
         assert [m for m in expected] == _articles(doc), path.name
         assert len({c.id for c in doc.clauses}) == len(doc.clauses)
         assert doc.short_title == path.stem and all(c.doc_short == path.stem for c in doc.clauses)
-        title = re.search(r"^# (.+)$", source, re.M).group(1).strip()
+        title = re.search(r"^# (.+)$", source, re.MULTILINE).group(1).strip()
         assert doc.title == title
 
 

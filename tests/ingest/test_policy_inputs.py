@@ -47,7 +47,7 @@ def _squash(text: str) -> str:
 
 def test_txt_law_plain(tmp_path: Path, corpus_dir: Path):
     md = (corpus_dir / "local" / "青岛市预算绩效管理条例.md").read_text(encoding="utf-8")
-    plain = re.sub(r"^#+ ", "", md.replace("<!-- INFO END -->\n", ""), flags=re.M)
+    plain = re.sub(r"^#+ ", "", md.replace("<!-- INFO END -->\n", ""), flags=re.MULTILINE)
     doc = load_document(_write(tmp_path, "青岛条例.txt", plain, encoding="gb18030"))
     reference = load_document(corpus_dir / "local" / "青岛市预算绩效管理条例.md")
     assert [c.article for c in doc.clauses] == [c.article for c in reference.clauses]
@@ -162,3 +162,32 @@ def test_overrides_and_suffixes(tmp_path: Path):
     assert doc.kind == "local" and doc.region == "湖南省衡阳市常宁市"
     assert all(c.doc_kind == "local" for c in doc.clauses)
     assert {".pdf", ".docx", ".md", ".txt"} <= set(SUPPORTED_SUFFIXES)
+
+
+def test_docx_keeps_headings_and_tables(tmp_path: Path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某某专项资金管理办法", style="Title")
+    document.add_paragraph("财农〔2022〕5号")
+    document.add_heading("第一章 总则", level=1)
+    document.add_paragraph("第一条 为规范专项资金管理，制定本办法。")
+    document.add_paragraph("第二条 补助标准如下表：")
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate([["类别", "标准", "单位"], ["一类", "800", "元/人"], ["二类", "500", "元/人"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    merged = table.cell(2, 1).merge(table.cell(2, 2))
+    merged.text = "另行核定"
+    document.add_heading("第二章 附则", level=1)
+    document.add_paragraph("第三条 本办法自印发之日起施行。")
+    path = tmp_path / "专项资金办法.docx"
+    document.save(str(path))
+
+    doc = load_document(path)
+    assert doc.title == "某某专项资金管理办法" and doc.doc_no == "财农〔2022〕5号" and doc.kind == "policy"
+    assert [c.article for c in doc.clauses] == ["第一条", "第二条", "第三条"]
+    assert [c.path[0] for c in doc.clauses] == ["第一章 总则", "第一章 总则", "第二章 附则"]
+    second = doc.clauses[1].text
+    assert "类别 | 标准 | 单位" in second and "一类 | 800 | 元/人" in second
+    assert "二类 | 另行核定" in second and "另行核定 | 另行核定" not in second     # merged cell once

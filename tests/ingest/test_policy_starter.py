@@ -39,7 +39,7 @@ def test_pack_location_and_readme():
 def test_one_clause_per_card_heading(pack):
     for doc in pack:
         source = (starter_pack_dir() / doc.source).read_text(encoding="utf-8")
-        headings = re.findall(r"^## (.+)$", source, re.M)
+        headings = re.findall(r"^## (.+)$", source, re.MULTILINE)
         assert [c.article for c in doc.clauses] == [h.split()[0] for h in headings], doc.source
         assert doc.kind == "starter" and all(c.doc_kind == "starter" for c in doc.clauses)
         assert all(c.confidence in CONFIDENCE_MARKS for c in doc.clauses), doc.source
@@ -113,3 +113,40 @@ def test_cards_paraphrase_rather_than_copy_the_law(cards, corpus_dir: Path):
         text = re.sub(r"\s+", "", card.text)
         copied = [text[i:i + window] for i in range(len(text) - window) if text[i:i + window] in law]
         assert not copied, (card.article, copied[:1])
+
+
+REVIEWER_QUESTIONS = [
+    ("绩效目标审核有哪四个维度", "第二十四条"),
+    ("审核结果为中的怎么处理", "第二十五条"),
+    ("10号文自评权重是多少", "第十四条"),
+    ("34号文对绩效目标管理有什么要求", "第（五）项"),
+    ("群众满意度明显提升怎么改写", "审核实务·改写方法"),
+    ("什么是双监控", "术语·双监控"),
+    ("事前绩效评估论证哪些方面", "第（四）项"),
+    ("定性指标怎么计分", "第三章·计分规则"),
+    ("成本指标怎么设置", "指引·成本指标"),
+    ("资金到位率能不能作为产出指标", "审核实务·投入不是产出"),
+    ("绩效目标设定有哪些要求", "第十三条"),
+    ("满意度有没有统一下限", "指引·满意度指标"),
+]
+
+
+def test_plain_bm25_finds_the_right_card_for_typical_questions(cards):
+    """Quality of the cards themselves: even plain jieba+BM25 over title, 文号 and text puts the
+    card that answers each typical reviewer question in the top 3."""
+    import logging
+
+    import bm25s
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    stop = {"的", "了", "是", "有", "哪些", "什么", "怎么", "多少", "能", "不能", "能不能", "对", "没有", "有没有"}
+
+    def tokens(text: str) -> list[str]:
+        return [w for w in jieba.cut_for_search(text) if w.strip() and w not in stop]
+
+    index = bm25s.BM25()
+    index.index([tokens(f"{c.doc_title} {c.doc_no or ''} {c.text}") for c in cards], show_progress=False)
+    for question, article in REVIEWER_QUESTIONS:
+        ids, _ = index.retrieve([tokens(question)], k=3, show_progress=False)
+        assert article in [cards[i].article for i in ids[0]], question

@@ -17,7 +17,7 @@ ADDED_SENTENCE = "经复核，请将时效指标改为“2024年12月31日前完
 
 
 def _upload_d07(page, data_dir_shared) -> int:  # noqa: ANN001
-    page.get_by_role("link", name="绩效目标预审").first.click()
+    page.locator("#nav").get_by_role("link", name="绩效目标预审").click()
     page.get_by_label("上传申报表（.xlsx）或 JSON 文件").set_input_files(str(data_dir_shared / "targets_form_D07.xlsx"))
     page.get_by_role("button", name="提交预审").click()
     page.wait_for_url(re.compile(r"#/precheck/\d+$"))
@@ -104,7 +104,7 @@ def test_reviewer_prechecks_d07_then_edits_approves_and_exports(
     text = "\n".join(p.text for p in Document(str(saved)).paragraphs)
     assert "2024年12月31日前完成全部建设任务" in text
 
-    page.get_by_role("link", name="绩效目标预审").first.click()
+    page.locator("#nav").get_by_role("link", name="绩效目标预审").click()
     page.get_by_label("状态").select_option("approved")
     expect(page.locator(f"table.submissions tr[data-id='{submission_id}']")).to_be_visible()
     page.get_by_label("状态").select_option("returned")

@@ -1,0 +1,188 @@
+"""相关性 rules about a row's value and unit: vague values, vague deadlines, missing or wrong units,
+percentages on things that are not rates, values that contradict the name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from assistant.checks.context import RowView, SubmissionContext
+from assistant.checks.engine import Hit, row_hit
+from assistant.checks.goaltext import goal_deadline, row_target
+from assistant.checks.lexicon import pick_rewrite
+from assistant.checks.units import fmt_number
+
+_DATE_RE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
+_GENERIC_TAIL = re.compile(r"(情况|状况|程度|水平|效果|效益|影响|指标)$")
+_NAME_PERCENT = re.compile(r"[（(]\s*[≥≤=]?\s*(\d+(?:\.\d+)?)\s*%\s*[)）]")
+_PERIOD_WORDS = (("按月", 12), ("每月", 12), ("按季", 4), ("每季", 4), ("按半年", 2))
+_WAGE_RE = re.compile(r"报酬|工资|补贴|补助|津贴|生活费")
+
+
+def subject_of(row: RowView) -> str:
+    return _GENERIC_TAIL.sub("", row.name_core) or row.name_core
+
+
+def _fill(template: str, ctx: SubmissionContext, row: RowView) -> str:
+    return template.format(name=row.name_core, subject=subject_of(row), project=ctx.project or "本项目",
+                           value=fmt_number(row.value_num) if row.value_num is not None else row.value,
+                           year=ctx.sub.year or "本")
+
+
+# ---------------------------------------------------------------- VAGUE_VALUE
+def vague_reason(ctx: SubmissionContext, row: RowView) -> str | None:
+    """Why a (non-cost, non-deadline) value is not measurable, or None when it is."""
+    lex, v = ctx.lex, row.value
+    if not v:
+        return "为空，没有填写目标值" if row.op != "定性" or row.name else None
+    if row.value_num is not None or _DATE_RE.search(v):
+        return None
+    if lex.scale.search(v):
+        return f"只列出了分档（{v}），没有选定目标档次，也没有各档的判定标准"
+    if lex.qualitative_standard.search(v):
+        return None
+    if v in lex.bare_values:
+        return "只有一个评价词，没有数值或可判断的标准"
+    m = lex.vague.search(v)
+    if m:
+        return f"只有“{m.group(0)}”这类程度描述，没有数值、基准或可判断的分档标准"
+    if len(v) >= 8:
+        return "是一句描述，没有数值或可判断的分档标准"
+    return None
+
+
+def _goal_clause_for(ctx: SubmissionContext, row: RowView) -> str | None:
+    """A goal clause with a number about the same subject (the goal often holds the measurable value)."""
+    from assistant.checks.rules_relevance import bigrams
+
+    topic = bigrams(subject_of(row))
+    for clause in re.split(r"[，。；;,]", ctx.goal):
+        if re.search(r"\d", clause) and topic & bigrams(clause) and not re.search(r"元|每", clause):
+            return re.sub(r"^\s*\d{4}\s*年", "", clause).strip()
+    return None
+
+
+def check_vague_values(ctx: SubmissionContext) -> Iterator[Hit]:
+    for row in ctx.rows:
+        if row.is_cost or row.is_time:
+            continue
+        why = vague_reason(ctx, row)
+        if why is None:
+            continue
+        clause = _goal_clause_for(ctx, row)
+        if clause:
+            rewrite = f"{row.name_core}改为年度目标中的可考核值：“{clause}”"
+        else:
+            rewrite = _fill(pick_rewrite(ctx.lex, "vague_value", row.name_core + ctx.project), ctx, row)
+        yield row_hit("V03", row, "value", why=why, rewrite=rewrite)
+
+
+# ---------------------------------------------------------------- TIMELINESS_VAGUE
+def check_timeliness(ctx: SubmissionContext) -> Iterator[Hit]:
+    for row in ctx.rows:
+        if not row.is_time or row.value_num is not None or _DATE_RE.search(row.value):
+            continue
+        if ctx.lex.time_concrete.search(row.value):
+            continue
+        yield row_hit("V07", row, "value", value=row.value or "（空）", rewrite=_deadline_rewrite(ctx, row))
+
+
+def _deadline_rewrite(ctx: SubmissionContext, row: RowView) -> str:
+    if "发放" in row.name or (_WAGE_RE.search(ctx.project) and "时间" in row.name):
+        return f"{row.name_core}：每月10日前发放到位（全年12次）"
+    if re.search(r"办理|办结|响应|受理|入住", row.name):
+        return f"{row.name_core} ≤ 15个工作日（自受理之日起算，依据办事指南承诺时限）"
+    deadline = goal_deadline(ctx)
+    if deadline:
+        return f"{row.name_core} ≤ {deadline}（依据年度目标）"
+    year = ctx.sub.year or "本"
+    return f"{row.name_core} ≤ {year}年12月31日（按实施计划写明具体日期）"
+
+
+# ---------------------------------------------------------------- NO_UNIT / WRONG_UNIT
+def check_no_unit(ctx: SubmissionContext) -> Iterator[Hit]:
+    for row in ctx.rows:
+        if row.unit or row.value_num is None or row.op == "定性" or row.value.endswith("%"):
+            continue
+        unit = "%" if row.is_rate_name else ("人" if ctx.lex.people_name_end.search(row.name_core) else "（计量单位）")
+        rewrite = f"{row.name_core} {row.op or '≥'} {row.value}{unit}"
+        yield row_hit("V02", row, "unit", rewrite=rewrite)
+
+
+def _money_denominator(ctx: SubmissionContext, row: RowView) -> str:
+    from assistant.checks.rules_relevance import bigrams
+
+    topic = bigrams(re.sub(r"单价|价格|标准|费用", "", row.name_core))
+    for other in ctx.rows:
+        if other.sub == "数量" and other.unit and topic & bigrams(other.name_core) and not other.is_percent:
+            return other.unit
+    return "人·月" if _WAGE_RE.search(row.name_core) else "单位"
+
+
+def wrong_unit_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, str] | None:
+    """(why, rewritten target) when the unit does not fit what the row measures."""
+    lex, unit, op = ctx.lex, row.unit, row.op or "="
+    if not unit or row.is_percent or row.value_num is None:
+        return None
+    base = unit.split("/")[0]
+    raw_level2 = row.ind.level2 or ""
+    if (row.is_cost and "元" not in unit and not re.search(r"社会|生态|环境", raw_level2)
+            and re.search(r"标准|单价|价格|费|金额|资金|报酬|工资|补助|补贴|造价|成本|投入|投资", row.name_core)):
+        return "是金额", f"{row.name_core} {op} {row.value}元/{_money_denominator(ctx, row)}"
+    if re.search(r"(率|满意度|比例|占比)$", row.name_core) and (base in lex.people_units or base in lex.count_units):
+        return "是比率，应以%计", f"{row.name_core} {op} {row.value}%"
+    if lex.people_name_end.search(row.name_core) and base in {"个", "户", "家", "所", "只", "台", "套"}:
+        return "统计的是人数，应以“人”计", f"{row.name_core} {op} {row.value}人"
+    return None
+
+
+def check_wrong_unit(ctx: SubmissionContext) -> Iterator[Hit]:
+    for row in ctx.rows:
+        found = wrong_unit_reason(ctx, row)
+        if found:
+            why, target = found
+            yield row_hit("V12", row, "unit", why=why, rewrite=target)
+
+
+# ---------------------------------------------------------------- PERCENT_WITHOUT_BASIS
+def check_percent_without_basis(ctx: SubmissionContext) -> Iterator[Hit]:
+    lex = ctx.lex
+    for row in ctx.rows:
+        if not row.is_percent or row.is_cost or row.value_num is None:
+            continue
+        name = row.name_core
+        if row.is_rate_name or lex.change.search(name) or name.endswith("性") or not name:
+            continue
+        rewrite = _fill(pick_rewrite(lex, "percent_basis", name), ctx, row)
+        yield row_hit("V13", row, "value", rewrite=rewrite)
+
+
+# ---------------------------------------------------------------- VALUE_NAME_CONFLICT
+def check_value_name_conflict(ctx: SubmissionContext) -> Iterator[Hit]:
+    for row in ctx.rows:
+        if row.value_num is None:
+            continue
+        m = _NAME_PERCENT.search(row.name)
+        if m and row.is_percent and abs(float(m.group(1)) - row.value_num) > 1e-9:
+            clean = _NAME_PERCENT.sub("", row.name).strip()
+            yield row_hit("V11", row, "value", why=f"的名称写明目标为{m.group(1)}%",
+                          rewrite=f"名称改为“{clean}”，指标值与名称统一为“{clean} = {m.group(1)}%”"
+                          f"（如{fmt_number(row.value_num)}%才是可实现的目标，则删去名称中的“{m.group(0)}”）")
+            continue
+        expected = next((n for word, n in _PERIOD_WORDS if word in row.name), None)
+        if expected and row.unit.startswith("次") and row.value_num < expected:
+            yield row_hit("V11", row, "value", why=f"的名称要求{'按月' if expected == 12 else '定期'}发放（全年应为{expected}次）",
+                          rewrite=f"{row.name_core}：全年发放次数 = {expected}次（每月10日前发放到位）"
+                          if expected == 12 else f"{row.name_core}：全年发放次数 = {expected}次")
+
+
+RULES = {
+    "V11": check_value_name_conflict,
+    "V03": check_vague_values,
+    "V13": check_percent_without_basis,
+    "V02": check_no_unit,
+    "V12": check_wrong_unit,
+    "V07": check_timeliness,
+}
+
+__all__ = ["RULES", "row_target", "subject_of", "vague_reason"]
