@@ -20,7 +20,6 @@ from assistant.citations import (
     StreamingVerifier,
     clause_label,
     dropped_note,
-    to_chat_citation,
     verify_answer,
 )
 from assistant.llm import LLMUnavailable, describe_failure, message_text, mode_of
@@ -139,7 +138,7 @@ def _rewrite_query_with_model(question: str, history: Sequence[ChatTurn], llm: B
         history_text="\n".join(lines), question=question)
     try:
         reply = llm.invoke(messages)
-    except Exception as exc:  # noqa: BLE001 — any client failure degrades to rules-only
+    except Exception as exc:
         raise LLMUnavailable(describe_failure(exc)) from exc
     text = message_text(reply).strip().splitlines()
     rewritten = text[0].strip() if text else ""
@@ -269,17 +268,18 @@ def _chat_messages(question: str, ctx: _Context, history: Sequence[ChatTurn],
 # -- question terms and the submission's findings ----------------------------------------------
 
 _STOPWORDS = frozenset(
-    "什么 怎么 怎样 如何 哪些 哪个 是否 可以 能否 需要 应当 应该 为什么 为何 一下 这个 那个 这些 那些 我们 你们 "
-    "他们 有关 关于 请问 以及 还是 或者 是不是 有没有 没有 多少 之间 时候 哪里 如果 因为 所以 不合格 合格 问题 "
-    "规定 要求 情况 相关 什么样 怎么办 具体 主要".split())
+    ["什么", "怎么", "怎样", "如何", "哪些", "哪个", "是否", "可以", "能否", "需要", "应当", "应该", "为什么", "为何", "一下", "这个", "那个", "这些", "那些", "我们", "你们", "他们", "有关", "关于", "请问", "以及", "还是", "或者", "是不是", "有没有", "没有", "多少", "之间", "时候", "哪里", "如果", "因为", "所以", "不合格", "合格", "问题", "规定", "要求", "情况", "相关", "什么样", "怎么办", "具体", "主要"])
 # words that appear in nearly every finding: they do not tell which finding a question is about
-_FINDING_GENERIC = frozenset("项目 指标 目标 绩效 绩效目标 绩效指标 审核 申报 设置 填写 设定".split())
+_FINDING_GENERIC = frozenset(["项目", "指标", "目标", "绩效", "绩效目标", "绩效指标", "审核", "申报", "设置", "填写", "设定"])
 
 
 def keywords(text: str) -> set[str]:
     """Key terms of a question: jieba search-mode words of two or more characters, stopwords removed."""
+    import logging
+
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)
     words = {w.strip() for w in jieba.lcut_for_search(text)}
     return {w for w in words if len(w) >= 2 and w not in _STOPWORDS and not w.isascii()}
 

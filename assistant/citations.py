@@ -53,11 +53,26 @@ class VerifiedAnswer(BaseModel):
     problems: list[str]               # Chinese, one per dropped citation
 
 
+_TITLE_WITH_DOCNO = re.compile(r"^《?(?P<title>[^《》（()]+?)》?\s*[（(](?P<no>[^（）()]*〔\d{4}〕\d+号)[）)]$")
+
+
+def split_doc(doc: str) -> tuple[str, str | None]:
+    """"中央部门预算绩效目标管理办法（财预〔2015〕88号）" -> (title, "财预〔2015〕88号"); a bare 文号 stays whole."""
+    m = _TITLE_WITH_DOCNO.match(doc.strip())
+    if m:
+        return m["title"].strip(), m["no"]
+    return doc.strip().strip("《》"), None
+
+
 def citation_label(doc: str, article: str | None = None, confidence: str | None = None) -> str:
     """《预算法》第三十二条; "审核实务" for practice rules; memory-grade rules keep their confidence."""
-    doc_part = doc if doc.startswith("《") or "〔" in doc else f"《{doc}》"
+    title, doc_no = split_doc(doc)
+    if re.fullmatch(r"[^《》]*〔\d{4}〕\d+号", title):
+        doc_part = title
+    else:
+        doc_part = f"《{title}》" + (f"（{doc_no}）" if doc_no else "")
     if confidence and PRACTICE in confidence:
-        return f"审核实务（{doc.strip('《》')}，非文件规定）"
+        return f"审核实务（{title}，非文件规定）"
     label = f"{doc_part}{article or ''}"
     if confidence and MEMORY in confidence:
         label += "（可信度：记忆，条款号须对照原文核对）"
@@ -129,7 +144,10 @@ def verify_answer(text: str, sources: Sequence[Clause], *,
     edits = _Edits()
     markers = [(m.start(), m.end(), int(next(g for g in m.groups() if g))) for m in _MARKER_RE.finditer(text)]
     quote_spans = _check_quotes(text, sources, markers, edits)
-    in_quote = lambda pos: any(s <= pos < e for s, e in quote_spans)  # noqa: E731
+
+    def in_quote(pos: int) -> bool:
+        return any(s <= pos < e for s, e in quote_spans)
+
     consumed = {start for start, _, _ in markers if any(s <= start < e for s, e in quote_spans)}
     for start, end, number in markers:
         if start in consumed or in_quote(start):
@@ -192,7 +210,7 @@ def _check_mentions(text: str, sources: Sequence[Clause], allowed: list[tuple[st
 
 
 def _mention_allowed(doc: str, article: str, allowed_doc: str, allowed_article: str | None) -> bool:
-    if not _same_doc(doc, allowed_doc):
+    if not any(name and _same_doc(doc, name) for name in (allowed_doc, *split_doc(allowed_doc))):
         return False
     return allowed_article is None or _article_matches(article, allowed_article.lstrip("约"))
 
@@ -249,11 +267,15 @@ class StreamingVerifier:
         self.allowed = list(allowed_mentions)
         self.raw = ""
         self.emitted = ""
+        self._stable_len = 0
 
     def feed(self, chunk: str) -> str:
         self.raw += chunk
-        stable = verify_answer(self.raw[:stable_prefix_length(self.raw)], self.sources,
-                               allowed_mentions=self.allowed).text
+        cut = stable_prefix_length(self.raw)
+        if cut == self._stable_len:          # nothing new can be decided yet
+            return ""
+        self._stable_len = cut
+        stable = verify_answer(self.raw[:cut], self.sources, allowed_mentions=self.allowed).text
         return self._advance(stable)
 
     def finish(self) -> tuple[VerifiedAnswer, str]:

@@ -61,7 +61,11 @@ def _heading_key(line: str) -> tuple[str | None, str]:
 
 
 def split_sections(text: str) -> dict[str, list[str]]:
-    """Paragraphs per section key; text before the first heading goes under "审核结论"."""
+    """Paragraphs per section key; text before the first heading goes under "审核结论".
+
+    Only unindented lines can be headings: the indented lines under a finding (依据：…, 修改建议：…)
+    belong to that finding.
+    """
     sections: dict[str, list[str]] = {}
     current = "审核结论"
     for raw in text.splitlines():
@@ -71,7 +75,9 @@ def split_sections(text: str) -> dict[str, list[str]]:
         if re.fullmatch(r"[-—_*]{3,}", line):     # a rule line: what follows are notes
             current = NOTES_KEY
             continue
-        key, rest = _heading_key(line)
+        key, rest = (None, line) if raw[:1].isspace() else _heading_key(line)
+        if key == "审核结论" and rest:              # "审核结论：良。" is a statement, not a heading
+            key, rest = None, line
         if key is not None:
             current = key
             sections.setdefault(key, [])
@@ -82,6 +88,11 @@ def split_sections(text: str) -> dict[str, list[str]]:
             continue
         sections.setdefault(current, []).append(line.lstrip("#").strip())
     return sections
+
+
+def _is_grade_statement(line: str, grade: str) -> bool:
+    """The text's own "审核结论：良。" line, which the Word layout states itself."""
+    return re.fullmatch(rf"(审核结论|审核等级|结论)[:：]\s*{grade}[。.]?", line) is not None
 
 
 # ---- the Word document ----------------------------------------------------------------------
@@ -145,7 +156,7 @@ def _info_rows(record: SubmissionRecord, precheck: CheckResult) -> list[tuple[st
     return [
         ("项目名称", sub.get("project") or ""), ("实施单位", sub.get("unit") or ""),
         ("主管部门", sub.get("department") or ""), ("所属地区", sub.get("region") or ""),
-        ("预算年度", str(sub.get("year") or "")), ("项目类型", sub.get("project_type") or ""),
+        ("预算年度", f"{sub['year']}年" if sub.get("year") else ""), ("项目类型", sub.get("project_type") or ""),
         ("实施期", sub.get("period") or ""), ("年度资金总额（万元）", _yuan_to_wan(sub.get("budget_yuan"))),
         ("年度目标", sub.get("annual_goal") or ""),
         ("预审发现", f"错误 {counts.get('error', 0)} 项，警告 {counts.get('warning', 0)} 项，"
@@ -214,8 +225,13 @@ def export_review_docx(*, record: SubmissionRecord, review: ReviewRecord, preche
     _heading(doc, "一、项目基本信息")
     _info_table(doc, _info_rows(record, precheck))
     _heading(doc, "二、审核结论")
-    _paragraph(doc, f"审核等级：{precheck.grade.value}。{precheck.grade_consequence}", bold=True, indent=True)
-    _section_body(doc, sections.get("审核结论"))
+    grade = precheck.grade.value
+    stated = f"审核等级：{grade}。"
+    consequence_core = precheck.grade_consequence.split("（《")[0].strip()   # without its citation suffix
+    if consequence_core not in review.text:
+        stated += precheck.grade_consequence
+    _paragraph(doc, stated, bold=True, indent=True)
+    _section_body(doc, [p for p in sections.get("审核结论", []) if not _is_grade_statement(p, grade)] or None)
     _heading(doc, "三、分项审核意见")
     for number, dimension in enumerate(DIMENSIONS):
         _heading(doc, f"（{CN_DIGITS[number]}）{dimension}", level=2)

@@ -121,7 +121,7 @@ def message_text(message: Any) -> str:
     return "" if content is None else str(content)
 
 
-_FENCE_RE = re.compile(r"```(?:json)?\s*(.*?)```", re.S)
+_FENCE_RE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 
 def parse_json_model(text: str, schema: type[T]) -> T:
@@ -167,7 +167,7 @@ def invoke_structured(llm: BaseChatModel, messages: list[BaseMessage], schema: t
     instruction = _JSON_INSTRUCTION.format(schema=json.dumps(schema.model_json_schema(), ensure_ascii=False))
     try:
         reply = llm.invoke([*messages, HumanMessage(content=instruction)])
-    except Exception as exc:  # noqa: BLE001 — any client error becomes a rules-only fallback upstream
+    except Exception as exc:
         raise LLMUnavailable(describe_failure(exc)) from exc
     return parse_json_model(message_text(reply), schema)
 
@@ -180,7 +180,7 @@ def _try_tool_calling(llm: BaseChatModel, messages: list[BaseMessage], schema: t
         return None
     try:
         out = runnable.invoke(messages)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if _is_fatal(exc):
             raise LLMUnavailable(describe_failure(exc)) from exc
         return None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.citations import PRACTICE, citation_label
+from assistant.citations import PRACTICE, citation_label, split_doc
 from assistant.llm import (
     LLMUnavailable,
     StructuredOutputError,
@@ -199,8 +199,7 @@ def _clause_ref(cite: Citation, kb) -> ClauseRef:
     clause = None
     if kb is not None and cite.article and PRACTICE not in (cite.confidence or ""):
         clause = _lookup_clause(kb, cite.doc, cite.article)
-    label = (f"审核实务（{cite.doc}，非文件规定）" if PRACTICE in (cite.confidence or "")
-             else citation_label(cite.doc, cite.article, cite.confidence))
+    label = citation_label(cite.doc, cite.article, cite.confidence)
     return ClauseRef(label=label, doc=cite.doc, article=cite.article, confidence=cite.confidence,
                      clause_id=clause.id if clause else None, text=clause.text if clause else None,
                      summary=cite.quote, in_kb=clause is not None)
@@ -212,10 +211,12 @@ def _lookup_clause(kb, doc: str, article: str) -> Clause | None:
     m = re.match(r"约?(第[^条]+条)", article)
     if m:
         candidates.append(m.group(1))
-    for candidate in dict.fromkeys(candidates):
-        clause = kb.lookup(doc, candidate)
-        if clause is not None:
-            return clause
+    title, doc_no = split_doc(doc)
+    for doc_key in dict.fromkeys(d for d in (doc, title, doc_no) if d):
+        for candidate in dict.fromkeys(candidates):
+            clause = kb.lookup(doc_key, candidate)
+            if clause is not None:
+                return clause
     return None
 
 
@@ -242,8 +243,13 @@ def _suggestions(findings: list[OpinionFinding]) -> list[str]:
     return list(seen)
 
 
+def consequence_core(consequence: str) -> str:
+    """The consequence without a trailing (《…》第二十五条) citation or full stop."""
+    return re.sub(r"[（(]《.*[）)]\s*$", "", consequence.strip().rstrip("。")).rstrip("。")
+
+
 def _rules_summary(result: CheckResult, findings: list[OpinionFinding]) -> str:
-    conclusion = f"审核结论为“{result.grade.value}”，{result.grade_consequence.rstrip('。')}。"
+    conclusion = f"审核结论为“{result.grade.value}”，{consequence_core(result.grade_consequence)}。"
     if not findings:
         return f"经审核，规则预审未发现问题，绩效目标与指标完整、明确、可衡量。{conclusion}"
     counts = "、".join(f"{SEVERITY_ZH[s]}{n}处" for s in Severity

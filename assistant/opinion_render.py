@@ -43,9 +43,9 @@ def location_text(location: Location, submission: Submission | None = None) -> s
 def citation_text(cite: Citation) -> str:
     """How a rule's citation reads in an opinion or an answer, with its confidence where it matters."""
     confidence = cite.confidence or ""
-    if PRACTICE in confidence:
-        return f"审核实务（{cite.doc}，非文件规定）" + (f"：{cite.quote}" if cite.quote else "")
     label = citation_label(cite.doc, cite.article, confidence)
+    if PRACTICE in confidence:
+        return label + (f"：{cite.quote}" if cite.quote else "")
     return label + (f"，要点：{cite.quote}" if cite.quote else "")
 
 
@@ -71,6 +71,8 @@ def _finding_lines(f: OpinionFinding) -> list[str]:
 
 def render_opinion_text(op: ReviewOpinion) -> str:
     """The 审核意见 as markdown/plain text — what the reviewer edits and approves."""
+    from assistant.opinion import consequence_core
+
     info = op.info
     lines = [f"# {op.title}", "", "## 一、项目基本信息", ""]
     lines += [f"- {label}：{value or '未填报'}" for label, value in (
@@ -78,7 +80,7 @@ def render_opinion_text(op: ReviewOpinion) -> str:
         ("预算年度", f"{info.year}年" if info.year else None), ("年度资金总额", info.budget_text),
         ("实施期", info.period))]
     lines += ["", "## 二、审核结论", "", f"审核结论：**{op.grade.value}**。",
-              f"依据{op.grade_basis}：{op.grade_consequence.rstrip('。')}。", "", op.summary, "",
+              f"依据{op.grade_basis}：{consequence_core(op.grade_consequence)}。", "", op.summary, "",
               "## 三、审核发现", ""]
     for i, section in enumerate(op.sections):
         lines.append(f"### （{_CHINESE_ORDINALS[i]}）{section.dimension.value}")

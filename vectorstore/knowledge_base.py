@@ -122,14 +122,15 @@ class KnowledgeBase:
                 removed += len(clause_ids)
         return removed
 
-    def ensure_starter(self, pack_dir: Path | None = None) -> IngestReport:
+    def ensure_starter(self, pack_dir: Path | None = None, *,
+                       progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
         """Index the starter knowledge pack if it is not there yet (idempotent: unchanged files are skipped)."""
         if pack_dir is None:
             # the pack's location belongs to assistant/; imported lazily so the dependency stays at call time
             from assistant.knowledge import starter_pack_dir
 
             pack_dir = starter_pack_dir()
-        return self.ingest_paths([Path(pack_dir)], kind="starter")
+        return self.ingest_paths([Path(pack_dir)], kind="starter", progress=progress)
 
     # --- reading ------------------------------------------------------------------------------
     def list_documents(self) -> list[DocumentInfo]:

@@ -19,6 +19,7 @@ import numpy as np
 _HERE = Path(__file__).resolve().parent
 DOMAIN_DICT = _HERE / "domain_dict.txt"
 STOPWORDS_FILE = _HERE / "stopwords.txt"
+ABBREVIATIONS_FILE = _HERE / "abbreviations.txt"
 
 # a token is kept if it holds a CJK character, a letter or a digit (punctuation and spaces are dropped)
 _WORDLIKE = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
@@ -45,6 +46,17 @@ def _tokenizer():
 def stopwords() -> frozenset[str]:
     words = STOPWORDS_FILE.read_text(encoding="utf-8").split()
     return frozenset(w.strip() for w in words if w.strip())
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    """简称 -> 全称 (人大常委会 -> 人民代表大会常务委员会): questions use the short form, statutes the full one."""
+    pairs = {}
+    for line in ABBREVIATIONS_FILE.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 2 and not line.startswith("#"):
+            pairs[parts[0]] = parts[1]
+    return pairs
 
 
 def chinese_number(n: int) -> str:
@@ -91,8 +103,9 @@ def tokenize(text: str, *, for_query: bool = False) -> list[str]:
     tokens.extend(_words(text[cursor:]))
     if for_query:
         stop = stopwords()
-        kept = [t for t in tokens if t not in stop]
-        return kept or tokens
+        kept = [t for t in tokens if t not in stop] or tokens
+        expansions = [full for t in kept if (full := abbreviations().get(t))]
+        return kept + [t for full in expansions for t in _words(full)]
     return tokens
 
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
 from assistant.models import Citation, Dimension, Severity
 
@@ -67,7 +67,7 @@ class Rule(BaseModel):
     citations: list[RuleCitation] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _code_matches_dimension(self) -> "Rule":
+    def _code_matches_dimension(self) -> Rule:
         expected = DEFECT_CODES.get(self.code)
         if expected is None:
             raise ValueError(f"rule {self.id}: unknown defect code {self.code}")
@@ -79,9 +79,10 @@ class Rule(BaseModel):
 class Catalog(BaseModel):
     documents: dict[str, SourceDocument]
     rules: list[Rule]
+    _index: dict[str, Rule] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Catalog":
+    def _consistent(self) -> Catalog:
         ids = [r.id for r in self.rules]
         if len(ids) != len(set(ids)):
             raise ValueError("duplicate rule ids in catalog")
@@ -98,7 +99,9 @@ class Catalog(BaseModel):
         return self.by_id()[rule_id]
 
     def by_id(self) -> dict[str, Rule]:
-        return {r.id: r for r in self.rules}
+        if self._index is None:
+            self._index = {r.id: r for r in self.rules}
+        return self._index
 
     def citations(self, rule: Rule) -> list[Citation]:
         """The rule's citations as the public model (doc carries its 文号; 审核实务 has no article)."""

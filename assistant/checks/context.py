@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from assistant.checks.lexicon import Lexicon, get_lexicon
 from assistant.checks.units import PerUnitMoney, money_scale, normalize_unit, per_unit_money
 from ingest.models import Indicator, Submission
-from ingest.normalize import to_halfwidth
+from ingest.normalize import normalize_op, to_halfwidth
 
 _PAREN_RE = re.compile(r"[（(][^）)]*[）)]")
+_BENEFIT_MONEY = re.compile(r"增收|收入|增长|效益|节约|节省|带动")
 _SUBS = (("数量", "数量"), ("质量", "质量"), ("时效", "时效"), ("成本", "成本"), ("经济", "经济效益"),
          ("社会", "社会效益"), ("生态", "生态效益"), ("环境", "生态效益"), ("可持续", "可持续影响"),
          ("满意", "满意度"))
@@ -40,6 +41,7 @@ class RowView:
     is_rate_name: bool
     is_cost: bool
     is_time: bool
+    is_na: bool                  # the row says it does not apply (生态效益：无)
     money: float | None          # yuan per unit of a plain money unit (万元 -> 10000), None otherwise
     per_unit: PerUnitMoney | None
 
@@ -50,7 +52,7 @@ class RowView:
 
     @property
     def shown_value(self) -> str:
-        op = self.op if self.op and self.op != "定性" else ""
+        op = self.op if self.op and self.op != "定性" and not self.value.startswith(self.op) else ""
         return f"{op}{self.value}{self.unit if self.unit not in ('日期',) else ''}".strip() or "（空）"
 
     @property
@@ -88,7 +90,7 @@ def _infer_sub_from_name(name: str, unit: str, lex: Lexicon) -> str | None:
         return "满意度"
     if lex.timeliness_name.search(name) and not lex.rate.search(name.replace("及时", "")):
         return "时效"
-    if per_unit_money(unit) or (money_scale(unit) and lex.unit_cost.search(name)):
+    if (per_unit_money(unit) or money_scale(unit)) and lex.unit_cost.search(name) and not _BENEFIT_MONEY.search(name):
         return "成本"
     return None
 
@@ -96,6 +98,9 @@ def _infer_sub_from_name(name: str, unit: str, lex: Lexicon) -> str | None:
 def build_row(idx: int, ind: Indicator, has_levels: bool, lex: Lexicon) -> RowView:
     name = to_halfwidth(ind.name or "").strip()
     value = to_halfwidth(ind.value or "").strip()
+    op = ind.op
+    if op is None and value[:1] in "≥≤=<>":     # operator written into the value cell (≥95%)
+        op = normalize_op(re.match(r"[≥≤=<>]+", value).group(0))
     unit = normalize_unit(ind.unit)
     sub = _sub_category(ind)
     if sub is None and not ind.level1_norm:
@@ -108,10 +113,11 @@ def build_row(idx: int, ind: Indicator, has_levels: bool, lex: Lexicon) -> RowVi
     time_name = bool(lex.timeliness_name.search(name_core)) and not lex.rate.search(name_core)
     return RowView(
         idx=idx, ind=ind, name=name, name_core=name_core, value=value, value_num=ind.value_num,
-        op=ind.op, unit=unit, level1=level1, sub=sub, is_percent=is_percent,
+        op=op, unit=unit, level1=level1, sub=sub, is_percent=is_percent,
         is_rate_name=bool(lex.rate.search(name_core)),
         is_cost=sub == "成本" or level1 == "成本",
         is_time=sub == "时效" or (sub is None and time_name),
+        is_na=value in lex.not_applicable or name in lex.not_applicable,
         money=money_scale(unit) if "/" not in unit else None,
         per_unit=per_unit_money(unit),
     )

@@ -42,10 +42,16 @@ def field_hit(rule_id: str, field_name: str, **params: str) -> Hit:
 @lru_cache(maxsize=1)
 def rule_functions() -> dict[str, RuleFunc]:
     """Every rule id -> its check function; each rules module contributes a RULES table."""
-    from assistant.checks import rules_budget, rules_completeness, rules_relevance, rules_values
+    from assistant.checks import (
+        rules_budget,
+        rules_completeness,
+        rules_relevance,
+        rules_targets,
+        rules_values,
+    )
 
     table: dict[str, RuleFunc] = {}
-    for module in (rules_completeness, rules_relevance, rules_values, rules_budget):
+    for module in (rules_completeness, rules_relevance, rules_values, rules_targets, rules_budget):
         table.update(module.RULES)
     return table
 

@@ -14,7 +14,7 @@ _QTY_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*([\u4e00-\u9fff]{1,3}|平�
 _MEASURABLE_RE = re.compile(r"\d|[一二三四五六七八九十百千两]+(个|项|次|所|户|人|名|座|处|条|台|套|场|期|批|亩|公里|万)")
 _DEADLINE_RE = re.compile(r"(\d{4}\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(前|之前|以前)?")
 _DATE_VALUE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
-_COST_CLAUSE = re.compile(r"每|人均|户均|亩均|生均|不超过|标准|单价|补助|元")
+_COST_CLAUSE = re.compile(r"每|人均|户均|亩均|生均|不超过|标准(?!化)|单价|补助|元")
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,18 @@ def has_measurable_content(text: str) -> bool:
 
 
 def goal_quantities(ctx: SubmissionContext, units: frozenset[str]) -> list[GoalQuantity]:
+    time_units = ctx.lex.time_units
     """Output quantities the annual goal promises (cost statements such as 每人每月… are left out)."""
     out: list[GoalQuantity] = []
-    for clause in _CLAUSE_SPLIT.split(ctx.goal):
-        clause = _YEAR_PREFIX.sub("", clause.strip())
+    clauses = [part for c in _CLAUSE_SPLIT.split(ctx.goal) if not c.strip().startswith("其中")  # a breakdown
+               for part in c.split("、")]
+    for clause in clauses:
+        clause = clause.strip()
+        clause = _YEAR_PREFIX.sub("", clause)
         if not clause or _COST_CLAUSE.search(clause):
             continue
         for m in _QTY_RE.finditer(clause):
-            unit = _match_unit(m.group(3), units)
+            unit = _match_unit(m.group(3), units, time_units)
             if unit is None:
                 continue
             before = _YEAR_PREFIX.sub("", clause[: m.start()]).strip()
@@ -52,7 +56,10 @@ def goal_quantities(ctx: SubmissionContext, units: frozenset[str]) -> list[GoalQ
     return out
 
 
-def _match_unit(word: str, units: frozenset[str]) -> str | None:
+def _match_unit(word: str, units: frozenset[str], time_units: frozenset[str]) -> str | None:
+    """The longest unit the word starts with; None for a time span (6个月 is not 6个)."""
+    if any(word.startswith((t, "个" + t)) for t in time_units):
+        return None
     for n in range(len(word), 0, -1):
         if word[:n] in units:
             return word[:n]
@@ -68,10 +75,23 @@ def goal_deadline(ctx: SubmissionContext) -> str | None:
     return f"{year}年{m.group(2)}月{m.group(3)}日" if year else f"{m.group(2)}月{m.group(3)}日"
 
 
+def _sound_for_goal(row: RowView) -> bool:
+    """Rows fit to restate in a goal: counts, unit costs, dates, proper rates (not ≤100% or % on a slogan)."""
+    if row.sub == "时效":
+        return bool(_DATE_VALUE.search(row.value)) or (row.value_num is not None and bool(row.unit))
+    if row.value_num is None or not row.unit:
+        return False
+    if row.sub == "成本":
+        return row.per_unit is not None and row.op in ("≤", "=")
+    if row.is_percent:
+        return row.is_rate_name and row.op in ("≥", "=") and 0 < row.value_num <= 100
+    return row.op in ("≥", "=", None) and row.value_num > 0
+
+
 def row_target(row: RowView) -> str:
     """A row as a reviewer quotes it: 救助残疾儿童人数 ≥ 420人."""
     op = row.op if row.op in ("≥", "≤", "=", ">", "<") else ""
-    unit = "" if row.unit == "日期" else row.unit
+    unit = {"日期": "", "人数": "人", "百分比": "%"}.get(row.unit, row.unit)
     return f"{row.name_core} {op} {row.value}{unit}".replace("  ", " ").strip()
 
 
@@ -79,13 +99,10 @@ def draft_goal(ctx: SubmissionContext) -> str:
     """A measurable annual goal assembled from the submission's own quantitative rows."""
     year = f"{ctx.sub.year}年" if ctx.sub.year else "本年度"
     picked: list[str] = []
-    for wanted in ("数量", "成本", "时效", "质量", "社会效益", "经济效益"):
-        for row in ctx.rows:
-            if row.sub == wanted and (row.value_num is not None or _DATE_VALUE.search(row.value)):
-                picked.append(row_target(row))
-                break
-    if not picked:
-        picked = [row_target(r) for r in ctx.rows if r.value_num is not None][:4]
+    for wanted in ("数量", "成本", "时效", "质量"):
+        row = next((r for r in ctx.rows if r.sub == wanted and _sound_for_goal(r)), None)
+        if row is not None:
+            picked.append(row_target(row))
     if not picked:
         return (f"按“{year}+对象+数量+标准+时限”写明年度目标，例如“{year}完成（事项）（数量）（单位），"
                 f"（日期）前完成，（质量标准）”，并与各项指标一一对应")

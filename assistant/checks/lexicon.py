@@ -33,6 +33,8 @@ class Lexicon:
     timeliness_name: re.Pattern[str]
     rate: re.Pattern[str]
     change: re.Pattern[str]
+    percent_ok: re.Pattern[str]
+    not_applicable: frozenset[str]
     bounded_rate_exclusions: re.Pattern[str]
     negative: re.Pattern[str]
     percent_units: frozenset[str]
@@ -76,6 +78,8 @@ def get_lexicon() -> Lexicon:
         timeliness_name=_alternation(raw["timeliness_name_words"]),
         rate=_alternation(raw["rate_words"]),
         change=_alternation(raw["change_words"]),
+        percent_ok=_alternation(raw["percent_ok_words"]),
+        not_applicable=frozenset(raw["not_applicable_values"]),
         bounded_rate_exclusions=_alternation(raw["bounded_rate_exclusions"]),
         negative=_alternation(raw["negative_words"]),
         percent_units=frozenset(raw["percent_units"]),

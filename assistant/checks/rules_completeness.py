@@ -135,6 +135,9 @@ def check_placeholders(ctx: SubmissionContext) -> Iterator[Hit]:
 
 def _placeholder_rewrite(row: RowView, cell: str, fragment: str) -> str:
     if cell == "name":
+        bracket = re.search(r"[（(][^（）()]*" + re.escape(fragment) + r"[^（）()]*[）)]", row.name)
+        if bracket:
+            fragment = bracket.group(0)
         clean = row.name.replace(fragment, "").strip() or "（指标名称）"
         target = f"{row.op or ''} {row.value}{'' if row.unit == '日期' else row.unit}".strip()
         return f"删除名称中的“{fragment}”，名称改为“{clean}”，数值只填在指标值栏：{clean} {target}".rstrip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.engine import Hit, field_hit, row_hit
@@ -17,9 +18,11 @@ _SATISFACTION_SUFFIX = re.compile(r"(的)?(满意度|满意率|满意程度)$")
 _HOUSEHOLD_PEOPLE = {"户", "人", "名", "人数"}
 
 
-def bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def bigrams(text: str) -> frozenset[str]:
+    """Character bigrams of a name, generic ones (人数, 项目 …) left out; cached (names repeat across files)."""
     chars = [c for c in text if "\u4e00" <= c <= "\u9fff" or c.isalnum()]
-    return {"".join(chars[i:i + 2]) for i in range(len(chars) - 1)} - _GENERIC_BIGRAMS
+    return frozenset("".join(chars[i:i + 2]) for i in range(len(chars) - 1)) - _GENERIC_BIGRAMS
 
 
 def _row_count(row: RowView) -> float | None:
@@ -111,6 +114,8 @@ def check_irrelevant(ctx: SubmissionContext) -> Iterator[Hit]:
         return
     lex, text = ctx.lex, ctx.project_text
     for row in ctx.rows:
+        if row.is_na:
+            continue
         if row.sub == "生态效益" and not lex.eco_project.search(text):
             why = "的名称和目标中没有任何生态环境内容"
         elif row.sub == "经济效益" and lex.macro_econ_row.search(row.name) and not lex.econ_project.search(text):
@@ -194,13 +199,13 @@ def uncovered_goal_outputs(ctx: SubmissionContext, all_goal: bool = False) -> li
     lex = ctx.lex
     units = lex.count_units | lex.measure_units | lex.people_units
     counts = [c for c in (_row_count(r) for r in ctx.rows) if c is not None]
-    names = " ".join(r.name for r in ctx.rows)
+    name_bigrams = bigrams(" ".join(r.name for r in ctx.rows))
     out: list[GoalQuantity] = []
     for q in goal_quantities(ctx, units):
         if _SCOPE_WORDS.match(q.subject) and len(q.subject) <= 4:
             continue
         by_number = any(abs(c - q.number) <= 0.005 * q.number for c in counts)
-        by_subject = bool(bigrams(q.subject[-4:]) & bigrams(names))
+        by_subject = bool(bigrams(q.subject[-4:]) & name_bigrams)
         if all_goal or not (by_number or by_subject):
             out.append(q)
     return out
@@ -215,8 +220,7 @@ def check_missing_core_output(ctx: SubmissionContext) -> Iterator[Hit]:
     if not missing:
         return
     listed = "、".join(f"{q.subject}{fmt_number(q.number)}{q.unit}" for q in missing[:4])
-    rows = "；".join(f"{q.subject.lstrip('完成')}{'' if q.subject.endswith(('面积', '数量', '里程')) else ''} ≥ "
-                    f"{fmt_number(q.number)}{q.unit}" for q in missing[:4])
+    rows = "；".join(f"{q.subject.removeprefix('完成')} ≥ {fmt_number(q.number)}{q.unit}" for q in missing[:4])
     yield field_hit("R01", "indicators", source="年度目标", output=listed,
                     rewrite=f"在产出数量指标中增设：{rows}（与年度目标一致）")
 

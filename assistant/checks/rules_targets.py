@@ -35,9 +35,9 @@ def check_rate_over_100(ctx: SubmissionContext) -> Iterator[Hit]:
         if v is None or not _is_bounded_rate(ctx, row):
             continue
         if v > 100 and row.op not in _DOWN:
-            why = f"超过100%，不可能实现"
+            why = "超过100%，不可能实现"
         elif v == 100 and row.op in _UP:
-            why = "写成“≥100%”，超出比率上限"
+            why = "超出比率上限，达到100%即已封顶，应写“=100%”"
         else:
             continue
         goal = _goal_percent(ctx, row)

@@ -64,7 +64,7 @@ def _goal_clause_for(ctx: SubmissionContext, row: RowView) -> str | None:
 
 def check_vague_values(ctx: SubmissionContext) -> Iterator[Hit]:
     for row in ctx.rows:
-        if row.is_cost or row.is_time:
+        if row.is_cost or row.is_time or row.is_na:
             continue
         why = vague_reason(ctx, row)
         if why is None:
@@ -80,7 +80,7 @@ def check_vague_values(ctx: SubmissionContext) -> Iterator[Hit]:
 # ---------------------------------------------------------------- TIMELINESS_VAGUE
 def check_timeliness(ctx: SubmissionContext) -> Iterator[Hit]:
     for row in ctx.rows:
-        if not row.is_time or row.value_num is not None or _DATE_RE.search(row.value):
+        if not row.is_time or row.is_na or row.value_num is not None or _DATE_RE.search(row.value):
             continue
         if ctx.lex.time_concrete.search(row.value):
             continue
@@ -151,7 +151,7 @@ def check_percent_without_basis(ctx: SubmissionContext) -> Iterator[Hit]:
         if not row.is_percent or row.is_cost or row.value_num is None:
             continue
         name = row.name_core
-        if row.is_rate_name or lex.change.search(name) or name.endswith("性") or not name:
+        if row.is_rate_name or lex.change.search(name) or lex.percent_ok.search(name) or name.endswith("性") or not name:
             continue
         rewrite = _fill(pick_rewrite(lex, "percent_basis", name), ctx, row)
         yield row_hit("V13", row, "value", rewrite=rewrite)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.normalize import to_halfwidth
 
@@ -44,6 +45,7 @@ class PerUnitMoney:
     denominator: tuple[str, ...]
 
 
+@lru_cache(maxsize=1024)
 def per_unit_money(unit: str) -> PerUnitMoney | None:
     """'万元/个·年' -> PerUnitMoney(10000, ('个', '年')); None unless money per something."""
     if "/" not in unit:
@@ -57,6 +59,7 @@ def per_unit_money(unit: str) -> PerUnitMoney | None:
     return PerUnitMoney(scale, tokens) if tokens else None
 
 
+@lru_cache(maxsize=1024)
 def quantity_unit(unit: str) -> tuple[float, tuple[str, ...]]:
     """'万人' -> (10000, ('人',)); '万吨/日' -> (10000, ('吨', '日')); '台' -> (1, ('台',))."""
     u = unit
@@ -92,7 +95,7 @@ def same_quantity_unit(a: str, b: str) -> bool:
 def fmt_number(x: float) -> str:
     """1850.0 -> '1850', 2.5 -> '2.5', 12345678.9 -> '12345678.9'."""
     if abs(x - round(x)) < 1e-9:
-        return str(int(round(x)))
+        return str(round(x))
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 

@@ -22,7 +22,7 @@ def check_command(
     from rich.console import Console
 
     fmt = output_format.strip().lower()
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     if fmt not in _FORMATS:
         err.print(f"[red]不支持的输出格式“{output_format}”，可选：table、json、markdown。[/red]")
         raise typer.Exit(2)

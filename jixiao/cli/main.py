@@ -14,8 +14,10 @@ app = typer.Typer(
 
 # Each module below adds its commands to `app` (one import line per area).
 from jixiao.cli import check as _check  # noqa: E402,F401  jixiao check
+from jixiao.cli import ask as _ask  # noqa: E402,F401  jixiao ask / jixiao draft
 from jixiao.cli import eval_cmd as _eval  # noqa: E402,F401  jixiao eval …
 from jixiao.cli import serve as _serve, users as _users  # noqa: E402,F401  jixiao serve / jixiao users …
+from jixiao.cli import kb as _kb  # noqa: E402,F401  jixiao ingest / docs / search / init
 
 if __name__ == "__main__":
     app()

@@ -6,12 +6,12 @@ import re
 import time
 
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
+from support.lang_fixtures import memory_kb, result, stub, stub_settings, submission  # noqa: F401
+from support.openai_stub import StubReply
 
 from assistant.chat import ChatTurn, answer, collect_answer
 from assistant.citations import quote_in_clause
 from assistant.llm import make_chat_model
-from support.lang_fixtures import memory_kb, result, stub, stub_settings, submission  # noqa: F401
-from support.openai_stub import StubReply
 
 QUESTION = "各级预算编制应当遵循哪些原则？"
 ART12 = "《预算法》第十二条"

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 
+from support.lang_fixtures import memory_kb, result, submission  # noqa: F401
+
 from assistant.chat import NOT_COVERED, ChatTurn, answer, collect_answer
 from assistant.citations import quote_in_clause
 from assistant.llm import RULES_ONLY_LABEL
-from support.lang_fixtures import memory_kb, result, submission  # noqa: F401
 
 
 def test_covered_question_quotes_retrieved_clauses(memory_kb) -> None:  # noqa: F811
     events = list(answer("各级预算编制应当遵循哪些原则？", kb=memory_kb))
-    assert [e.event for e in events][0] == "meta" and [e.event for e in events][-2:] == ["citations", "done"]
+    kinds = [e.event for e in events]
+    assert kinds[0] == "meta" and kinds[-2:] == ["citations", "done"]
     out = collect_answer(events)
     assert out["meta"]["mode"] == "rules-only" and out["meta"]["mode_label"] == RULES_ONLY_LABEL
     assert out["covered"] is True and out["dropped"] == 0

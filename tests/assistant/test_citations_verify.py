@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from support.memory_kb import card
 
 from assistant.citations import (
-    DROPPED_MENTION, DROPPED_QUOTE, StreamingVerifier, citation_label, normalize_for_match, quote_in_clause,
-    stable_prefix_length, verify_answer,
+    DROPPED_MENTION,
+    DROPPED_QUOTE,
+    StreamingVerifier,
+    citation_label,
+    normalize_for_match,
+    quote_in_clause,
+    stable_prefix_length,
+    verify_answer,
 )
-from support.memory_kb import card
 
 ART12 = card("预算法", "第十二条", "第十二条 各级预算应当遵循统筹兼顾、勤俭节约、量力而行、讲求绩效和收支平衡的原则。",
              doc_title="中华人民共和国预算法")

@@ -9,14 +9,20 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import HumanMessage
 from pydantic import BaseModel
-
-from assistant.llm import (
-    RULES_ONLY_LABEL, LLMUnavailable, StructuredOutputError, invoke_structured, make_chat_model, mode_label,
-    mode_of, parse_json_model,
-)
-from jixiao.settings import Settings, get_settings
 from support.lang_fixtures import stub, stub_settings  # noqa: F401
 from support.openai_stub import StubReply
+
+from assistant.llm import (
+    RULES_ONLY_LABEL,
+    LLMUnavailable,
+    StructuredOutputError,
+    invoke_structured,
+    make_chat_model,
+    mode_label,
+    mode_of,
+    parse_json_model,
+)
+from jixiao.settings import Settings, get_settings
 
 
 class Verdict(BaseModel):

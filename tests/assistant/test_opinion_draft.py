@@ -5,15 +5,23 @@ from __future__ import annotations
 import json
 
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from support.lang_fixtures import (  # noqa: F401
+    CONSEQUENCE_FAIR,
+    INJECTION,
+    make_result,
+    make_submission,
+    memory_kb,
+    result,
+    stub,
+    stub_settings,
+    submission,
+)
+from support.openai_stub import StubReply
 
+from assistant.llm import make_chat_model
 from assistant.models import Dimension, Finding, Grade, Location, Severity
 from assistant.opinion import draft_opinion, render_opinion_text, suggest_rewrite
 from assistant.opinion_render import CLAUSE_MISSING
-from support.lang_fixtures import (  # noqa: F401
-    CONSEQUENCE_FAIR, INJECTION, make_result, make_submission, memory_kb, result, stub, stub_settings, submission,
-)
-from support.openai_stub import StubReply
-from assistant.llm import make_chat_model
 
 
 def _codes(op) -> list[tuple[str, str, int | None]]:

@@ -10,9 +10,10 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any, Self
 
 
 @dataclass
@@ -39,11 +40,11 @@ class OpenAIStub:
         self._stopping = threading.Event()
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def start(self) -> "OpenAIStub":
+    def start(self) -> Self:
         handler = _make_handler(self)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -52,7 +53,7 @@ class OpenAIStub:
             self._server.shutdown()
             self._server.server_close()
 
-    def __enter__(self) -> "OpenAIStub":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -63,7 +64,7 @@ class OpenAIStub:
         assert self._server is not None, "stub not started"
         return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
 
-    def push(self, *replies: "StubReply | str") -> None:
+    def push(self, *replies: StubReply | str) -> None:
         for reply in replies:
             self.replies.append(StubReply(text=reply) if isinstance(reply, str) else reply)
 
@@ -144,13 +145,13 @@ def _make_handler(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if self.path.rstrip("/").endswith("/models"):
                 self._send_json(200, {"object": "list", "data": [{"id": stub.model, "object": "model"}]})
             else:
                 self._send_json(404, {"error": {"message": "not found"}})
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             if not self.path.rstrip("/").endswith("/chat/completions"):
                 self._send_json(404, {"error": {"message": "not found"}})
                 return
@@ -177,7 +178,7 @@ def _make_handler(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
             self.send_header("Connection", "close")
             self.end_headers()
             for piece in _stream_chunks(stub, body, reply):
-                self.wfile.write(f"data: {json.dumps(piece, ensure_ascii=False)}\n\n".encode("utf-8"))
+                self.wfile.write(f"data: {json.dumps(piece, ensure_ascii=False)}\n\n".encode())
                 self.wfile.flush()
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()

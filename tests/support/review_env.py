@@ -7,6 +7,7 @@ that index, so every test starts from a fresh data dir without paying for the em
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -86,3 +87,18 @@ def review_env(tmp_data_dir: Path, starter_index: Path) -> Iterator[ReviewEnv]:
     env = build_env(tmp_data_dir, starter_index)
     yield env
     env.app.state.services.close()
+
+
+def parse_sse(text: str) -> list[tuple[str, dict]]:
+    """(event, data) pairs of a text/event-stream body."""
+    events = []
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        name, data = None, []
+        for line in block.split("\n"):
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                data.append(line[5:].strip())
+        if name:
+            events.append((name, json.loads("\n".join(data))))
+    return events

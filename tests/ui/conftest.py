@@ -1,8 +1,9 @@
 """Browser-test fixtures: a live uvicorn of the real app on 127.0.0.1 (tmp data dir, demo users,
-the starter knowledge plus 预算法 indexed), and the system Chromium driven by Playwright."""
+the starter knowledge indexed), and the system Chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -57,7 +58,7 @@ def _create_demo_users(session_factory) -> dict[str, str]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[LiveServer]:
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     import uvicorn
 
     from assistant.records import session_scope  # noqa: F401  (records before the app: import order)
@@ -70,8 +71,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> I
     app = create_app(settings)
     services = app.state.services
     tokens = _create_demo_users(services.session_factory)
-    knowledge_base = services.knowledge_base()          # indexes the starter pack
-    knowledge_base.ingest_paths([corpus_dir / "laws" / "预算法.md"], kind="law")
+    services.knowledge_base()          # opens the index and indexes the starter pack
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="ui-live-server", daemon=True)
@@ -164,7 +164,13 @@ def ui_login():  # noqa: ANN201
     return login
 
 
+LEAKED_VALUES = re.compile(r"\bnull\b|\bundefined\b|\[object Object\]|\bNaN\b")
+
+
 def screenshot(page, name: str) -> Path:  # noqa: ANN001
+    """Save the page as a user sees it; also guard against raw JS values leaking into the text."""
+    leaked = LEAKED_VALUES.findall(page.locator("#main").inner_text())
+    assert not leaked, f"{name}: raw values shown to the user: {leaked}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)

@@ -17,7 +17,7 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
-export function append(parent, children) {
+export function append(parent, ...children) {
   for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     parent.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));

@@ -59,10 +59,15 @@ export function describeLocation(location) {
   return parts.join("");
 }
 
-function bookTitle(doc) {
-  if (!doc) return "";
-  if (doc.startsWith("《") || /〔\d{4}〕/.test(doc)) return doc;
-  return `《${doc}》`;
+const DOC_NO_ONLY = /^[\u4e00-\u9fa5]{1,8}〔\d{4}〕\d+号$/;
+const TITLE_WITH_NO = /^(.+?)[（(]([^（）()]*〔\d{4}〕[^（）()]*号)[）)]$/;
+
+/** 《标题》, 《标题》（财预〔2015〕88号）, or a bare 文号 as written. */
+export function bookTitle(doc) {
+  const text = (doc || "").trim();
+  if (!text || text.startsWith("《") || DOC_NO_ONLY.test(text)) return text;
+  const withNo = TITLE_WITH_NO.exec(text);
+  return withNo ? `《${withNo[1]}》（${withNo[2]}）` : `《${text}》`;
 }
 
 /**

@@ -2,7 +2,7 @@
 // the rules-only banner, and the user's conversation history.
 import { api, postEventStream } from "../api.js";
 import { openClause } from "../clause.js";
-import { clear, errorBox, formatTime, h, loading } from "../dom.js";
+import { append, clear, errorBox, formatTime, h, loading } from "../dom.js";
 
 const SAMPLE_QUESTIONS = [
   "绩效目标审核主要审核哪些内容？",
@@ -17,8 +17,18 @@ function listFrom(result, key) {
   return (result && (result.items || result[key])) || [];
 }
 
+function uniqueCitations(citations) {
+  const seen = new Set();
+  return (citations || []).filter((c) => {
+    const key = c.clause_id || c.label;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function citationChips(citations) {
-  const chips = (citations || []).map((c) => h("button", {
+  const chips = uniqueCitations(citations).map((c) => h("button", {
     type: "button",
     class: "chip chip-verified" + (c.verified === false ? " chip-unverified" : ""),
     title: `${c.doc_title || c.doc || ""}${c.page ? " 第" + c.page + "页" : ""}，点击查看原文`,
@@ -111,7 +121,7 @@ export async function render(main, ctx) {
         setBanner(banner, data.mode, data.mode_label);
       } else if (event === "token") {
         textEl.textContent += data.text || "";
-        answer.scrollIntoView({ block: "end" });
+        log.scrollTop = log.scrollHeight;
       } else if (event === "citations") {
         bodyEl.querySelector(".citations")?.remove();
         const chips = citationChips(data.citations);
@@ -121,6 +131,7 @@ export async function render(main, ctx) {
         if (data.answer) textEl.textContent = data.answer;
         bodyEl.querySelector(".citations")?.remove();
         bodyEl.append(...[citationChips(data.citations), doneNotes(data)].filter(Boolean));
+        log.scrollTop = log.scrollHeight;
       } else if (event === "error") {
         gotDone = true;
         bodyEl.append(errorBox({ message: data.message || "回答生成失败。" }));
@@ -164,7 +175,7 @@ export async function render(main, ctx) {
     input.focus();
   } }, "新对话");
 
-  main.append(
+  append(main,
     h("h1", {}, "智能问答"),
     banner,
     h("div", { class: "chat-layout" },

@@ -2,7 +2,7 @@
 // upload with progress (admin), remove a document (admin).
 import { api } from "../api.js";
 import { openClause } from "../clause.js";
-import { busy, clear, errorBox, formatTime, h, loading, toast } from "../dom.js";
+import { append, busy, clear, errorBox, formatTime, h, loading, toast } from "../dom.js";
 import { can } from "../labels.js";
 
 const KIND_ZH = { law: "法律", regulation: "行政法规", policy: "政策文件", local: "地方性法规", starter: "规则卡片", other: "其他" };
@@ -68,7 +68,7 @@ function searchPanel(signal) {
   const button = h("button", { type: "submit", class: "btn btn-primary" }, "检索");
   const results = h("div", { class: "search-results", "aria-live": "polite" });
   const form = h("form", { class: "search-form", role: "search" },
-    h("label", { for: "doc-search", class: "sr-only" }, "检索条文"), input, button);
+    h("label", { for: "doc-search", class: "sr-only" }, "检索关键词"), input, button);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const query = input.value.trim();
@@ -178,7 +178,7 @@ export async function render(main, ctx) {
       await load();
     });
   };
-  main.append(
+  append(main,
     h("h1", {}, "政策文件"),
     h("p", { class: "lead" }, "问答和预审引用的条文都来自这里收录的文件。"),
     searchPanel(ctx.signal),

@@ -1,6 +1,6 @@
 // 工作台: who you are, what your role may do, and where to start.
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { append, h } from "../dom.js";
 import { PERMISSIONS_ZH, can } from "../labels.js";
 
 function tile(href, title, text) {
@@ -26,7 +26,7 @@ export async function render(main, { me, health, signal }) {
   tiles.push(tile("#/docs", "政策文件", can(me, "manage_docs") ? "上传、删除政策文件，检索条文。" : "浏览已收录的政策文件并检索条文。"));
 
   const pending = can(me, "review", "approve") ? await pendingCount(signal) : null;
-  main.append(
+  append(main,
     h("h1", {}, `您好，${me.display_name || me.username}`),
     h("p", { class: "lead" }, `当前角色：${me.role_zh || me.role}`,
       pending !== null ? h("span", { class: "pending-note" }, `，待审项目 ${pending} 个`) : null),

@@ -1,6 +1,6 @@
 // 登录: paste an access token (issued by `jixiao users token`), check it with GET /v1/me.
 import { api, clearToken, setToken } from "../api.js";
-import { busy, h } from "../dom.js";
+import { append, busy, h } from "../dom.js";
 
 export async function render(main, { state, signedIn, navigate }) {
   const errorSlot = h("div", { class: "form-error", "aria-live": "assertive" });
@@ -42,7 +42,7 @@ export async function render(main, { state, signedIn, navigate }) {
       }
     });
   });
-  main.append(
+  append(main,
     h("section", { class: "login-card card", "aria-labelledby": "login-title" },
       h("h1", { id: "login-title" }, "登录绩效目标审核助手"),
       h("p", { class: "muted" }, "供财政部门审核人员、审批人、申报单位和新入职人员使用。"),

@@ -1,6 +1,6 @@
 // 绩效目标预审 (upload + list) and the 审核意见 list: submissions with status, grade and text filters.
 import { api } from "../api.js";
-import { busy, clear, describeIssue, errorBox, formatTime, h, loading, toast } from "../dom.js";
+import { append, busy, clear, describeIssue, errorBox, formatTime, h, loading, toast } from "../dom.js";
 import { GRADES, GRADE_CLASS, STATUS_ZH, can } from "../labels.js";
 
 const filters = { status: "", grade: "", q: "" };
@@ -136,7 +136,7 @@ function submissionsTable(items, detailRoute) {
       h("td", {}, gradeBadge(it.grade)),
       h("td", {}, countsCell(it)),
       h("td", {}, statusTag(it.status, it.status_zh)),
-      h("td", { class: "cell-time" }, it.submitter || "", h("br"), h("span", { class: "muted small" }, formatTime(it.created_at))),
+      h("td", { class: "cell-time" }, it.submitter_name || it.submitter || "", h("br"), h("span", { class: "muted small" }, formatTime(it.created_at))),
       h("td", {}, it.version ? `第${it.version}版` : "—"),
     )))));
 }
@@ -154,7 +154,7 @@ export async function render(main, ctx) {
       if (err.name !== "AbortError") clear(listSlot).appendChild(errorBox(err));
     }
   };
-  main.append(
+  append(main,
     h("h1", {}, forReview ? "审核意见" : "绩效目标预审"),
     h("p", { class: "lead" }, forReview
       ? (can(ctx.me, "review", "approve") ? "选择项目，修改起草好的审核意见，审核通过或退回修改。" : "选择项目，查看审核意见及处理状态。")

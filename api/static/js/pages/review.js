@@ -1,7 +1,7 @@
 // 审核意见: the drafted opinion in an editor, approve / return (reviewer and approver only),
 // the version history with who and when, and the .docx download.
 import { api, downloadFile } from "../api.js";
-import { busy, clear, errorBox, formatTime, h, toast } from "../dom.js";
+import { append, busy, clear, errorBox, formatTime, h, toast } from "../dom.js";
 import { ACTION_ZH, ROLE_ZH, can } from "../labels.js";
 import { gradeBadge, statusTag } from "./precheck.js";
 
@@ -93,7 +93,7 @@ function editorPanel(ctx, review, reload) {
   const editor = h("textarea", { id: "opinion-text", class: "opinion-editor", rows: 18, value: review.text || "", readOnly: !staff, "aria-describedby": "opinion-help" });
   const comment = h("input", { id: "review-comment", type: "text", maxlength: 500, placeholder: "例如：请补充满意度指标并明确时效指标的完成时限" });
   const slot = h("div", { class: "form-error", "aria-live": "assertive" });
-  return h("section", { class: "card", "aria-labelledby": "opinion-label" },
+  return h("section", { class: "card", "aria-label": "审核意见编辑" },
     h("h2", {}, h("label", { id: "opinion-label", for: "opinion-text" }, "审核意见正文")),
     h("p", { id: "opinion-help", class: "help" }, staff ? "可直接修改正文；保存后生成新版本，原版本保留在下方记录中。"
       : review.status !== "pending" ? `本项目已${review.status_zh || "办结"}，审核意见不再修改，可下载 Word 文件存档。`
@@ -131,10 +131,10 @@ export async function render(main, ctx) {
     detail = await api(`/v1/submissions/${encodeURIComponent(ctx.id)}`, { signal: ctx.signal });
   } catch (err) {
     if (err.name === "AbortError") return;
-    main.append(errorBox(err));
+    append(main, errorBox(err));
     return;
   }
-  main.append(
+  append(main,
     h("p", { class: "breadcrumb" }, h("a", { href: "#/review" }, "审核意见"), " / ",
       h("a", { href: `#/precheck/${encodeURIComponent(ctx.id)}` }, "预审结果")),
     h("h1", {}, `审核意见：${detail.project || "（未填项目名称）"}`),

@@ -2,12 +2,13 @@
 // the offending rows and cells highlighted, each finding's citation and suggested rewrite.
 import { api, downloadFile } from "../api.js";
 import { openFindingCitation } from "../clause.js";
-import { formatTime, formatYuan, h, toast } from "../dom.js";
+import { append, formatTime, formatYuan, h, toast } from "../dom.js";
 import {
   CELL_ZH, DIMENSIONS, DIMENSION_HINTS, SEVERITY_ORDER, SEVERITY_ZH, can, citationChip, citationLabel,
   describeLocation,
 } from "../labels.js";
 import { gradeBadge, statusTag } from "./precheck.js";
+import { canResubmit, resubmitPanel, supersededNote } from "./resubmit.js";
 
 const TABLE_CELLS = ["level1", "level2", "name", "op", "value", "unit", "weight"];
 
@@ -165,20 +166,21 @@ function summaryPanel(detail, precheck, me) {
       h("div", {}, h("dt", {}, "年度资金"), h("dd", {}, formatYuan(sub.budget_yuan))),
       h("div", {}, h("dt", {}, "问题"), h("dd", {}, `错误 ${counts.error ?? 0}，警告 ${counts.warning ?? 0}，提示 ${counts.info ?? 0}`)),
       h("div", {}, h("dt", {}, "状态"), h("dd", {}, statusTag(detail.status, detail.status_zh))),
-      h("div", {}, h("dt", {}, "提交"), h("dd", {}, `${detail.submitter || ""} ${formatTime(detail.created_at)}`))),
+      h("div", {}, h("dt", {}, "提交"), h("dd", {}, `${detail.submitter_name || detail.submitter || ""} ${formatTime(detail.created_at)}`))),
     h("div", { class: "actions" },
       h("a", { class: "btn btn-primary", href: `#/review/${encodeURIComponent(detail.id)}` }, can(me, "review", "approve") ? "审核意见" : "查看审核意见"),
       reportButton));
 }
 
-export async function render(main, { id, me, signal }) {
+export async function render(main, { id, me, signal, navigate }) {
   const detail = await api(`/v1/submissions/${encodeURIComponent(id)}`, { signal });
   const precheck = detail.precheck || {};
   const findings = precheck.findings || [];
   const submission = detail.submission || {};
-  main.append(
+  append(main,
     h("p", { class: "breadcrumb" }, h("a", { href: "#/precheck" }, "绩效目标预审"), " / 预审结果"),
     h("h1", { id: "project-title", tabindex: "-1" }, detail.project || submission.project || "（未填项目名称）"),
+    supersededNote(detail),
     summaryPanel(detail, precheck, me),
     diffSection(detail.diff),
     h("section", { class: "card", "aria-labelledby": "findings-title" },
@@ -189,5 +191,6 @@ export async function render(main, { id, me, signal }) {
       h("h2", { id: "targets-title" }, "绩效目标与指标"),
       goalBlock(submission, findings),
       indicatorTable(submission, findings)),
+    canResubmit(detail, me) ? resubmitPanel(detail, navigate) : null,
   );
 }

@@ -1,0 +1,169 @@
+"""Knowledge-base commands: `jixiao ingest`, `jixiao docs list|remove`, `jixiao search`, `jixiao init`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jixiao.cli.main import app
+
+docs_app = typer.Typer(help="管理已入库的政策文件：list 列出，remove 删除。", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+
+_KIND_ZH = {"law": "法律", "regulation": "行政法规", "policy": "政策文件", "local": "地方性法规",
+            "starter": "入门知识卡", "other": "其他"}
+_SEARCH_FORMATS = ("table", "json")
+
+
+def _err() -> Console:
+    return Console(stderr=True, soft_wrap=True)
+
+
+@contextmanager
+def _user_errors():
+    """Show a UserError as one Chinese line and exit 1 (never a traceback)."""
+    from ingest.errors import UserError
+
+    try:
+        yield
+    except UserError as exc:
+        _err().print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+
+
+def _open_kb():
+    from vectorstore.knowledge_base import KnowledgeBase
+
+    return KnowledgeBase.open()
+
+
+def _ingest_with_progress(kb, paths: list[Path], *, kind: str | None, region: str | None, starter: bool = False):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("[bold]入库[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, console=_err(), transient=False) as bar:
+        task = bar.add_task("", total=None)
+
+        def on_progress(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name)
+
+        if starter:
+            return kb.ensure_starter(progress=on_progress)
+        return kb.ingest_paths(paths, kind=kind, region=region, progress=on_progress)
+
+
+def _print_report(report, console: Console) -> None:
+    for label, files in (("新增", report.added), ("替换", report.replaced), ("未变", report.unchanged)):
+        for f in files:
+            console.print(f"  {label}：{Path(f).name}")
+    for failure in report.failed:
+        console.print(f"  [red]失败：{failure.message}[/red]")
+    console.print(report.summary())
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="政策文件或目录（.md .txt .pdf .docx），可多个")],
+    kind: Annotated[str | None, typer.Option("--kind", help="文件类别：law / regulation / policy / local / other")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="适用地区，如 全国、山东省青岛市")] = None,
+) -> None:
+    """把政策文件按条款入库（可重复执行：内容未变的文件不会重复入库，改过的文件替换旧版本）。"""
+    with _user_errors():
+        kb = _open_kb()
+        report = _ingest_with_progress(kb, paths, kind=kind, region=region)
+        _print_report(report, Console())
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("init")
+def init_command() -> None:
+    """初始化知识库：把内置的入门知识包（规则要点卡片）建立索引；已建立的不会重复入库。"""
+    with _user_errors():
+        kb = _open_kb()
+        report = _ingest_with_progress(kb, [], kind=None, region=None, starter=True)
+        console = Console()
+        _print_report(report, console)
+        stats = kb.stats()
+        console.print(f"知识库现有文件 {stats['documents']} 个、条款 {stats['clauses']} 条。")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@docs_app.command("list")
+def docs_list_command() -> None:
+    """列出已入库的政策文件。"""
+    with _user_errors():
+        documents = _open_kb().list_documents()
+    console = Console()
+    if not documents:
+        console.print("知识库为空。可先执行 jixiao init 建立入门知识包，或用 jixiao ingest 导入政策文件。")
+        return
+    table = Table(title=f"已入库政策文件（{len(documents)} 个）")
+    for column in ("标题", "文号", "类别", "条款数", "来源", "入库时间"):
+        table.add_column(column, overflow="fold")
+    for d in documents:
+        table.add_row(d.title, d.doc_no or "—", _KIND_ZH.get(d.kind, d.kind), str(d.clauses), d.source,
+                      d.ingested_at.replace("T", " ").split("+")[0])
+    console.print(table)
+
+
+@docs_app.command("remove")
+def docs_remove_command(
+    doc: Annotated[str, typer.Argument(help="文件的简称、全称、文号或 doc_id")],
+) -> None:
+    """从知识库删除一个文件及其全部条款（向量与关键词索引同步删除）。"""
+    with _user_errors():
+        removed = _open_kb().remove_document(doc)
+    if not removed:
+        _err().print(f"[red]知识库中没有找到“{doc}”。可用 jixiao docs list 查看已入库文件。[/red]")
+        raise typer.Exit(1)
+    Console().print(f"已删除“{doc}”，共 {removed} 条条款。")
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help="问题或关键词")],
+    k: Annotated[int, typer.Option("--k", "-k", min=1, max=50, help="返回条数")] = 5,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="输出格式：table | json")] = "table",
+    doc: Annotated[str | None, typer.Option("--doc", help="只在该文件中检索（简称、全称或文号）")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="只检索该类别的文件")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="只检索该地区的文件")] = None,
+) -> None:
+    """检索政策条文（关键词 + 语义混合检索），给出可直接引用的条款。"""
+    fmt = output_format.strip().lower()
+    if fmt not in _SEARCH_FORMATS:
+        _err().print(f"[red]不支持的输出格式“{output_format}”，可选：table、json。[/red]")
+        raise typer.Exit(2)
+    with _user_errors():
+        kb = _open_kb()
+        hits = kb.retrieve(query, k=k, doc=doc, kind=kind, region=region)
+    if fmt == "json":
+        payload = [{key: h.public()[key] for key in ("doc", "article", "text", "score", "source")} for h in hits]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_hits(query, hits, kb.stats()["clauses"])
+
+
+def _print_hits(query: str, hits, clause_count: int) -> None:
+    console = Console()
+    if not hits:
+        hint = "知识库为空，请先执行 jixiao init 或 jixiao ingest。" if clause_count == 0 else "未检索到相关条款。"
+        console.print(hint)
+        return
+    table = Table(title=f"“{query}”的检索结果", show_lines=True)
+    for column, opts in (("#", {"justify": "right"}), ("出处", {}), ("条文", {"overflow": "fold", "ratio": 4}),
+                         ("得分", {"justify": "right"})):
+        table.add_column(column, **opts)
+    for rank, hit in enumerate(hits, start=1):
+        text = hit.clause.text if len(hit.clause.text) <= 300 else hit.clause.text[:300] + "…"
+        table.add_row(str(rank), hit.citation, text, f"{hit.score:.4f}")
+    console.print(table)

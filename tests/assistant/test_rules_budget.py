@@ -1,0 +1,76 @@
+"""适当性 rules: quantity × unit standard against the budget, and cost rows that cannot be measured."""
+
+from __future__ import annotations
+
+import pytest
+from checks_kit import dev_submissions, findings_for, row, submission
+
+from assistant.checks.context import build_context
+from assistant.checks.rules_budget import cost_lines
+
+
+def test_matching_quantity_and_standard_is_fine():
+    assert not findings_for(submission(), "OUTPUT_BUDGET_MISMATCH")
+
+
+@pytest.mark.parametrize("budget", [2700000, 300000])
+def test_quantity_times_standard_far_from_budget(budget):
+    found = findings_for(submission({"budget_yuan": budget}), "OUTPUT_BUDGET_MISMATCH")
+    assert len(found) == 1
+    assert "600人 × “人均培训成本”1500元/人 = 90万元" in found[0].message
+    assert "三选一" in found[0].suggestion
+
+
+def test_within_thirty_percent_is_not_a_mismatch():
+    assert not findings_for(submission({"budget_yuan": 1000000}), "OUTPUT_BUDGET_MISMATCH")
+
+
+def test_monthly_standard_is_multiplied_by_twelve():
+    sub = submission({"project": "乡村公益性岗位补贴", "budget_yuan": 4800000},
+                     rows={0: row("产出", "数量", "公益性岗位安置人员", "≥", "420", "人", 20),
+                           3: row("产出", "成本", "公益性岗位补贴标准", "=", "1500", "元/人·月", 15)})
+    found = findings_for(sub, "OUTPUT_BUDGET_MISMATCH")
+    assert found and "× 12个月 = 756万元" in found[0].message
+
+
+def test_two_standards_for_one_headcount_give_a_range():
+    sub = submission({"project": "村干部基本报酬", "budget_yuan": 2956800},
+                     rows={0: row("产出指标", "数量指标", "享受基本报酬的村干部人数", "=", "110", "人", 20),
+                           3: row("产出指标", "成本指标", "主职干部基本报酬标准", "=", "3200", "元/人·月", 15)},
+                     add=[row("产出指标", "成本指标", "其他村干部基本报酬标准", "=", "2000", "元/人·月", 0)])
+    assert not findings_for(sub, "OUTPUT_BUDGET_MISMATCH")
+
+
+def test_under_budget_is_only_judged_when_every_cost_row_is_priced():
+    sub = submission({"budget_yuan": 3000000},
+                     add=[row("产出指标", "成本指标", "实训基地建设费用", "≤", "80", "万元", 0)])
+    assert not findings_for(sub, "OUTPUT_BUDGET_MISMATCH")
+
+
+def test_dev_set_pairs_every_clean_unit_cost_with_its_quantity(data_dir_shared):
+    subs = dev_submissions(data_dir_shared)
+    for sid in ("D09", "D14", "D20", "D26", "D35"):
+        ctx = build_context(subs[sid])
+        lines, complete = cost_lines(ctx)
+        assert complete, sid
+        assert abs(sum(ln.total for ln in lines) - ctx.budget) < 1, sid
+
+
+@pytest.mark.parametrize("r,why", [
+    (row("产出指标", "成本指标", "项目成本控制率", "=", "100", "%", 15), "控制率"),
+    (row("产出指标", "成本指标", "项目总成本", "≤", "90", "万元", 15), "预算总额"),
+    (row("成本指标", "经济成本指标", "工程造价控制在批复概算内", "定性", "是", None, 15), "没有金额"),
+])
+def test_cost_rows_that_cannot_be_measured(r, why):
+    found = findings_for(submission(rows={3: r}), "COST_NOT_MEASURABLE")
+    assert len(found) == 1 and why in found[0].message
+    assert "1500元/人" in found[0].suggestion    # 90万元 ÷ 600人
+    assert not findings_for(submission(rows={3: r}), "NO_COST")
+
+
+@pytest.mark.parametrize("r", [
+    row("产出指标", "成本指标", "设备购置费用", "≤", "40", "万元", 15),
+    row("产出指标", "成本指标", "成本节约率", "≥", "5", "%", 15),
+])
+def test_measurable_cost_rows(r):
+    assert not findings_for(submission(rows={3: r}), "COST_NOT_MEASURABLE")

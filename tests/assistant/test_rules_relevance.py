@@ -1,0 +1,112 @@
+"""相关性 rules about what rows measure: duplicates, off-topic rows, inputs as outputs, outputs as benefits,
+goal outputs with no indicator."""
+
+from __future__ import annotations
+
+import pytest
+from checks_kit import findings_for, row, submission
+
+
+def test_same_quantity_twice_is_a_duplicate_and_an_output_filed_as_benefit():
+    sub = submission(rows={4: row("效益指标", "社会效益指标", "培训农村实用人才人数", "≥", "600", "人", 15)})
+    dup = findings_for(sub, "DUPLICATE")
+    assert len(dup) == 1 and dup[0].location.indicator == 4 and "第1行" in dup[0].message
+    assert findings_for(sub, "OUTPUT_AS_BENEFIT")
+
+
+def test_completion_rate_restating_a_quantity_row():
+    sub = submission(add=[row("产出指标", "数量指标", "培训任务完成率", "=", "100", "%", 0)])
+    found = findings_for(sub, "DUPLICATE")
+    assert len(found) == 1 and "完成率" in found[0].message
+
+
+@pytest.mark.parametrize("a,b", [("群众满意度", "村民满意度"), ("城区居民满意度", "居民满意度"),
+                                 ("受益脱贫户满意度", "受益群众满意度")])
+def test_two_satisfaction_rows_for_the_same_people(a, b):
+    sub = submission(rows={6: row("满意度指标", "服务对象满意度指标", a, "≥", "90", "%", 5)},
+                     add=[row("满意度指标", "服务对象满意度指标", b, "≥", "90", "%", 5)])
+    assert len(findings_for(sub, "DUPLICATE")) == 1
+
+
+@pytest.mark.parametrize("a,b", [("学生满意度", "家长满意度"), ("服务对象满意度", "社会公众满意度"),
+                                 ("参训学员满意度", "用工企业满意度")])
+def test_satisfaction_of_different_people_is_not_a_duplicate(a, b):
+    sub = submission(rows={6: row("满意度指标", "服务对象满意度指标", a, "≥", "90", "%", 5)},
+                     add=[row("满意度指标", "服务对象满意度指标", b, "≥", "90", "%", 5)])
+    assert not findings_for(sub, "DUPLICATE")
+
+
+def test_equal_standards_for_two_groups_are_not_duplicates():
+    sub = submission({"project": "残疾人两项补贴", "budget_yuan": 172800},
+                     rows={3: row("产出指标", "成本指标", "困难残疾人生活补贴标准", "=", "90", "元/人·月", 10)},
+                     add=[row("产出指标", "成本指标", "重度残疾人护理补贴标准", "=", "90", "元/人·月", 5)])
+    assert not findings_for(sub, "DUPLICATE")
+
+
+def test_ecological_benefit_on_a_salary_project_is_irrelevant():
+    sub = submission({"project": "村组干部报酬", "annual_goal": "2024年按月发放182名村组干部报酬。"},
+                     add=[row("效益指标", "生态效益指标", "农村环境卫生", "定性", "持续改善", None, 0)])
+    found = findings_for(sub, "IRRELEVANT")
+    assert len(found) == 1 and "生态" in found[0].message
+
+
+def test_ecological_benefit_on_an_ecological_project_is_relevant():
+    sub = submission({"project": "城区道路绿化提质", "annual_goal": "2024年补植行道树3000株。"},
+                     add=[row("效益指标", "生态效益指标", "城区绿化覆盖率", "≥", "40", "%", 0)])
+    assert not findings_for(sub, "IRRELEVANT")
+
+
+def test_macro_economy_benefit_on_a_relief_project_is_irrelevant():
+    sub = submission({"project": "残疾儿童康复救助", "annual_goal": "2024年救助残疾儿童420人。"},
+                     add=[row("效益指标", "经济效益指标", "带动当地经济发展", "定性", "有效带动", None, 0)])
+    assert findings_for(sub, "IRRELEVANT")
+
+
+def test_relevance_is_not_judged_for_unidentifiable_projects():
+    sub = submission({"project": "其他专项业务经费（汇总）"},
+                     add=[row("效益指标", "生态效益指标", "全县森林覆盖率", "≥", "62", "%", 0)])
+    assert not findings_for(sub, "IRRELEVANT")
+
+
+@pytest.mark.parametrize("r", [
+    row("效益指标", "可持续影响指标", "资金到位率", "=", "100", "%", 10),
+    row("产出指标", "数量指标", "债券资金到位率", "=", "100", "%", 10),
+    row("产出指标", "数量指标", "发放培训补贴资金", "=", "90", "万元", 10),
+])
+def test_inputs_used_as_results(r):
+    assert len(findings_for(submission(add=[r]), "INPUT_AS_OUTPUT")) == 1
+
+
+@pytest.mark.parametrize("r", [
+    row("产出指标", "时效指标", "补贴资金发放及时率", "≥", "95", "%", 10),
+    row("效益指标", "经济效益指标", "带动社会资本投入", "≥", "300", "万元", 10),
+    row("预算执行率", None, "预算执行率", "≥", "95", "%", 10),
+])
+def test_outputs_and_benefits_that_mention_money_are_fine(r):
+    assert not findings_for(submission(add=[r]), "INPUT_AS_OUTPUT")
+
+
+@pytest.mark.parametrize("name,unit", [("举办培训班期数", "期"), ("开展系统巡检", "次"), ("建设经营性项目", "个")])
+def test_workload_counts_under_benefits(name, unit):
+    assert len(findings_for(submission(add=[row("效益指标", "社会效益指标", name, "≥", "30", unit, 0)]),
+                            "OUTPUT_AS_BENEFIT")) == 1
+
+
+@pytest.mark.parametrize("name,op,value,unit", [("带动就业人数", "≥", "30", "人"), ("受益人口", "≥", "5000", "人"),
+                                                ("维修学校校舍安全责任事故", "=", "0", "起"),
+                                                ("新增就业岗位", "≥", "50", "个")])
+def test_real_benefits_are_not_outputs(name, op, value, unit):
+    assert not findings_for(submission(add=[row("效益指标", "社会效益指标", name, op, value, unit, 0)]),
+                            "OUTPUT_AS_BENEFIT")
+
+
+def test_goal_output_with_no_indicator():
+    sub = submission({"annual_goal": "2024年培训农村实用人才600人，新建实训基地2个，10月31日前完成。"})
+    found = findings_for(sub, "MISSING_CORE_OUTPUT")
+    assert len(found) == 1 and "实训基地" in found[0].message and "≥ 2个" in found[0].suggestion
+
+
+def test_goal_scope_breakdowns_and_time_spans_are_not_outputs():
+    goal = ("2024年在全县12个乡镇培训农村实用人才600人，其中种植能手200人、养殖能手400人，"
+            "培训后6个月内就业创业率不低于60%。")
+    assert not findings_for(submission({"annual_goal": goal}), "MISSING_CORE_OUTPUT")
