@@ -8,6 +8,7 @@ from pathlib import PurePath
 from urllib.parse import urlparse
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.errors import ApiError
@@ -61,7 +62,7 @@ async def _from_multipart(request: Request) -> Intake:
                            f"文件“{name}”的类型不受支持：只接受 .xlsx（申报表/一体化导出）或 .json（规范 JSON）。",
                            {"file": name})
         data = await upload.read()
-        result = _import_file(name, data)
+        result = await run_in_threadpool(_import_file, name, data)     # openpyxl must not block the loop
         intake.submissions.extend(result.submissions)
         intake.issues.extend(result.issues)
     return intake

@@ -39,6 +39,7 @@ class AppServices:
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-ingest"))
     _knowledge_base: Any = None
     _kb_lock: threading.Lock = field(default_factory=threading.Lock)
+    _warming: threading.Event = field(default_factory=threading.Event)
 
     def knowledge_base(self) -> Any:
         """The app's KnowledgeBase, opened on first use (loading the embedder takes a moment)."""
@@ -54,6 +55,19 @@ class AppServices:
 
     def knowledge_base_if_open(self) -> Any:
         return self._knowledge_base
+
+    def warm_up(self) -> None:
+        """Open the knowledge base on the ingest worker (first start indexes the starter pack)."""
+        if self._knowledge_base is None and not self._warming.is_set():
+            self._warming.set()
+            self.ingest_executor.submit(self._warm_up_quietly)
+
+    def _warm_up_quietly(self) -> None:
+        try:
+            self.knowledge_base()
+        except Exception:  # noqa: BLE001 — the first request that needs it will report the error
+            log.exception("knowledge base warm-up failed")
+            self._warming.clear()
 
     def close(self) -> None:
         self.ingest_executor.shutdown(wait=True, cancel_futures=True)

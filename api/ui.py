@@ -1,7 +1,8 @@
 """The web UI: a static single-page app served by the API itself (no CDN, no build step).
 
 `mount_ui(app)` serves `index.html` at `/` and every asset under `/static/`. The page talks to the
-`/v1/` API with a bearer token kept in the browser's session storage.
+`/v1/` API with a bearer token kept in the browser's session storage. The few endpoints the page needs
+beyond the v1 contract (api/routers/ui_support.py, docs/api.md "UI additions") are registered here too.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+
+from api.routers import ui_support
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 INDEX_FILE = STATIC_DIR / "index.html"
@@ -39,3 +42,4 @@ def mount_ui(app: FastAPI) -> None:
         )
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(ui_support.router, prefix="/v1")

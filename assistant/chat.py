@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pydantic import BaseModel
 
 from assistant.citations import (
+    PRACTICE,
     ChatCitation,
     StreamingVerifier,
     clause_label,
@@ -24,6 +25,7 @@ from assistant.citations import (
 )
 from assistant.llm import LLMUnavailable, describe_failure, message_text, mode_of
 from assistant.models import SEVERITY_ZH, CheckResult, Clause, Finding, Submission
+from assistant.opinion import lookup_cited_clause
 from assistant.opinion_render import citation_text, location_text
 
 if TYPE_CHECKING:
@@ -171,8 +173,8 @@ def _finding_clauses(kb: Retriever, findings: list[Finding]) -> list[Clause]:
     found = []
     for finding in findings:
         for cite in finding.citations:
-            if cite.article:
-                clause = kb.lookup(cite.doc, cite.article)
+            if cite.article and PRACTICE not in (cite.confidence or ""):
+                clause = lookup_cited_clause(kb, cite.doc, cite.article)
                 if clause is not None:
                     found.append(clause)
     return found

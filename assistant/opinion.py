@@ -198,14 +198,14 @@ def _opinion_finding(number: int, f: Finding, submission: Submission, kb) -> Opi
 def _clause_ref(cite: Citation, kb) -> ClauseRef:
     clause = None
     if kb is not None and cite.article and PRACTICE not in (cite.confidence or ""):
-        clause = _lookup_clause(kb, cite.doc, cite.article)
+        clause = lookup_cited_clause(kb, cite.doc, cite.article)
     label = citation_label(cite.doc, cite.article, cite.confidence)
     return ClauseRef(label=label, doc=cite.doc, article=cite.article, confidence=cite.confidence,
                      clause_id=clause.id if clause else None, text=clause.text if clause else None,
                      summary=cite.quote, in_kb=clause is not None)
 
 
-def _lookup_clause(kb, doc: str, article: str) -> Clause | None:
+def lookup_cited_clause(kb, doc: str, article: str) -> Clause | None:
     """Try the article as cited, then without 约 and sub-items: 约第13条(二) -> 第13条."""
     candidates = [article, article.lstrip("约")]
     m = re.match(r"约?(第[^条]+条)", article)

@@ -17,14 +17,20 @@ log = logging.getLogger("jixiao.api")
 
 @router.get("/health", summary="服务状态与模式（规则模式/大模型）")
 def health(services: ServicesDep) -> dict[str, Any]:
+    """Never waits for the knowledge base: while it loads, status is "starting" and counts are null."""
     counts: dict[str, Any] = {"documents": None, "clauses": None}
-    status = "ok"
-    try:
-        counts = services.knowledge_base().stats()
-    except Exception:  # noqa: BLE001 — health must answer even when the index cannot be opened
-        log.exception("knowledge base unavailable")
-        status = "degraded"
-    return {"status": status, "version": getattr(jixiao, "__version__", "0.1.0"), "mode": services.mode,
+    status, message = "ok", None
+    kb = services.knowledge_base_if_open()
+    if kb is None:
+        services.warm_up()
+        status, message = "starting", "知识库正在加载（首次启动需建立入门知识索引），检索与问答稍后可用。"
+    else:
+        try:
+            counts = kb.stats()
+        except Exception:  # noqa: BLE001 — health must answer even when the index is broken
+            log.exception("knowledge base unavailable")
+            status, message = "degraded", "知识库暂不可用，请查看服务日志。"
+    return {"status": status, "message": message, "version": getattr(jixiao, "__version__", "0.1.0"), "mode": services.mode,
             "mode_label": services.mode_label, "documents": counts.get("documents"),
             "clauses": counts.get("clauses")}
 

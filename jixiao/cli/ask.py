@@ -12,7 +12,7 @@ import typer
 from jixiao.cli.main import app
 
 
-def _open_kb(err):  # noqa: ANN001, ANN202 — rich Console in, KnowledgeBase out (both imported lazily)
+def _open_kb(err):
     from vectorstore.knowledge_base import KnowledgeBase
 
     with err.status("正在加载知识库与向量模型…"):
@@ -22,7 +22,7 @@ def _open_kb(err):  # noqa: ANN001, ANN202 — rich Console in, KnowledgeBase ou
     return kb
 
 
-def _load_submissions(path: Path, only_id: str | None, err) -> list:  # noqa: ANN001
+def _load_submissions(path: Path, only_id: str | None, err) -> list:
     from ingest.errors import UserError
     from ingest.targets import load_submissions
 

@@ -96,7 +96,9 @@ def test_draft_export_has_the_layout_and_is_marked_draft(stored):
     for heading in ("一、项目基本信息", "二、审核结论", "（一）完整性", "（二）相关性", "（三）适当性",
                     "（四）可行性", "四、修改建议"):
         assert heading in paragraphs
-    assert "审核等级：中。退回报送单位修改完善。" in paragraphs
+    # the rules' grade is stated once; the text's own "审核结论：中。" line is not repeated
+    assert "审核等级：中。" in paragraphs and "审核结论：中。" not in paragraphs
+    assert sum("退回报送单位修改完善" in p for p in paragraphs) == 1
     assert "常宁市公路建设养护中心" in text and "188.00" in text      # 1,880,000 元 = 188 万元
     assert "审核人：李审核" in text and "审批人：__________" in text
     assert "PAGE" in footer and "NUMPAGES" in footer
@@ -128,5 +130,18 @@ def test_approved_export_carries_the_approver_and_no_draft_mark(stored):
 
 
 def test_split_sections_reads_plain_reviewer_text():
-    sections = split_sections("审核结论：良。\n完整性：齐全。\n修改建议：补充满意度指标。")
-    assert sections == {"审核结论": ["良。"], "完整性": ["齐全。"], "修改建议": ["补充满意度指标。"]}
+    sections = split_sections("审核结论：良。\n完整性：齐全。\n1. 指标缺单位\n   修改建议：补充单位。\n"
+                              "修改建议：补充满意度指标。")
+    assert sections == {"审核结论": ["审核结论：良。"], "完整性": ["齐全。", "1. 指标缺单位", "修改建议：补充单位。"],
+                        "修改建议": ["补充满意度指标。"]}
+
+
+def test_consequence_is_stated_when_the_reviewer_removed_it(stored):
+    factory, (record_id, _) = stored
+    from sqlalchemy import select
+
+    with session_scope(factory) as session:
+        review = session.scalars(select(ReviewRecord)).one()
+        review.text = "审核结论：中。\n修改建议：补充时效。"
+    _, paragraphs, _ = _all_text(_export(factory, record_id))
+    assert "审核等级：中。退回报送单位修改完善。" in paragraphs

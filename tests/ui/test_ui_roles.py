@@ -4,6 +4,7 @@ documents, cannot open another unit's submission, and the API refuses the approv
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -88,10 +89,11 @@ def test_returned_submission_is_resubmitted_by_its_owner(open_page, live_server,
     expect(page.locator(".versions")).to_contain_text("请补充满意度指标的测算依据")
     page.goto(f"{live_server.base_url}/#/precheck/{unit1_submission}")
     expect(page.locator(".summary .status-tag")).to_have_text("已退回")
-    page.get_by_text("修改后重新报送").click()
+    page.get_by_role("heading", name="修改后重新报送").click()
     page.get_by_role("button", name="重新报送").click()
-    page.wait_for_url(f"**/#/precheck/{unit1_submission + 1}")
-    new = live_server.client("unit1").get(f"/v1/submissions/{unit1_submission + 1}").json()
+    page.wait_for_url(re.compile(rf"#/precheck/(?!{unit1_submission}$)\d+$"))
+    new_id = int(page.url.rsplit("/", 1)[1])
+    new = live_server.client("unit1").get(f"/v1/submissions/{new_id}").json()
     assert new["previous_id"] == unit1_submission
     diff = new["diff"]
     expect(page.get_by_role("heading", name="与上一版相比")).to_be_visible()

@@ -59,14 +59,6 @@ export async function openClause(clauseId, label) {
   }
 }
 
-function sameArticle(hit, citation) {
-  if (!citation.article || !hit.article) return false;
-  const docMatches = [hit.doc, hit.doc_title, hit.doc_no].some(
-    (d) => d && citation.doc && (d.includes(citation.doc.replace(/[《》]/g, "")) || citation.doc.includes(d)),
-  );
-  return docMatches && hit.article.startsWith(citation.article.replace(/[（(].*$/, ""));
-}
-
 /** Open a finding's citation: our summary, then the ingested clause itself when the library has it. */
 export async function openFindingCitation(citation) {
   const label = citationLabel(citation);
@@ -82,17 +74,11 @@ export async function openFindingCitation(citation) {
     return;
   }
   try {
-    const q = `${citation.doc || ""} ${citation.article} ${citation.quote || ""}`.trim();
-    const result = await api("/v1/search", { query: { q, k: 8 } });
-    const hit = (result.hits || []).find((x) => sameArticle(x, citation));
-    clear(source);
-    if (hit) {
-      source.append(h("h3", { class: "sub" }, "原文"), clauseView(hit));
-    } else {
-      source.append(h("p", { class: "muted" }, "知识库中暂未找到该条原文（可能尚未导入该文件），以上为规则要点。"));
-    }
+    const clause = await api("/v1/citations/resolve", { query: { doc: citation.doc, article: citation.article } });
+    clear(source).append(h("h3", { class: "sub" }, "知识库中的条文"), clauseView(clause));
   } catch (err) {
-    clear(source).appendChild(errorBox(err));
+    if (err.status !== 404) return clear(source).appendChild(errorBox(err));
+    clear(source).append(h("p", { class: "muted" }, "知识库中暂未找到该条条文（可能尚未导入该文件），以上为规则要点。"));
   }
 }
 

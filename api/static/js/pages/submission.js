@@ -63,17 +63,29 @@ function findingCard(finding, index) {
   );
 }
 
+function dimensionOverview(groups) {
+  return h("ul", { class: "dim-overview", "aria-label": "四个审核方面的问题数" }, DIMENSIONS.map((dim) => {
+    const group = groups.get(dim);
+    const counts = h("span", { class: "dim-count" }, group.length ? `${group.length} 个问题` : "未发现问题");
+    const label = [h("span", { class: "dim-name" }, dim), counts];
+    return h("li", { class: "dim-box" + (group.length ? ` has-${worst(group.map(({ f }) => f))}` : " dim-ok") },
+      group.length ? h("button", { type: "button", class: "dim-jump", onclick: () => jumpTo(`dim-${dim}`) }, label)
+        : h("div", { class: "dim-jump" }, label),
+      h("span", { class: "dim-hint" }, DIMENSION_HINTS[dim]));
+  }));
+}
+
 function findingsByDimension(findings) {
   const indexed = findings.map((f, i) => ({ f, i }));
-  return h("div", { class: "dimension-grid" }, DIMENSIONS.map((dim) => {
-    const group = indexed.filter(({ f }) => f.dimension === dim);
+  const groups = new Map(DIMENSIONS.map((dim) => [dim, indexed.filter(({ f }) => f.dimension === dim)]));
+  const sections = DIMENSIONS.filter((dim) => groups.get(dim).length).map((dim) => {
+    const group = groups.get(dim);
     group.sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i);
-    const headingId = `dim-${dim}`;
-    return h("section", { class: "dimension" + (group.length ? "" : " dimension-clean"), "aria-labelledby": headingId },
-      h("h3", { id: headingId }, dim, h("span", { class: "dim-count" }, group.length ? `${group.length} 个问题` : "未发现问题")),
-      h("p", { class: "dim-hint" }, DIMENSION_HINTS[dim]),
+    return h("section", { class: "dimension", id: `dim-${dim}`, tabindex: "-1", "aria-labelledby": `dim-h-${dim}` },
+      h("h3", { id: `dim-h-${dim}` }, dim, h("span", { class: "dim-count" }, `${group.length} 个问题`)),
       group.map(({ f, i }) => findingCard(f, i)));
-  }));
+  });
+  return [dimensionOverview(groups), h("div", { class: "dimension-grid" }, sections)];
 }
 
 function cellFindings(findings) {
