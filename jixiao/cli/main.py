@@ -18,6 +18,7 @@ from jixiao.cli import ask as _ask  # noqa: E402,F401  jixiao ask / jixiao draft
 from jixiao.cli import eval_cmd as _eval  # noqa: E402,F401  jixiao eval …
 from jixiao.cli import serve as _serve, users as _users  # noqa: E402,F401  jixiao serve / jixiao users …
 from jixiao.cli import kb as _kb  # noqa: E402,F401  jixiao ingest / docs / search / init
+from jixiao.cli import demo as _demo  # noqa: E402,F401  jixiao demo (the main job)
 
 if __name__ == "__main__":
     app()

@@ -3,6 +3,7 @@
 import { api, downloadFile } from "../api.js";
 import { append, busy, clear, errorBox, formatTime, h, toast } from "../dom.js";
 import { ACTION_ZH, ROLE_ZH, can } from "../labels.js";
+import { renderMarkdown } from "../markdown.js";
 import { gradeBadge, statusTag } from "./precheck.js";
 
 async function loadReview(id, signal) {
@@ -37,6 +38,11 @@ function headerBlock(review, detail) {
       rulesOnly ? "未配置大模型：本意见由规则根据预审结果自动起草，请审核人员核对后定稿。" : review.mode_label || ""));
 }
 
+function showStatus() {
+  const head = document.querySelector(".review-head");
+  if (head) head.scrollIntoView({ block: "center" });
+}
+
 function staffActions(ctx, review, editor, comment, slot, reload) {
   const id = ctx.id;
   const save = h("button", { type: "button", class: "btn" }, "保存修改");
@@ -59,6 +65,7 @@ function staffActions(ctx, review, editor, comment, slot, reload) {
     await api(`/v1/reviews/${encodeURIComponent(id)}/approve`, { method: "POST", json: { comment: comment.value.trim() || null } });
     toast("审核意见已通过。");
     await reload();
+    showStatus();
   }));
   reject.addEventListener("click", () => busy(reject, slot, async () => {
     if (!comment.value.trim()) {
@@ -69,6 +76,7 @@ function staffActions(ctx, review, editor, comment, slot, reload) {
     await api(`/v1/reviews/${encodeURIComponent(id)}/return`, { method: "POST", json: { comment: comment.value.trim() } });
     toast("已退回申报单位修改。");
     await reload();
+    showStatus();
   }));
   redraft.addEventListener("click", () => busy(redraft, slot, async () => {
     if (editor.value.trim() !== (review.text || "").trim() && !window.confirm("重新起草会放弃未保存的修改，确定继续吗？")) return;
@@ -88,21 +96,32 @@ function docxButton(id, slot) {
   return button;
 }
 
+function editorArea(review) {
+  const editor = h("textarea", { id: "opinion-text", class: "opinion-editor", rows: 22, value: review.text || "", "aria-describedby": "opinion-help" });
+  const preview = h("div", { class: "opinion-doc opinion-preview", role: "region", "aria-label": "排版预览" }, renderMarkdown(review.text));
+  editor.addEventListener("input", () => preview.replaceChildren(renderMarkdown(editor.value)));
+  return { editor, area: h("div", { class: "editor-grid" }, editor, preview) };
+}
+
 function editorPanel(ctx, review, reload) {
   const staff = can(ctx.me, "review", "approve") && review.status === "pending";
-  const editor = h("textarea", { id: "opinion-text", class: "opinion-editor", rows: 18, value: review.text || "", readOnly: !staff, "aria-describedby": "opinion-help" });
-  const comment = h("input", { id: "review-comment", type: "text", maxlength: 500, placeholder: "例如：请补充满意度指标并明确时效指标的完成时限" });
   const slot = h("div", { class: "form-error", "aria-live": "assertive" });
-  return h("section", { class: "card", "aria-label": "审核意见编辑" },
-    h("h2", {}, h("label", { id: "opinion-label", for: "opinion-text" }, "审核意见正文")),
-    h("p", { id: "opinion-help", class: "help" }, staff ? "可直接修改正文；保存后生成新版本，原版本保留在下方记录中。"
-      : review.status !== "pending" ? `本项目已${review.status_zh || "办结"}，审核意见不再修改，可下载 Word 文件存档。`
-      : "审核意见由审核人员处理，您可以查看和下载。"),
-    editor,
-    staff ? h("div", { class: "field" }, h("label", { for: "review-comment" }, "处理说明（退回修改时必填）"), comment) : null,
+  const help = staff ? "左侧修改正文（支持 # 标题、- 列表、**加粗**），右侧为排版预览；保存后生成新版本，原版本保留在下方记录中。"
+    : review.status !== "pending" ? `本项目${review.status_zh || "已办结"}，审核意见不再修改，可下载 Word 文件存档。`
+    : "审核意见由审核人员处理，您可以查看和下载。";
+  const head = h("h2", {}, staff ? h("label", { for: "opinion-text" }, "审核意见正文") : "审核意见正文");
+  if (!staff) {
+    return h("section", { class: "card", "aria-label": "审核意见" }, head, h("p", { id: "opinion-help", class: "help" }, help),
+      h("article", { class: "opinion-doc", "aria-label": "审核意见正文" }, renderMarkdown(review.text)),
+      slot, h("div", { class: "actions" }, docxButton(ctx.id, slot)));
+  }
+  const { editor, area } = editorArea(review);
+  const comment = h("input", { id: "review-comment", type: "text", maxlength: 500, placeholder: "例如：请补充满意度指标并明确时效指标的完成时限" });
+  return h("section", { class: "card", "aria-label": "审核意见编辑" }, head, h("p", { id: "opinion-help", class: "help" }, help),
+    area,
+    h("div", { class: "field" }, h("label", { for: "review-comment" }, "处理说明（退回修改时必填）"), comment),
     slot,
-    h("div", { class: "actions" }, staff ? staffActions(ctx, review, editor, comment, slot, reload) : null, docxButton(ctx.id, slot)),
-  );
+    h("div", { class: "actions" }, staffActions(ctx, review, editor, comment, slot, reload), docxButton(ctx.id, slot)));
 }
 
 function draftPrompt(ctx, reload) {

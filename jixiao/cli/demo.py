@@ -1,0 +1,116 @@
+"""`jixiao demo`: the README's main job — a fresh machine to a working product in one step.
+
+Indexes the starter knowledge, creates the demo accounts (tokens printed once per run), prechecks the sample
+submissions (the shared dev files when ../shared is beside the repo, else our bundled samples) and serves the UI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jixiao.cli.main import app
+
+REPO = Path(__file__).resolve().parents[2]
+BUNDLED_SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "demo_submissions.json"
+DEMO_USERS = (
+    ("demo_reviewer", "reviewer", "演示审核员"),
+    ("demo_approver", "approver", "演示审批人"),
+    ("demo_submitter", "submitter", "演示申报单位"),
+    ("demo_admin", "admin", "演示管理员"),
+)
+
+
+def default_samples() -> list[Path]:
+    shared = REPO.parent / "shared" / "data"
+    found = [p for p in (shared / "targets_form_D07.xlsx", shared / "targets_dev_flat.xlsx") if p.is_file()]
+    return found or [BUNDLED_SAMPLES]
+
+
+def _index_starter(console) -> None:  # noqa: ANN001 — rich Console
+    from rich.progress import Progress
+
+    from assistant.knowledge import starter_pack_dir
+    from jixiao.settings import get_settings
+    from vectorstore.knowledge_base import KnowledgeBase
+
+    kb = KnowledgeBase.open(get_settings())
+    try:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("索引入门知识卡", total=None)
+
+            def tick(done: int, total: int, name: str) -> None:
+                progress.update(task, completed=done, total=total, description=f"索引 {name}")
+
+            report = kb.ensure_starter(starter_pack_dir(), progress=tick)
+        stats = kb.stats()
+    finally:
+        kb.close()
+    failed = getattr(report, "failed", None) or []
+    console.print(f"知识库：{stats['documents']} 份文件，{stats['clauses']} 条条款" + (f"；失败 {len(failed)} 份" if failed else ""))
+
+
+def _ensure_users(session) -> dict[str, str]:  # noqa: ANN001 — SQLAlchemy Session
+    from assistant.records import create_user, get_user, issue_token
+
+    tokens = {}
+    for username, role, display in DEMO_USERS:
+        if get_user(session, username) is None:
+            create_user(session, username=username, role=role, display_name=display, actor="demo")
+        tokens[username] = issue_token(session, username=username, actor="demo")
+    return tokens
+
+
+def _precheck_samples(session, samples: list[Path], console) -> None:  # noqa: ANN001
+    from assistant.records import get_user
+    from assistant.workflow import list_submissions, submit
+    from ingest.targets import load_submissions
+
+    submitter = get_user(session, "demo_submitter")
+    if list_submissions(session, viewer=submitter):
+        console.print("示例申报已在库中，跳过导入。")
+        return
+    for path in samples:
+        result = load_submissions(path)
+        for issue in result.issues:
+            console.print(f"[yellow]{issue}[/yellow]")
+        grades: dict[str, int] = {}
+        for sub in result.submissions:
+            record = submit(session=session, submitter=submitter, submission=sub)
+            grades[record.grade] = grades.get(record.grade, 0) + 1
+        summary = "，".join(f"{g} {n} 个" for g, n in sorted(grades.items()))
+        console.print(f"已导入并预审 {path.name}：{len(result.submissions)} 个项目（{summary}）")
+
+
+@app.command("demo")
+def demo(
+    samples: Annotated[list[Path] | None, typer.Argument(help="要预审的示例申报文件（默认取 ../shared/data 中的示例）")] = None,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="完成后启动服务")] = True,
+    host: Annotated[str | None, typer.Option("--host")] = None,
+    port: Annotated[int | None, typer.Option("--port")] = None,
+) -> None:
+    """一步演示：索引入门知识、创建演示账号（打印令牌）、预审示例申报，并启动网页界面。"""
+    from rich.console import Console
+
+    from assistant.records import open_records, session_scope
+    from jixiao.settings import get_settings
+
+    console = Console()
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _index_starter(console)
+    factory = open_records(settings)
+    with session_scope(factory) as session:
+        tokens = _ensure_users(session)
+        _precheck_samples(session, samples or default_samples(), console)
+    console.print("[bold]演示账号（令牌本次新生成，只显示这一次）：[/bold]")
+    for username, _role, display in DEMO_USERS:
+        console.print(f"  {display:<8} {username:<15} {tokens[username]}", soft_wrap=True, highlight=False)
+    bind_host, bind_port = host or settings.host, port or settings.port
+    console.print(f"[bold]打开 http://{bind_host}:{bind_port}/ ，用上表中 demo_reviewer 的令牌登录。[/bold]")
+    if serve:
+        from jixiao.cli.serve import serve as serve_command
+
+        serve_command(host=bind_host, port=bind_port, workers=1)
