@@ -70,7 +70,8 @@ class AppServices:
             self._warming.clear()
 
     def close(self) -> None:
-        self.ingest_executor.shutdown(wait=True, cancel_futures=True)
+        # queued jobs are dropped (their rows stay "queued"); a running one finishes before exit
+        self.ingest_executor.shutdown(wait=False, cancel_futures=True)
         closer = getattr(self._knowledge_base, "close", None)
         if callable(closer):
             closer()

@@ -109,7 +109,7 @@ def demo(
     for username, _role, display in DEMO_USERS:
         console.print(f"  {display:<8} {username:<15} {tokens[username]}", soft_wrap=True, highlight=False)
     bind_host, bind_port = host or settings.host, port or settings.port
-    console.print(f"[bold]打开 http://{bind_host}:{bind_port}/ ，用上表中 demo_reviewer 的令牌登录。[/bold]")
+    console.print(f"[bold]打开 http://{bind_host}:{bind_port}/ ，用上面 demo_reviewer 的令牌登录。[/bold]")
     if serve:
         from jixiao.cli.serve import serve as serve_command
 

@@ -84,11 +84,13 @@ def test_reviewer_prechecks_d07_then_edits_approves_and_exports(
     drafted = editor.input_value()
     editor.fill(drafted + "\n" + ADDED_SENTENCE)
     page.get_by_label("处理说明（退回修改时必填）").fill("补充时效指标的修改要求")
+    expect(page.get_by_role("region", name="排版预览")).to_contain_text("2024年12月31日前完成全部建设任务")
+    shot(page, "05-review-editing")
     page.get_by_role("button", name="审核通过").click()
     expect(page.locator(".review-head .status-tag")).to_have_text("已通过")
     expect(page.locator(".version")).to_have_count(3)
     expect(page.get_by_role("button", name="审核通过")).to_have_count(0)
-    shot(page, "05-review-approved")
+    shot(page, "06-review-approved")
 
     review = api.get(f"/v1/reviews/{submission_id}").json()
     assert review["status"] == "approved"
@@ -113,4 +115,4 @@ def test_reviewer_prechecks_d07_then_edits_approves_and_exports(
     page.get_by_label("项目或单位").fill(detail["project"][:4])
     page.get_by_role("button", name="筛选").click()
     expect(page.locator(f"table.submissions tr[data-id='{submission_id}']")).to_be_visible()
-    shot(page, "06-submission-list")
+    shot(page, "06b-submission-list")
