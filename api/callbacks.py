@@ -38,5 +38,5 @@ def send_precheck_callback(session_factory: sessionmaker[Session], *, url: str, 
     try:
         with session_scope(session_factory) as session:
             record_audit(session, actor="system", action=action, submission_id=submission_id, details=outcome)
-    except Exception:  # noqa: BLE001 — a callback must never take the service down
+    except Exception:
         log.exception("could not record callback outcome for submission %s", submission_id)

@@ -6,16 +6,17 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from api.errors import ApiError
 from api.state import AppServices
 from assistant.auth import Permission, has_permission, role_zh
-from assistant.records import User, user_for_token
+from assistant.records import User, session_scope, user_for_token
 
 
-def get_services(request: Request) -> AppServices:
+async def get_services(request: Request) -> AppServices:
     return request.app.state.services
 
 
@@ -40,13 +41,23 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 _bearer = HTTPBearer(auto_error=False, description="jixiao users token NAME 生成的令牌")
 
 
-def get_current_user(session: SessionDep,
-                     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
+def _verify_token(services: AppServices, token: str) -> User | None:
+    """The token's user, loaded in its own short session and returned detached (attributes loaded)."""
+    with session_scope(services.session_factory) as session:
+        return user_for_token(session, token)
+
+
+async def get_current_user(services: ServicesDep,
+                           credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
     if credentials is None or not credentials.credentials:
         raise ApiError(401, "unauthorized", "未登录：请在请求头提供 Authorization: Bearer <令牌>。")
-    user = user_for_token(session, credentials.credentials)
+    token = credentials.credentials
+    user = services.token_cache.get(token)
     if user is None:
-        raise ApiError(401, "invalid_token", "令牌无效、已撤销或用户已停用，请重新申请令牌。")
+        user = await run_in_threadpool(_verify_token, services, token)
+        if user is None:
+            raise ApiError(401, "invalid_token", "令牌无效、已撤销或用户已停用，请重新申请令牌。")
+        services.token_cache.put(token, user)
     return user
 
 
@@ -56,7 +67,7 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 def require(permission: Permission) -> Callable[[User], User]:
     """A dependency that passes the current user through only if their role has `permission`."""
 
-    def _check(user: CurrentUser) -> User:
+    async def _check(user: CurrentUser) -> User:
         if not has_permission(user, permission):
             raise ApiError(403, "forbidden", f"当前角色（{role_zh(user.role)}）无权执行此操作。",
                            {"required": permission.value, "role": user.role})

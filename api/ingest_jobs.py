@@ -58,7 +58,7 @@ def run_job(services: AppServices, job_id: str, paths: list[Path], actor: str) -
         errors = [{"file": PurePath(f.file).name, "message": f.message} for f in report.failed]
         failed = bool(report.failed) and not (report.added or report.replaced or report.unchanged)
         outcome = {"added": len(report.added), "replaced": len(report.replaced), "unchanged": len(report.unchanged)}
-    except Exception as exc:  # noqa: BLE001 — the job records the failure; the service goes on
+    except Exception as exc:
         log.exception("ingest job %s failed", job_id)
         errors = [{"file": None, "message": f"索引失败（{type(exc).__name__}），请联系管理员查看日志。"}]
         failed, outcome = True, {"added": 0, "replaced": 0, "unchanged": 0}

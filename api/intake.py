@@ -72,7 +72,7 @@ def _form_text(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def _import_file(name: str, data: bytes):  # noqa: ANN202 — ImportResult
+def _import_file(name: str, data: bytes):
     from ingest.targets import load_submissions_bytes
 
     if not data:

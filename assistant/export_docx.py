@@ -153,15 +153,16 @@ def _yuan_to_wan(amount: float | None) -> str:
 def _info_rows(record: SubmissionRecord, precheck: CheckResult) -> list[tuple[str, str]]:
     sub = record.canonical
     counts = record.severity_counts or {}
+    external = f"，外部编号 {record.external_id}" if record.external_id else ""
     return [
         ("项目名称", sub.get("project") or ""), ("实施单位", sub.get("unit") or ""),
         ("主管部门", sub.get("department") or ""), ("所属地区", sub.get("region") or ""),
         ("预算年度", f"{sub['year']}年" if sub.get("year") else ""), ("项目类型", sub.get("project_type") or ""),
         ("实施期", sub.get("period") or ""), ("年度资金总额（万元）", _yuan_to_wan(sub.get("budget_yuan"))),
         ("年度目标", sub.get("annual_goal") or ""),
-        ("预审发现", f"错误 {counts.get('error', 0)} 项，警告 {counts.get('warning', 0)} 项，"
-                     f"提示 {counts.get('info', 0)} 项（共 {len(precheck.findings)} 项）"),
-        ("申报编号", f"#{record.id}（第 {record.version} 版{'，外部编号 ' + record.external_id if record.external_id else ''}）"),
+        ("预审发现", (f"错误 {counts.get('error', 0)} 项，警告 {counts.get('warning', 0)} 项，"
+                      f"提示 {counts.get('info', 0)} 项（共 {len(precheck.findings)} 项）")),
+        ("申报编号", f"#{record.id}（第 {record.version} 版{external}）"),
     ]
 
 

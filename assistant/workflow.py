@@ -20,7 +20,12 @@ from assistant.opinion import draft_opinion
 from assistant.opinion_render import render_opinion_text
 from assistant.records.audit import record_audit
 from assistant.records.models import (
-    PrecheckRecord, ReviewRecord, ReviewVersion, SubmissionRecord, User, utcnow,
+    PrecheckRecord,
+    ReviewRecord,
+    ReviewVersion,
+    SubmissionRecord,
+    User,
+    utcnow,
 )
 from ingest.errors import UserError
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import shutil
 import socket
@@ -33,7 +34,7 @@ STARTER_CACHE = Path(tempfile.gettempdir()) / "jixiao-bench-starter"
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100) of a non-empty list."""
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
     return ordered[rank - 1]
 
 
@@ -93,17 +94,22 @@ def _stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-async def _run_clients(base_url: str, token: str, body: bytes, clients: int, per_client: int,
-                       on_done) -> tuple[list[float], int]:  # noqa: ANN001
+async def _run_clients(base_url: str, token: str, body: bytes, clients: int, per_client: int, warmup: int,
+                       on_done) -> tuple[list[float], int, float]:  # noqa: ANN001
+    """Each client warms its connection up, all start measuring together; returns (latencies, errors, wall s)."""
     import httpx
 
     latencies: list[float] = []
     errors = 0
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    barrier = asyncio.Barrier(clients + 1)
 
     async def client_loop() -> None:
         nonlocal errors
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+            for _ in range(warmup):
+                await client.post("/v1/prechecks", content=body, headers=headers)
+            await barrier.wait()
             for _ in range(per_client):
                 start = time.perf_counter()
                 response = await client.post("/v1/prechecks", content=body, headers=headers)
@@ -114,12 +120,18 @@ async def _run_clients(base_url: str, token: str, body: bytes, clients: int, per
                     errors += 1
                 on_done()
 
-    await asyncio.gather(*(client_loop() for _ in range(clients)))
-    return latencies, errors
+    async def timed() -> float:
+        await barrier.wait()
+        return time.perf_counter()
+
+    tasks = [asyncio.create_task(client_loop()) for _ in range(clients)]
+    started = await timed()
+    await asyncio.gather(*tasks)
+    return latencies, errors, time.perf_counter() - started
 
 
 def run_bench(submission: dict, *, clients: int, per_client: int, warmup: int, workers: int = 1,
-              on_done=lambda: None) -> dict:  # noqa: ANN001
+              on_done=lambda: None) -> dict:
     """Start a server, warm it up, measure; returns {p50, p95, p99, mean, rps, ok, errors} (ms)."""
     body = json.dumps(submission, ensure_ascii=False).encode("utf-8")
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
@@ -133,10 +145,8 @@ def run_bench(submission: dict, *, clients: int, per_client: int, warmup: int, w
         server = _start_server(data_dir, port, workers)
         try:
             _wait_ready(base_url, server)
-            asyncio.run(_run_clients(base_url, token, body, clients, max(1, warmup // clients), lambda: None))
-            start = time.perf_counter()
-            latencies, errors = asyncio.run(_run_clients(base_url, token, body, clients, per_client, on_done))
-            wall = time.perf_counter() - start
+            latencies, errors, wall = asyncio.run(
+                _run_clients(base_url, token, body, clients, per_client, warmup, on_done))
         finally:
             _stop(server)
         if not cached:
@@ -152,7 +162,7 @@ def run_bench(submission: dict, *, clients: int, per_client: int, warmup: int, w
 def bench_api_command(
     clients: Annotated[int, typer.Option("--clients", min=1, help="并发客户端数")] = 20,
     per_client: Annotated[int, typer.Option("--requests-per-client", min=1, help="每个客户端的请求数")] = 25,
-    warmup: Annotated[int, typer.Option("--warmup", min=0, help="正式计时前的预热请求数")] = 20,
+    warmup: Annotated[int, typer.Option("--warmup", min=0, help="每个客户端正式计时前的预热请求数")] = 3,
     dataset: Annotated[Path, typer.Option("--dataset", help="申报数据（canonical JSON）")] = DEFAULT_DATASET,
     submission_id: Annotated[str, typer.Option("--id", help="使用数据集中哪个申报项目")] = "D07",
     workers: Annotated[int, typer.Option("--workers", min=1, help="服务工作进程数")] = 1,

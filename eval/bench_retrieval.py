@@ -35,8 +35,8 @@ class BenchReport(BaseModel):
     latency: list[LatencyStats]
 
     def summary_line(self) -> str:
-        parts = [f"bench-retrieval: ingest={self.ingest_s:.1f}s reingest={self.reingest_s:.1f}s "
-                 f"docs={self.documents} clauses={self.clauses}"]
+        parts = [(f"bench-retrieval: ingest={self.ingest_s:.1f}s reingest={self.reingest_s:.1f}s "
+                  f"docs={self.documents} clauses={self.clauses}")]
         parts += [f"{s.mode}_p50={s.p50_ms:.1f}ms {s.mode}_p95={s.p95_ms:.1f}ms" for s in self.latency]
         return " ".join(parts)
 

@@ -174,6 +174,10 @@ def sweep_fusion(kb: KnowledgeBase, questions: Sequence[RetrievalQuestion], *,
     return points
 
 
+SWEEP_WEIGHTS = [(w, 1.0) for w in (0.5, 0.7, 1.0, 1.5, 2.0, 3.0)]
+SWEEP_RRF_KS = [5, 10, 20, 30, 60]
+
+
 class RetrievalReport(BaseModel):
     hybrid: RetrievalMetrics
     bm25: RetrievalMetrics
@@ -181,6 +185,7 @@ class RetrievalReport(BaseModel):
     naive: RetrievalMetrics
     clauses: int
     documents: int
+    sweep: list[SweepPoint] = []
 
     def summary_line(self) -> str:
         return (f"retrieval: r@1={self.hybrid.recall_at_1:.2f} r@5={self.hybrid.recall_at_5:.2f} "
@@ -201,13 +206,17 @@ def evaluate_kb(kb: KnowledgeBase, files: Sequence[Path], questions: Sequence[Re
 
 
 def run_retrieval_eval(dataset: Path, corpus: Path = DEFAULT_CORPUS, *, embedder: str | None = None,
-                       progress: Callable[[int, int, str], None] | None = None) -> RetrievalReport:
+                       sweep: bool = False, progress: Callable[[int, int, str], None] | None = None
+                       ) -> RetrievalReport:
     """Build a fresh index of the corpus in a temp dir and score every retriever on the dataset."""
     questions = load_questions(dataset)
     files = corpus_files(corpus)
     with tempfile.TemporaryDirectory(prefix="jixiao-eval-") as tmp:
         kb = build_temp_kb(files, Path(tmp), embedder=embedder, progress=progress)
         try:
-            return evaluate_kb(kb, files, questions)
+            report = evaluate_kb(kb, files, questions)
+            if sweep:
+                report.sweep = sweep_fusion(kb, questions, weights=SWEEP_WEIGHTS, rrf_ks=SWEEP_RRF_KS)
+            return report
         finally:
             kb.close()

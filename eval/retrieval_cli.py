@@ -32,16 +32,17 @@ def retrieval_command(
     corpus: Annotated[Path, typer.Option("--corpus", help="语料目录（读取其中 laws/ 与 local/ 下的 Markdown）")]
     = DEFAULT_CORPUS,
     embedder: Annotated[str | None, typer.Option("--embedder", help="嵌入模型（默认取配置）")] = None,
+    sweep: Annotated[bool, typer.Option("--sweep", help="同时扫描融合权重与 rrf_k，用于选定默认值")] = False,
 ) -> None:
     """检索评测：在临时目录新建索引，输出混合检索、BM25、向量检索与朴素切块基线的 recall@1/recall@5/MRR。"""
-    from ingest.errors import UserError
     from eval.retrieval import run_retrieval_eval
+    from ingest.errors import UserError
 
     try:
         with _progress() as bar:
             task = bar.add_task("", total=None)
             report = run_retrieval_eval(
-                dataset, corpus, embedder=embedder,
+                dataset, corpus, embedder=embedder, sweep=sweep,
                 progress=lambda done, total, name: bar.update(task, completed=done, total=total, description=name))
     except UserError as exc:
         _fail(exc.message)
@@ -55,7 +56,19 @@ def retrieval_command(
         table.add_row(names[name], r1, r5, mrr)
     console = Console()
     console.print(table)
+    if report.sweep:
+        console.print(_sweep_table(report.sweep))
     console.print(report.summary_line(), soft_wrap=True, markup=False, highlight=False)
+
+
+def _sweep_table(points) -> Table:
+    table = Table(title="融合参数扫描（按 MRR 排序）")
+    for column in ("向量权重", "关键词权重", "rrf_k", "recall@1", "recall@5", "MRR"):
+        table.add_column(column, justify="right")
+    for p in sorted(points, key=lambda p: (-p.metrics.mrr, -p.metrics.recall_at_5)):
+        _, r1, r5, mrr = p.metrics.row()
+        table.add_row(f"{p.dense_weight:g}", f"{p.lexical_weight:g}", f"{p.rrf_k:g}", r1, r5, mrr)
+    return table
 
 
 @eval_app.command("bench-retrieval")
@@ -65,8 +78,8 @@ def bench_retrieval_command(
     repeats: Annotated[int, typer.Option("--repeats", min=1, help="每个查询的计时次数")] = 3,
 ) -> None:
     """检索性能基准：从零入库整个语料（计时），再测热查询延迟 p50/p95（混合 vs BM25 vs 向量）。"""
-    from ingest.errors import UserError
     from eval.bench_retrieval import run_bench
+    from ingest.errors import UserError
 
     try:
         queries = [q.q for q in load_questions(dataset)]

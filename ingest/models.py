@@ -59,7 +59,7 @@ class Indicator(BaseModel):
             d["op_raw"] = clean_text(d.get("op"))
         w = d.get("weight")
         if isinstance(w, str):
-            d["weight"] = parse_number(w)
+            d["weight"] = parse_number(w.strip().removesuffix("分"))  # weights are often written as 10分
         return d
 
     @model_validator(mode="after")

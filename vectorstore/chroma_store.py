@@ -18,6 +18,7 @@ from jixiao.settings import Settings
 from vectorstore.embedders import Embedder, embedder_slug
 
 _ADD_BATCH = 500
+_PASSAGES_PER_CLAUSE = 3          # query this many vectors per wanted clause (clauses have 1-2 款 on average)
 
 
 def chroma_client(settings: Settings) -> chromadb.ClientAPI:
@@ -31,7 +32,7 @@ def chroma_client(settings: Settings) -> chromadb.ClientAPI:
         try:
             return chromadb.HttpClient(host=url.hostname, port=port, ssl=url.scheme == "https",
                                        settings=chroma_settings)
-        except Exception as exc:  # noqa: BLE001 - connection problems become one clear message
+        except Exception as exc:
             raise UserError(f"无法连接 Chroma 服务 {settings.chroma_url}：{exc}", code="chroma_unavailable") from exc
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
@@ -43,7 +44,7 @@ def collection_name(base: str, embedder: Embedder) -> str:
 
 
 def clause_metadata(clause: Clause) -> dict[str, str | int]:
-    meta: dict[str, str | int] = {"doc_id": clause.doc_id, "doc_short": clause.doc_short,
+    meta: dict[str, str | int] = {"clause_id": clause.id, "doc_id": clause.doc_id, "doc_short": clause.doc_short,
                                   "kind": clause.doc_kind, "source": clause.source}
     if clause.region:
         meta["region"] = clause.region
@@ -53,7 +54,11 @@ def clause_metadata(clause: Clause) -> dict[str, str | int]:
 
 
 class ChromaStore:
-    """Clause vectors in one Chroma collection, tagged with the embedder that made them."""
+    """Clause vectors in one Chroma collection, tagged with the embedder that made them.
+
+    A clause may have several vectors (one per 款); each carries its clause and document id, and a clause
+    scores as its best vector.
+    """
 
     def __init__(self, client: chromadb.ClientAPI, base_name: str, embedder: Embedder) -> None:
         self.embedder = embedder
@@ -77,39 +82,57 @@ class ChromaStore:
         return self._collection
 
     def count(self) -> int:
+        """Number of vectors (not clauses: a clause may have one per paragraph)."""
         return self._collection.count()
 
-    def add(self, clauses: Sequence[Clause], texts: Sequence[str], embeddings: Sequence[Sequence[float]]) -> None:
-        for start in range(0, len(clauses), _ADD_BATCH):
-            end = start + _ADD_BATCH
-            self._collection.upsert(
-                ids=[c.id for c in clauses[start:end]],
-                embeddings=[list(e) for e in embeddings[start:end]],
-                documents=list(texts[start:end]),
-                metadatas=[clause_metadata(c) for c in clauses[start:end]],
-            )
-
-    def delete(self, ids: Sequence[str]) -> None:
+    def add(self, clauses: Sequence[Clause], passages: Sequence[Sequence[str]],
+            embeddings: Sequence[Sequence[float]]) -> None:
+        """Upsert the vectors of `clauses`; `passages[i]` are clause i's texts, `embeddings` flat in that order."""
+        ids, docs, metas = [], [], []
+        for clause, texts in zip(clauses, passages, strict=True):
+            for n, text in enumerate(texts):
+                ids.append(f"{clause.id}#{n}")
+                docs.append(text)
+                metas.append(clause_metadata(clause))
+        if len(ids) != len(embeddings):
+            raise ValueError(f"{len(ids)} passages but {len(embeddings)} embeddings")
         for start in range(0, len(ids), _ADD_BATCH):
-            self._collection.delete(ids=list(ids[start:start + _ADD_BATCH]))
+            end = start + _ADD_BATCH
+            self._collection.upsert(ids=ids[start:end], embeddings=[list(e) for e in embeddings[start:end]],
+                                    documents=docs[start:end], metadatas=metas[start:end])
 
-    def existing_ids(self, ids: Sequence[str]) -> set[str]:
-        if not ids:
-            return set()
-        return set(self._collection.get(ids=list(ids), include=[])["ids"])
+    def delete_documents(self, doc_ids: Sequence[str]) -> None:
+        for doc_id in doc_ids:
+            self._collection.delete(where={"doc_id": doc_id})
+
+    def clause_ids(self, doc_id: str) -> set[str]:
+        """Clauses of a document that have at least one vector."""
+        got = self._collection.get(where={"doc_id": doc_id}, include=["metadatas"])
+        return {m["clause_id"] for m in got["metadatas"] or []}
+
+    def clause_count(self) -> int:
+        """Distinct clauses with vectors (reads metadata only)."""
+        got = self._collection.get(include=["metadatas"])
+        return len({m["clause_id"] for m in got["metadatas"] or []})
 
     def search(self, query_embedding: Sequence[float], n: int, *, doc_ids: Sequence[str] | None = None
                ) -> list[tuple[str, float]]:
-        """Top-n (clause id, cosine similarity), optionally only within the given documents."""
+        """Top-n (clause id, best cosine similarity over its vectors), optionally within given documents."""
         if n <= 0:
             return []
         where = None
         if doc_ids is not None:
             if not doc_ids:
                 return []
-            where = {"doc_id": {"$in": list(doc_ids)}}
-        result = self._collection.query(query_embeddings=[list(query_embedding)], n_results=n, where=where,
-                                        include=["distances"])
-        ids = result["ids"][0] if result["ids"] else []
-        distances = result["distances"][0] if result.get("distances") else [0.0] * len(ids)
-        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances)]
+            where = {"doc_id": {"$in": list(doc_ids)}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
+        available = self._collection.count()
+        if not available:
+            return []
+        result = self._collection.query(query_embeddings=[list(query_embedding)],
+                                        n_results=min(n * _PASSAGES_PER_CLAUSE, available), where=where,
+                                        include=["distances", "metadatas"])
+        best: dict[str, float] = {}
+        for meta, distance in zip(result["metadatas"][0], result["distances"][0]):
+            clause_id = meta["clause_id"]
+            best.setdefault(clause_id, 1.0 - float(distance))       # results come best first
+        return list(best.items())[:n]

@@ -70,13 +70,14 @@ class SentenceTransformerEmbedder:
             raise UserError("未安装 sentence-transformers，无法加载嵌入模型。") from exc
         try:
             self._model = SentenceTransformer(model_name_or_path, device="cpu", local_files_only=True)
-        except Exception as exc:  # noqa: BLE001 - any load failure becomes one clear message
+        except Exception as exc:
             raise UserError(
                 f"无法离线加载嵌入模型“{model_name_or_path}”：请确认 JIXIAO_EMBEDDER 指向本地模型目录，"
                 f"或该模型已在本机缓存（运行时不会下载模型）。原因：{exc}"
             ) from exc
         self.name = _model_label(model_name_or_path)
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
         self._batch_size = batch_size
         self._is_e5 = "e5" in self.name.lower()
 

@@ -56,7 +56,7 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[IngestFailure]]:
     return unique, missing
 
 
-def ingest_files(kb: "KnowledgeBase", paths: list[Path], *, kind: str | None, region: str | None,
+def ingest_files(kb: KnowledgeBase, paths: list[Path], *, kind: str | None, region: str | None,
                  progress: Callable[[int, int, str], None] | None) -> IngestReport:
     from ingest.policy import load_document
 

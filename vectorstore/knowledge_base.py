@@ -27,24 +27,12 @@ from vectorstore.lexical import BM25Index, tokenize
 from vectorstore.lookup import DocFilter, find_article, match_documents
 from vectorstore.manifest import Manifest
 from vectorstore.models import DocumentInfo, SearchHit
+from vectorstore.passages import dense_passages, index_text
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MANIFEST_FILE = "manifest.sqlite3"
 
-__all__ = ["KnowledgeBase", "IngestReport", "DocumentInfo", "index_text"]
-
-
-def index_text(clause: Clause) -> str:
-    """What both retrievers see: document title, chapter path, article label and the article text."""
-    parts = [clause.doc_title]
-    if clause.doc_short and clause.doc_short not in clause.doc_title:
-        parts.append(clause.doc_short)
-    parts.extend(p for p in clause.path if p and p not in clause.text[:40])
-    if clause.heading and clause.heading not in parts:
-        parts.append(clause.heading)
-    if clause.article and not clause.text.startswith(clause.article) and clause.article not in parts:
-        parts.append(clause.article)
-    return " ".join(parts) + "\n" + clause.text
+__all__ = ["DocumentInfo", "IngestReport", "KnowledgeBase"]
 
 
 class _LexicalView:
@@ -69,7 +57,7 @@ class KnowledgeBase:
         self._write_lock = threading.Lock()
 
     @classmethod
-    def open(cls, settings: Settings | None = None) -> "KnowledgeBase":
+    def open(cls, settings: Settings | None = None) -> KnowledgeBase:
         settings = settings or get_settings()
         embedder = get_embedder(settings.embedder)
         settings.index_dir.mkdir(parents=True, exist_ok=True)
@@ -92,34 +80,32 @@ class KnowledgeBase:
             if self.manifest.document(doc.doc_id) is not None:
                 self._repair_vectors(doc.doc_id)
                 return "unchanged"
-            old_docs = self.manifest.predecessors(doc)
-            old_clause_ids = [cid for d in old_docs for cid in self.manifest.clause_ids(d.doc_id)]
-            texts = [index_text(c) for c in doc.clauses]
-            tokens = [tokenize(t) for t in texts]
-            vectors = self.embedder.embed_documents(texts) if texts else []
-            self.store.add(doc.clauses, texts, vectors)
-            self.manifest.replace_documents(doc, tokens, [d.doc_id for d in old_docs])
-            new_ids = {c.id for c in doc.clauses}
-            self.store.delete([cid for cid in old_clause_ids if cid not in new_ids])
-            return "replaced" if old_docs else "added"
+            old_doc_ids = [d.doc_id for d in self.manifest.predecessors(doc)]
+            tokens = [tokenize(index_text(c)) for c in doc.clauses]
+            self._embed_and_store(doc.clauses)
+            self.manifest.replace_documents(doc, tokens, old_doc_ids)
+            self.store.delete_documents(old_doc_ids)
+            return "replaced" if old_doc_ids else "added"
+
+    def _embed_and_store(self, clauses: list[Clause]) -> None:
+        passages = [dense_passages(c) for c in clauses]
+        flat = [text for texts in passages for text in texts]
+        if flat:
+            self.store.add(clauses, passages, self.embedder.embed_documents(flat))
 
     def _repair_vectors(self, doc_id: str) -> None:
         """Re-embed clauses whose vectors are missing (e.g. a crash between Chroma and the manifest)."""
-        ids = self.manifest.clause_ids(doc_id)
-        missing = [cid for cid in ids if cid not in self.store.existing_ids(ids)]
-        clauses = [c for c in (self.manifest.clause(cid) for cid in missing) if c is not None]
-        if clauses:
-            texts = [index_text(c) for c in clauses]
-            self.store.add(clauses, texts, self.embedder.embed_documents(texts))
+        present = self.store.clause_ids(doc_id)
+        missing = [cid for cid in self.manifest.clause_ids(doc_id) if cid not in present]
+        self._embed_and_store([c for c in (self.manifest.clause(cid) for cid in missing) if c is not None])
 
     def remove_document(self, doc_id_or_short_title: str) -> int:
         """Remove every document matching the id, short title, full title, 文号 or source; clauses removed."""
         removed = 0
         with self._write_lock:
             for info in match_documents(self.manifest.documents(), doc_id_or_short_title):
-                clause_ids = self.manifest.remove_document(info.doc_id)
-                self.store.delete(clause_ids)
-                removed += len(clause_ids)
+                removed += len(self.manifest.remove_document(info.doc_id))
+                self.store.delete_documents([info.doc_id])
         return removed
 
     def ensure_starter(self, pack_dir: Path | None = None, *,
@@ -145,9 +131,9 @@ class KnowledgeBase:
 
     def lookup(self, doc: str, article: str | None) -> Clause | None:
         """The clause a rule-catalog reference points at: doc by short title, full title or 文号."""
+        view = self._current_view()
         for info in match_documents(self.manifest.documents(), doc):
-            clauses = [c for c in (self.manifest.clause(cid) for cid in self.manifest.clause_ids(info.doc_id)) if c]
-            found = find_article(clauses, article)
+            found = find_article([c for c in view.clauses.values() if c.doc_id == info.doc_id], article)
             if found is not None:
                 return found
         return None

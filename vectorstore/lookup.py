@@ -53,9 +53,9 @@ class DocFilter(BaseModel):
             return False
         if self.kind and info.kind != self.kind:
             return False
-        if self.region and not (info.region and (self.region in info.region or info.region in self.region)):
-            return False
-        return True
+        if not self.region:
+            return True
+        return bool(info.region) and (self.region in info.region or info.region in self.region)
 
 
 def normalize_article(article: str) -> str:

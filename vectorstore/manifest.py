@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -109,7 +109,7 @@ class Manifest:
 
     def replace_documents(self, doc: ParsedDocument, tokens: list[list[str]], old_doc_ids: list[str]) -> None:
         """Insert `doc` and its clauses and drop `old_doc_ids`, atomically."""
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._transaction() as conn:
             for old in old_doc_ids:
                 conn.execute("DELETE FROM documents WHERE doc_id = ?", (old,))

@@ -19,7 +19,11 @@ from assistant.chat import ChatEvent, ChatTurn, answer
 from assistant.models import CheckResult, Submission
 from assistant.records import session_scope
 from assistant.records.conversations import (
-    add_message, conversation_public, list_conversations, owned_conversation, start_conversation,
+    add_message,
+    conversation_public,
+    list_conversations,
+    owned_conversation,
+    start_conversation,
 )
 
 router = APIRouter(tags=["智能问答"])
@@ -27,12 +31,12 @@ log = logging.getLogger("jixiao.api")
 HISTORY_MESSAGES = 12
 
 
-def _history(conversation) -> list[ChatTurn]:  # noqa: ANN001
+def _history(conversation) -> list[ChatTurn]:
     return [ChatTurn(role=m.role, content=m.text) for m in conversation.messages[-HISTORY_MESSAGES:]
             if m.role in ("user", "assistant")]
 
 
-def _submission_context(session, user, submission_id: int | None) -> tuple[Submission | None, CheckResult | None]:  # noqa: ANN001
+def _submission_context(session, user, submission_id: int | None) -> tuple[Submission | None, CheckResult | None]:
     if submission_id is None:
         return None, None
     record = workflow.get_submission(session, viewer=user, submission_id=submission_id)
@@ -66,7 +70,7 @@ async def _stream(services: AppServices, conversation_id: int, events: Iterator[
             elif event.event == "done":
                 _save_answer(services, conversation_id, event.data)
             yield event.sse()
-    except Exception:  # noqa: BLE001 — the stream ends with an error event, never a traceback
+    except Exception:
         log.exception("chat failed in conversation %s", conversation_id)
         yield ChatEvent(event="error", data={"code": "CHAT_FAILED",
                                              "message": "回答生成失败，请稍后重试；如持续失败请联系管理员。"}).sse()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -61,7 +62,7 @@ async def upload_documents(request: Request, user: DocAdmin, services: ServicesD
     return {"job_id": job_id}
 
 
-def _job_or_404(session, job_id: str):  # noqa: ANN001, ANN202
+def _job_or_404(session, job_id: str):
     job = get_job(session, job_id)
     if job is None:
         raise ApiError(404, "job_not_found", f"入库任务“{job_id}”不存在。")
@@ -86,7 +87,7 @@ def job_events(job_id: str, _user: DocAdmin, session: SessionDep, services: Serv
         while True:
             state = await run_in_threadpool(snapshot)
             if state != last:
-                yield {"event": "progress", "data": _json(state)}
+                yield {"event": "progress", "data": json.dumps(state, ensure_ascii=False)}
                 last = state
             if state["status"] in FINISHED:
                 return
@@ -103,9 +104,3 @@ def delete_document(doc_id: str, user: DocAdmin, session: SessionDep, services: 
     record_audit(session, actor=user.username, action="document.remove",
                  details={"doc_id": doc_id, "clauses_removed": removed})
     return {"doc_id": doc_id, "clauses_removed": removed}
-
-
-def _json(data: Any) -> str:
-    import json
-
-    return json.dumps(data, ensure_ascii=False)

@@ -16,7 +16,7 @@ from assistant.export_docx import DOCX_MEDIA_TYPE, export_review_docx
 router = APIRouter(prefix="/reviews", tags=["审核意见"])
 
 
-def _public(session, user, submission_id: int) -> dict[str, Any]:  # noqa: ANN001
+def _public(session, user, submission_id: int) -> dict[str, Any]:
     record = workflow.get_submission(session, viewer=user, submission_id=submission_id)
     review = workflow.get_review(session, viewer=user, submission_id=submission_id)
     return review_public(record, review)

@@ -35,11 +35,11 @@ _BODY_DOC = {
 }
 
 
-def _detail(session, record: SubmissionRecord) -> dict[str, Any]:  # noqa: ANN001
+def _detail(session, record: SubmissionRecord) -> dict[str, Any]:
     return submission_detail(record, workflow.latest_precheck(session, submission_id=record.id))
 
 
-def _schedule_callbacks(background: BackgroundTasks, services, details: list[dict[str, Any]],  # noqa: ANN001
+def _schedule_callbacks(background: BackgroundTasks, services, details: list[dict[str, Any]],
                         url: str | None) -> None:
     if not url:
         return
@@ -98,7 +98,7 @@ async def resubmit(submission_id: int, request: Request, user: Submitter, sessio
 
 @router.get("/submissions/{submission_id}/precheck", summary="预审报告（JSON 或 Markdown）")
 def get_precheck(submission_id: int, user: CurrentUser, session: SessionDep,
-                 format: Literal["json", "markdown"] = "json"):  # noqa: A002, ANN201
+                 format: Literal["json", "markdown"] = "json"):
     workflow.get_submission(session, viewer=user, submission_id=submission_id)
     result = workflow.latest_precheck(session, submission_id=submission_id)
     if format == "markdown":

@@ -27,7 +27,7 @@ def health(services: ServicesDep) -> dict[str, Any]:
     else:
         try:
             counts = kb.stats()
-        except Exception:  # noqa: BLE001 — health must answer even when the index is broken
+        except Exception:
             log.exception("knowledge base unavailable")
             status, message = "degraded", "知识库暂不可用，请查看服务日志。"
     return {"status": status, "message": message, "version": getattr(jixiao, "__version__", "0.1.0"), "mode": services.mode,

@@ -15,6 +15,9 @@ from ingest.models import Indicator, Submission
 from ingest.normalize import normalize_op, to_halfwidth
 
 _PAREN_RE = re.compile(r"[（(][^）)]*[）)]")
+# Real cells write the target with words around it: ≥90%以上, 95%及以上, 100%完成, ≤15天以内.
+_LOOSE_VALUE = re.compile(r"^[≥≤=<>]*\s*(\d+(?:\.\d+)?)\s*(%?)\s*(及以上|以上|及以下|以下|以内|完成)$")
+_LOOSE_OP = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤"}
 _BENEFIT_MONEY = re.compile(r"增收|收入|增长|效益|节约|节省|带动")
 _SUBS = (("数量", "数量"), ("质量", "质量"), ("时效", "时效"), ("成本", "成本"), ("经济", "经济效益"),
          ("社会", "社会效益"), ("生态", "生态效益"), ("环境", "生态效益"), ("可持续", "可持续影响"),
@@ -72,6 +75,12 @@ class SubmissionContext:
     lex: Lexicon = field(repr=False)
 
     @property
+    def project_object(self) -> str:
+        """What the project works on, from its title: 2024年农村公路养护工程（一期） -> 农村公路养护."""
+        core = re.sub(r"^\d{4}\s*年(度)?", "", _PAREN_RE.sub("", self.project)).strip()
+        return re.sub(r"(项目|工程|资金|经费|专项)+$", "", core) or core or "本项目"
+
+    @property
     def project_text(self) -> str:
         """What the project says it does: its name and goals (not the indicator rows)."""
         return f"{self.project}。{self.goal}。{self.overall}"
@@ -95,12 +104,23 @@ def _infer_sub_from_name(name: str, unit: str, lex: Lexicon) -> str | None:
     return None
 
 
+def _loose_number(value: str, op: str | None) -> tuple[float | None, str | None, bool]:
+    """(number, operator, is percent) read from a wordy cell such as '≥90%以上'; (None, op, False) otherwise."""
+    m = _LOOSE_VALUE.match(value)
+    if not m:
+        return None, op, False
+    return float(m.group(1)), op or _LOOSE_OP.get(m.group(3)), bool(m.group(2))
+
+
 def build_row(idx: int, ind: Indicator, has_levels: bool, lex: Lexicon) -> RowView:
     name = to_halfwidth(ind.name or "").strip()
     value = to_halfwidth(ind.value or "").strip()
     op = ind.op
     if op is None and value[:1] in "≥≤=<>":     # operator written into the value cell (≥95%)
         op = normalize_op(re.match(r"[≥≤=<>]+", value).group(0))
+    value_num, loose_percent = ind.value_num, False
+    if value_num is None and op != "定性" and value:
+        value_num, op, loose_percent = _loose_number(value, op)
     unit = normalize_unit(ind.unit)
     sub = _sub_category(ind)
     if sub is None and not ind.level1_norm:
@@ -109,10 +129,10 @@ def build_row(idx: int, ind: Indicator, has_levels: bool, lex: Lexicon) -> RowVi
     if level1 is None and sub == "成本":
         level1 = "成本"
     name_core = _PAREN_RE.sub("", name).strip() or name
-    is_percent = unit in lex.percent_units or value.endswith("%")
+    is_percent = unit in lex.percent_units or value.endswith("%") or loose_percent
     time_name = bool(lex.timeliness_name.search(name_core)) and not lex.rate.search(name_core)
     return RowView(
-        idx=idx, ind=ind, name=name, name_core=name_core, value=value, value_num=ind.value_num,
+        idx=idx, ind=ind, name=name, name_core=name_core, value=value, value_num=value_num,
         op=op, unit=unit, level1=level1, sub=sub, is_percent=is_percent,
         is_rate_name=bool(lex.rate.search(name_core)),
         is_cost=sub == "成本" or level1 == "成本",

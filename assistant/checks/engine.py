@@ -45,13 +45,14 @@ def rule_functions() -> dict[str, RuleFunc]:
     from assistant.checks import (
         rules_budget,
         rules_completeness,
+        rules_outputs,
         rules_relevance,
         rules_targets,
         rules_values,
     )
 
     table: dict[str, RuleFunc] = {}
-    for module in (rules_completeness, rules_relevance, rules_values, rules_targets, rules_budget):
+    for module in (rules_completeness, rules_relevance, rules_outputs, rules_values, rules_targets, rules_budget):
         table.update(module.RULES)
     return table
 

@@ -14,6 +14,7 @@ _QTY_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*([\u4e00-\u9fff]{1,3}|平�
 _MEASURABLE_RE = re.compile(r"\d|[一二三四五六七八九十百千两]+(个|项|次|所|户|人|名|座|处|条|台|套|场|期|批|亩|公里|万)")
 _DEADLINE_RE = re.compile(r"(\d{4}\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(前|之前|以前)?")
 _DATE_VALUE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
+_CONNECTORS = ("及", "和", "与", "并", "以及", "（", "(")   # 污水处理厂1座及配套管网: the subject is before
 _COST_CLAUSE = re.compile(r"每|人均|户均|亩均|生均|不超过|标准(?!化)|单价|补助|元")
 
 
@@ -48,7 +49,7 @@ def goal_quantities(ctx: SubmissionContext, units: frozenset[str]) -> list[GoalQ
             before = _YEAR_PREFIX.sub("", clause[: m.start()]).strip()
             after = clause[m.start() + len(m.group(1)) + len(m.group(2) or "") + len(unit):].strip()
             after = re.split(r"\d", after)[0]
-            subject = after if len(after) >= 2 else before
+            subject = after if len(after) >= 2 and not after.startswith(_CONNECTORS) else before
             if len(subject) < 2:
                 continue
             number = float(m.group(1)) * (1e4 if m.group(2) == "万" else 1e8 if m.group(2) == "亿" else 1.0)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.engine import Hit, row_hit
+from assistant.checks.goaltext import goal_quantities
+from assistant.checks.kinds import counting_unit
 from assistant.checks.rules_relevance import bigrams
 from assistant.checks.units import (
     DAY_TOKENS,
@@ -26,6 +28,8 @@ from assistant.checks.units import (
 OVER_RATIO = 1.3      # README labelling convention: a mismatch is ≥30% off the budget
 UNDER_RATIO = 0.7
 _QTY_TAIL = re.compile(r"(面积|数量|里程|人数|次数|数)$")
+# A level-less row named as a result, not a quantity bought (播种面积, 带动增收, 受益人口 …).
+_RESULT_NAME = re.compile(r"带动|增收|收入|增加|减少|降低|提高|提升|节约|影响|效益|播种|产量|总产")
 
 
 @dataclass(frozen=True)
@@ -35,22 +39,43 @@ class CostLine:
     count: float          # the quantity in the cost's counting unit (万 applied)
     factor: float         # months / days the standard is paid for (1 when none)
     factor_text: str
+    count_high: float = 0.0   # the largest plausible count: rows of one kind summed, or the goal's stated total
 
     @property
     def total(self) -> float:
         return self.count * self.factor * self.cost.value_num * self.cost.per_unit.scale
 
+    @property
+    def total_high(self) -> float:
+        return max(self.count, self.count_high) * self.factor * self.cost.value_num * self.cost.per_unit.scale
+
 
 def _quantity_rows(ctx: SubmissionContext) -> list[RowView]:
+    """Rows a unit standard can price: outputs (数量), or rows of unknown level not named as a result."""
     return [r for r in ctx.rows if r.value_num and r.value_num > 0 and r.unit and not r.is_cost
-            and not r.is_percent and r.per_unit is None and r.money is None and not r.is_time]
+            and not r.is_percent and r.per_unit is None and r.money is None and not r.is_time
+            and r.level1 in ("产出", None) and r.sub in ("数量", None)
+            and not (r.level1 is None and _RESULT_NAME.search(r.name_core))]
+
+
+def _unit_tokens(qty: RowView) -> tuple[float, tuple[str, ...]]:
+    """The quantity's scale and unit tokens, reading a household row written in 人 as 户."""
+    return quantity_unit(counting_unit(qty.name_core, qty.unit))
 
 
 def _prices(token: str, qty: RowView) -> bool:
-    _, tokens = quantity_unit(qty.unit)
+    _, tokens = _unit_tokens(qty)
     if not tokens:
         return False
     return same_quantity_unit(token, tokens[0]) or (tokens[0] in ("个", "所", "处", "家") and token in qty.name)
+
+
+def _high_count(ctx: SubmissionContext, head: str, candidates: list[RowView]) -> float:
+    """The largest plausible count for one standard: all rows it prices summed, or a total the goal states."""
+    summed = sum(q.value_num * _unit_tokens(q)[0] for q in candidates)
+    stated = [g.number for g in goal_quantities(ctx, frozenset({g for g in (head, "万" + head)}))
+              if same_quantity_unit(head, g.unit.removeprefix("万") or g.unit)]
+    return max([summed, *stated])
 
 
 def _time_factor(ctx: SubmissionContext, extra: list[str]) -> tuple[float, str] | None:
@@ -84,20 +109,23 @@ def cost_lines(ctx: SubmissionContext) -> tuple[list[CostLine], bool]:
             continue
         topic = bigrams(cost.name_core)
         qty = max(candidates, key=lambda q: (q.level1 == "产出", len(topic & bigrams(q.name_core)), -q.idx))
-        scale, qty_tokens = quantity_unit(qty.unit)
+        scale, qty_tokens = _unit_tokens(qty)
         timing = _time_factor(ctx, [t for t in rest if t not in qty_tokens])
         if timing is None:
             continue
-        lines.append(CostLine(cost, qty, qty.value_num * scale, timing[0], timing[1]))
+        lines.append(CostLine(cost, qty, qty.value_num * scale, timing[0], timing[1],
+                              _high_count(ctx, head, candidates)))
     return lines, len(lines) == len(cost_rows)
 
 
 def _bounds(lines: list[CostLine]) -> tuple[float, float]:
     """Low and high implied totals; several standards for one quantity (主职/其他干部) give a range."""
-    by_qty: dict[int, list[float]] = {}
+    low: dict[int, list[float]] = {}
+    high: dict[int, list[float]] = {}
     for line in lines:
-        by_qty.setdefault(line.qty.idx, []).append(line.total)
-    return sum(min(t) for t in by_qty.values()), sum(max(t) for t in by_qty.values())
+        low.setdefault(line.qty.idx, []).append(line.total)
+        high.setdefault(line.qty.idx, []).append(line.total_high)
+    return sum(min(t) for t in low.values()), sum(max(t) for t in high.values())
 
 
 def check_output_budget(ctx: SubmissionContext) -> Iterator[Hit]:
@@ -114,7 +142,7 @@ def check_output_budget(ctx: SubmissionContext) -> Iterator[Hit]:
     else:
         return
     calc = "；".join(
-        f"“{ln.qty.name_core}”{fmt_number(ln.count)}{quantity_unit(ln.qty.unit)[1][0]} × "
+        f"“{ln.qty.name_core}”{fmt_number(ln.count)}{_unit_tokens(ln.qty)[1][0]} × "
         f"“{ln.cost.name_core}”{fmt_number(ln.cost.value_num)}{ln.cost.unit}{ln.factor_text} = {fmt_yuan(ln.total)}"
         for ln in lines)
     yield row_hit("A01", lines[0].cost, "value", calc=calc, budget=fmt_yuan(ctx.budget), gap=gap,
@@ -127,7 +155,7 @@ def _mismatch_rewrite(ctx: SubmissionContext, lines: list[CostLine]) -> str:
     unit = first.cost.unit
     standard = ctx.budget / (first.count * first.factor) / first.cost.per_unit.scale
     count = ctx.budget / (first.factor * first.cost.value_num * first.cost.per_unit.scale)
-    qty_unit = quantity_unit(first.qty.unit)[1][0]
+    qty_unit = _unit_tokens(first.qty)[1][0]
     return (f"数量、标准、预算三者须相乘相等，三选一调整：按预算{fmt_yuan(ctx.budget)}和数量{fmt_number(first.count)}"
             f"{qty_unit}，标准应为“{first.cost.name_core} {first.cost.op or '≤'} {fmt_number(round(standard, 2))}{unit}”；"
             f"或按现标准，数量应为“{first.qty.name_core} = {fmt_number(round(count))}{qty_unit}”；"

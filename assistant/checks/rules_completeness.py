@@ -58,7 +58,7 @@ def check_missing_level1(ctx: SubmissionContext) -> Iterator[Hit]:
 
 
 def _level1_rewrite(ctx: SubmissionContext, missing: list[str]) -> str:
-    from assistant.checks.rules_relevance import uncovered_goal_outputs
+    from assistant.checks.rules_outputs import uncovered_goal_outputs
 
     parts: list[str] = []
     if "产出" in missing:

@@ -9,13 +9,19 @@ from functools import lru_cache
 
 from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.engine import Hit, field_hit, row_hit
-from assistant.checks.goaltext import GoalQuantity, goal_quantities, row_target
+from assistant.checks.goaltext import row_target
 from assistant.checks.units import fmt_number, quantity_unit, same_quantity_unit
 
 _GENERIC_BIGRAMS = {"人数", "数量", "指标", "完成", "项目", "任务", "计划", "工作", "全年", "年度", "情况", "开展"}
-_SCOPE_WORDS = re.compile(r"^(乡镇|镇|村|行政村|社区|县|市|区|街道|单位|部门|学校|镇街)")
 _SATISFACTION_SUFFIX = re.compile(r"(的)?(满意度|满意率|满意程度)$")
 _HOUSEHOLD_PEOPLE = {"户", "人", "名", "人数"}
+# Words that say how a count is taken, not what is counted (removed before comparing two rows' subjects).
+_COUNT_TAIL = re.compile(r"(人数|数量|人次|次数|场次|总数|规模|完成率|完成|情况|[个条座处项台套件场期批]?数)$")
+_COUNT_HEAD = re.compile(r"^(完成|全年|年度|本年|新增|累计|开展|实施|项目)")
+# Verbs and qualifiers: two names that differ only in these count the same thing (入住/集中供养特困人员).
+_QUALIFIERS = re.compile(r"享受|资助|救助|补助|补贴|供养|集中|入住|受益|服务|保障|覆盖|惠及|参加|参与|参训|培训|"
+                         r"培育|安置|发放|改造|建设|新建|实施|开展|完成|实际|全年|年度|累计|新增|项目|全县|全市|全区|"
+                         r"辖区|运转|组织|村级|行政|维修|安装|购置|配备|开发|家庭经济困难|困难|特殊|高素质|符合条件|相关|各类")
 
 
 @lru_cache(maxsize=8192)
@@ -25,14 +31,14 @@ def bigrams(text: str) -> frozenset[str]:
     return frozenset("".join(chars[i:i + 2]) for i in range(len(chars) - 1)) - _GENERIC_BIGRAMS
 
 
-def _row_count(row: RowView) -> float | None:
+def row_count(row: RowView) -> float | None:
     if row.value_num is None:
         return None
     scale, _ = quantity_unit(row.unit) if row.unit else (1.0, ())
     return row.value_num * scale
 
 
-def _countable(row: RowView) -> bool:
+def countable(row: RowView) -> bool:
     return (row.value_num is not None and row.value_num > 0 and not row.is_percent and not row.is_cost
             and row.money is None and row.per_unit is None and not row.is_time and bool(row.unit))
 
@@ -46,13 +52,49 @@ def _units_compatible(a: RowView, b: RowView) -> bool:
     return ua[0] in _HOUSEHOLD_PEOPLE and ub[0] in _HOUSEHOLD_PEOPLE
 
 
+def _count_core(name: str) -> str:
+    core = _COUNT_HEAD.sub("", _COUNT_TAIL.sub("", name))
+    return "".join(c for c in core if "\u4e00" <= c <= "\u9fff" or c.isalnum())
+
+
+def _common_suffix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return a[len(a) - n:]
+
+
+def same_subject(a: str, b: str) -> bool:
+    """Whether two indicator names count the same thing (宫颈癌筛查人数 and 乳腺癌筛查人数 do not).
+
+    After removing how-counted words: one name contains the other; or they end alike and what precedes the
+    shared ending differs only in verbs and qualifiers (入住/集中供养 特困人员); or most wording is shared.
+    Two different objects in front of one shared ending (气代煤/电代煤 改造户) are never the same.
+    """
+    ca, cb = _count_core(a), _count_core(b)
+    if not ca or not cb:
+        return False
+    qa, qb = _QUALIFIERS.sub("", ca), _QUALIFIERS.sub("", cb)
+    if ca in cb or cb in ca or sorted(ca) == sorted(cb) or (qa and qb and (qa in qb or qb in qa)):
+        return True              # 维修校舍/校舍维修, 参训/培训 农村实用人才
+    tail = _common_suffix(ca, cb)
+    if tail:
+        head_a, head_b = _QUALIFIERS.sub("", ca[: -len(tail)]), _QUALIFIERS.sub("", cb[: -len(tail)])
+        if head_a and head_b and head_a not in head_b and head_b not in head_a:
+            return False
+        if _QUALIFIERS.sub("", tail):
+            return True
+    ba, bb = bigrams(ca), bigrams(cb)
+    return bool(ba and bb) and len(ba & bb) / len(ba | bb) >= 0.5
+
+
 def restated_quantity(ctx: SubmissionContext, row: RowView) -> RowView | None:
-    """An earlier row counting the same thing: equal number, compatible unit, overlapping name."""
-    if not _countable(row):
+    """An earlier row counting the same thing: equal number, compatible unit, the same subject."""
+    if not countable(row):
         return None
     for other in ctx.rows[: row.idx]:
-        if (_countable(other) and abs(_row_count(other) - _row_count(row)) < 1e-6 and _units_compatible(other, row)
-                and len(bigrams(other.name_core) & bigrams(row.name_core)) >= 2):
+        if (countable(other) and abs(row_count(other) - row_count(row)) < 1e-6 and _units_compatible(other, row)
+                and same_subject(other.name_core, row.name_core)):
             return other
     return None
 
@@ -76,7 +118,7 @@ def _same_respondents(ctx: SubmissionContext, a: RowView, b: RowView) -> bool:
 def _completion_restates(ctx: SubmissionContext, row: RowView) -> RowView | None:
     if "完成率" not in row.name_core or not row.is_percent or (row.value_num or 0) < 100:
         return None
-    quantities = [r for r in ctx.rows if r.sub == "数量" and _countable(r) and r.idx != row.idx]
+    quantities = [r for r in ctx.rows if r.sub == "数量" and countable(r) and r.idx != row.idx]
     topic = bigrams(row.name_core.replace("完成率", ""))
     for q in quantities:
         if not topic or topic & bigrams(q.name_core):
@@ -131,7 +173,11 @@ def _irrelevant_rewrite(ctx: SubmissionContext, row: RowView) -> str:
     if kept:
         return (f"删除“{row.name}”（不必为凑齐{row.sub}而设），{weight}并入与本项目直接相关的效益指标"
                 f"“{row_target(kept[0])}”")
-    return f"删除“{row.name}”，改设本项目资金直接带来的变化，如“{ctx.project}受益对象数量较上年增加 ≥ 上年实际值”"
+    obj = ctx.project_object
+    benefit = next((b for key, b in _BENEFIT_BY_ACTIVITY if key in ctx.project or key in ctx.goal), None)
+    example = benefit or f"{obj}服务对象覆盖率 ≥ 95%（实际受益对象数/应受益对象数）"
+    return (f"删除“{row.name}”（本项目资金不产生{row.sub}，不必为凑齐类别而设）；确需设置效益指标的，"
+            f"改设“{obj}”直接带来的变化，如“{example}”，{weight}移至该指标")
 
 
 def check_input_as_output(ctx: SubmissionContext) -> Iterator[Hit]:
@@ -155,7 +201,7 @@ def _equals_budget(ctx: SubmissionContext, row: RowView) -> bool:
 
 
 def _input_rewrite(ctx: SubmissionContext, row: RowView) -> str:
-    qty = next((r for r in ctx.rows if r.sub == "数量" and _countable(r) and r.idx != row.idx), None)
+    qty = next((r for r in ctx.rows if r.sub == "数量" and countable(r) and r.idx != row.idx), None)
     instead = f"，改用资金买到的实物量或服务量，如“{row_target(qty)}”" if qty else "，改用资金买到的实物量或服务量"
     note = "预算执行情况在自评中按“预算执行率”单列10分" if "率" in row.name_core else "金额应写成成本指标中的单位标准"
     return f"删除“{row.name}”（{note}）{instead}"
@@ -177,7 +223,7 @@ def check_output_as_benefit(ctx: SubmissionContext) -> Iterator[Hit]:
         return
     lex = ctx.lex
     for row in ctx.rows:
-        if row.level1 != "效益" or not _countable(row):
+        if row.level1 != "效益" or not countable(row):
             continue
         output = restated_quantity(ctx, row)
         verb = lex.activity_verbs.search(row.name_core)
@@ -194,41 +240,9 @@ def check_output_as_benefit(ctx: SubmissionContext) -> Iterator[Hit]:
                       rewrite=f"将“{row_target(row)}”移到产出数量指标下（已有同一数量的则删除），效益指标改写为“{benefit}”")
 
 
-def uncovered_goal_outputs(ctx: SubmissionContext, all_goal: bool = False) -> list[GoalQuantity]:
-    """Output quantities promised by the goal that no indicator counts (by number or by subject)."""
-    lex = ctx.lex
-    units = lex.count_units | lex.measure_units | lex.people_units
-    counts = [c for c in (_row_count(r) for r in ctx.rows) if c is not None]
-    name_bigrams = bigrams(" ".join(r.name for r in ctx.rows))
-    out: list[GoalQuantity] = []
-    for q in goal_quantities(ctx, units):
-        if _SCOPE_WORDS.match(q.subject) and len(q.subject) <= 4:
-            continue
-        by_number = any(abs(c - q.number) <= 0.005 * q.number for c in counts)
-        by_subject = bool(bigrams(q.subject[-4:]) & name_bigrams)
-        if all_goal or not (by_number or by_subject):
-            out.append(q)
-    return out
-
-
-def check_missing_core_output(ctx: SubmissionContext) -> Iterator[Hit]:
-    from assistant.checks.rules_completeness import is_unidentifiable
-
-    if is_unidentifiable(ctx) or not ctx.goal:
-        return
-    missing = uncovered_goal_outputs(ctx)
-    if not missing:
-        return
-    listed = "、".join(f"{q.subject}{fmt_number(q.number)}{q.unit}" for q in missing[:4])
-    rows = "；".join(f"{q.subject.removeprefix('完成')} ≥ {fmt_number(q.number)}{q.unit}" for q in missing[:4])
-    yield field_hit("R01", "indicators", source="年度目标", output=listed,
-                    rewrite=f"在产出数量指标中增设：{rows}（与年度目标一致）")
-
-
 RULES = {
     "C07": check_duplicates,
     "R05": check_irrelevant,
     "R02": check_input_as_output,
     "R03": check_output_as_benefit,
-    "R01": check_missing_core_output,
 }

@@ -9,13 +9,26 @@ from collections.abc import Iterator
 from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.engine import Hit, row_hit
 from assistant.checks.goaltext import goal_deadline, row_target
+from assistant.checks.kinds import unit_misfit
 from assistant.checks.lexicon import pick_rewrite
 from assistant.checks.units import fmt_number
 
 _DATE_RE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
 _GENERIC_TAIL = re.compile(r"(情况|状况|程度|水平|效果|效益|影响|指标)$")
 _NAME_PERCENT = re.compile(r"[（(]\s*[≥≤=]?\s*(\d+(?:\.\d+)?)\s*%\s*[)）]")
-_PERIOD_WORDS = (("按月", 12), ("每月", 12), ("按季", 4), ("每季", 4), ("按半年", 2))
+# A rate whose name ends with its own target: 竣工验收合格率100%, 就业率达到80%以上.
+_NAME_TAIL_PERCENT = re.compile(r"(率|比例|占比|覆盖面|密度)\s*(达到|不低于|达|为|≥|=)?\s*(\d+(?:\.\d+)?)\s*%\s*(以上|及以上)?$")
+# How often a period word makes a thing happen in a year. 每X is left out: 每月巡查4次 counts per month.
+_PERIOD_WORDS = (("按月", 12, "按月"), ("每月", 12, "按月"), ("按季", 4, "按季度"), ("每季", 4, "按季度"),
+                 ("按半年", 2, "每半年"), ("每半年", 2, "每半年"), ("按学期", 2, "按学期"), ("每学期", 2, "按学期"),
+                 ("春秋两季", 2, "春秋两季"), ("春秋季", 2, "春秋两季"), ("按周", 52, "按周"), ("按旬", 36, "按旬"),
+                 ("每半月", 24, "每半月"), ("按半月", 24, "每半月"))
+_DISBURSE = re.compile(r"发放|拨付|支付|兑付|划拨|拨款|结算|发到|到账|兑现")
+_YES_NO_NAME = re.compile(r"是否")
+_PASS_WORDS = frozenset({"合格", "达标", "通过", "符合"})
+_NAMED_STANDARD = re.compile(r"标准|规范|规程|等级|评定|评级|考核|验收|检测|检验|鉴定|审计|定级")
+_GRADE_WORDS = frozenset({"优", "良", "优良", "优秀", "甲等", "一等"})
+_GRADING = re.compile(r"等级|等次|评定|评级|定级")
 _WAGE_RE = re.compile(r"报酬|工资|补贴|补助|津贴|生活费")
 
 
@@ -23,8 +36,25 @@ def subject_of(row: RowView) -> str:
     return _GENERIC_TAIL.sub("", row.name_core) or row.name_core
 
 
+_QUALITY_TAIL = re.compile(r"(质量|水平|情况|效果|状况|标准)$")
+
+
+def object_of(ctx: SubmissionContext, row: RowView) -> str:
+    """What a quality row is about: 养护质量 in 农村公路养护 -> 农村公路养护; 路面工程质量 -> 路面工程."""
+    obj = _QUALITY_TAIL.sub("", row.name_core)
+    project = ctx.project_object
+    if len(obj) <= 2 and (not obj or obj in project):
+        return project
+    return obj
+
+
+def is_quality_row(row: RowView) -> bool:
+    return row.sub == "质量" or bool(re.search(r"质量|品质", row.name_core))
+
+
 def _fill(template: str, ctx: SubmissionContext, row: RowView) -> str:
-    return template.format(name=row.name_core, subject=subject_of(row), project=ctx.project or "本项目",
+    return template.format(name=row.name_core, subject=subject_of(row), object=object_of(ctx, row),
+                           project=ctx.project or "本项目",
                            value=fmt_number(row.value_num) if row.value_num is not None else row.value,
                            year=ctx.sub.year or "本")
 
@@ -41,6 +71,10 @@ def vague_reason(ctx: SubmissionContext, row: RowView) -> str | None:
         return f"只列出了分档（{v}），没有选定目标档次，也没有各档的判定标准"
     if lex.qualitative_standard.search(v):
         return None
+    if _YES_NO_NAME.search(row.name) and v in ("是", "否"):
+        return None                      # 工程是否通过竣工验收：是 — a decidable yes/no target
+    if (v in _PASS_WORDS and _NAMED_STANDARD.search(row.name)) or (v in _GRADE_WORDS and _GRADING.search(row.name)):
+        return None                      # 工程质量等级：合格 / 考核等次：优秀 — judged against the named standard
     if v in lex.bare_values:
         return "只有一个评价词，没有数值或可判断的标准"
     m = lex.vague.search(v)
@@ -69,9 +103,12 @@ def check_vague_values(ctx: SubmissionContext) -> Iterator[Hit]:
         why = vague_reason(ctx, row)
         if why is None:
             continue
+        quality = is_quality_row(row) and "满意" not in row.name_core
         clause = _goal_clause_for(ctx, row)
-        if clause:
+        if clause and (not quality or re.search(r"%|合格|达标|优良|等级", clause)):
             rewrite = f"{row.name_core}改为年度目标中的可考核值：“{clause}”"
+        elif quality:      # a quality row needs a quality measure of its object, never the project's quantity
+            rewrite = _fill(pick_rewrite(ctx.lex, "quality", ctx.project + row.name_core), ctx, row)
         else:
             rewrite = _fill(pick_rewrite(ctx.lex, "vague_value", row.name_core + ctx.project), ctx, row)
         yield row_hit("V03", row, "value", why=why, rewrite=rewrite)
@@ -102,7 +139,7 @@ def _deadline_rewrite(ctx: SubmissionContext, row: RowView) -> str:
 # ---------------------------------------------------------------- NO_UNIT / WRONG_UNIT
 def check_no_unit(ctx: SubmissionContext) -> Iterator[Hit]:
     for row in ctx.rows:
-        if row.unit or row.value_num is None or row.op == "定性" or row.value.endswith("%"):
+        if row.unit or row.value_num is None or row.op == "定性" or row.is_percent:
             continue
         unit = "%" if row.is_rate_name else ("人" if ctx.lex.people_name_end.search(row.name_core) else "（计量单位）")
         rewrite = f"{row.name_core} {row.op or '≥'} {row.value}{unit}"
@@ -133,6 +170,12 @@ def wrong_unit_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, str] |
         return "是比率，应以%计", f"{row.name_core} {op} {row.value}%"
     if lex.people_name_end.search(row.name_core) and base in {"个", "户", "家", "所", "只", "台", "套"}:
         return "统计的是人数，应以“人”计", f"{row.name_core} {op} {row.value}人"
+    kind = unit_misfit(row.name_core, unit)
+    if kind is not None and not (kind.key == "money" and row.sub in ("社会效益", "生态效益")):
+        fixed = "" if kind.key == "time" else kind.fixed_unit
+        target = (f"{row.name_core} ≤ {ctx.sub.year or '本'}年12月31日（写明具体日期）" if kind.key == "time"
+                  else f"{row.name_core} {op} {row.value}{fixed}")
+        return kind.why, target
     return None
 
 
@@ -153,27 +196,55 @@ def check_percent_without_basis(ctx: SubmissionContext) -> Iterator[Hit]:
         name = row.name_core
         if row.is_rate_name or lex.change.search(name) or lex.percent_ok.search(name) or name.endswith("性") or not name:
             continue
+        if "完成" in row.value or "覆盖" in row.value:   # 100%完成 / 100%覆盖 state a completion or coverage share
+            continue
         rewrite = _fill(pick_rewrite(lex, "percent_basis", name), ctx, row)
         yield row_hit("V13", row, "value", rewrite=rewrite)
 
 
 # ---------------------------------------------------------------- VALUE_NAME_CONFLICT
+def _name_percent(row: RowView) -> tuple[str, str] | None:
+    """(the percentage the name promises, the name without it): 竣工验收合格率100% -> ('100', '竣工验收合格率')."""
+    m = _NAME_PERCENT.search(row.name)
+    if m:
+        return m.group(1), _NAME_PERCENT.sub("", row.name).strip()
+    m = _NAME_TAIL_PERCENT.search(row.name_core)
+    if m:
+        return m.group(3), row.name_core[: m.start()] + m.group(1)
+    return None
+
+
+def _period_conflict(row: RowView) -> tuple[int, str] | None:
+    """(times a year the name implies, the period word) when a yearly count falls short of it."""
+    if row.value_num is None or not row.unit.startswith(("次", "批", "期")):
+        return None
+    for word, per_year, shown in _PERIOD_WORDS:
+        if word in row.name and row.value_num < per_year:
+            per_period_reading = word.startswith("每") and not _DISBURSE.search(row.name)
+            if not per_period_reading and (row.value_num == 1 or _DISBURSE.search(row.name)):
+                return per_year, shown
+    return None
+
+
 def check_value_name_conflict(ctx: SubmissionContext) -> Iterator[Hit]:
     for row in ctx.rows:
         if row.value_num is None:
             continue
-        m = _NAME_PERCENT.search(row.name)
-        if m and row.is_percent and abs(float(m.group(1)) - row.value_num) > 1e-9:
-            clean = _NAME_PERCENT.sub("", row.name).strip()
-            yield row_hit("V11", row, "value", why=f"的名称写明目标为{m.group(1)}%",
-                          rewrite=f"名称改为“{clean}”，指标值与名称统一为“{clean} = {m.group(1)}%”"
-                          f"（如{fmt_number(row.value_num)}%才是可实现的目标，则删去名称中的“{m.group(0)}”）")
+        named = _name_percent(row)
+        if named and row.is_percent and abs(float(named[0]) - row.value_num) > 1e-9:
+            target, clean = named
+            yield row_hit("V11", row, "value", why=f"的名称写明目标为{target}%",
+                          rewrite=f"名称改为“{clean}”，指标值与名称统一为“{clean} = {target}%”"
+                          f"（如{fmt_number(row.value_num)}%才是可实现的目标，则名称中删去“{target}%”，"
+                          f"写成“{clean} ≥ {fmt_number(row.value_num)}%”）")
             continue
-        expected = next((n for word, n in _PERIOD_WORDS if word in row.name), None)
-        if expected and row.unit.startswith("次") and row.value_num < expected:
-            yield row_hit("V11", row, "value", why=f"的名称要求{'按月' if expected == 12 else '定期'}发放（全年应为{expected}次）",
-                          rewrite=f"{row.name_core}：全年发放次数 = {expected}次（每月10日前发放到位）"
-                          if expected == 12 else f"{row.name_core}：全年发放次数 = {expected}次")
+        period = _period_conflict(row)
+        if period:
+            per_year, shown = period
+            act = m.group(0) if (m := _DISBURSE.search(row.name)) else "实施"
+            deadline = "（每月10日前发放到位）" if per_year == 12 and act == "发放" else f"（{shown}{act}，逐次写明时点）"
+            yield row_hit("V11", row, "value", why=f"的名称要求{shown}{act}（全年应为{per_year}次）",
+                          rewrite=f"{row.name_core}：全年{act}次数 = {per_year}次{deadline}")
 
 
 RULES = {

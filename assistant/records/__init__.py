@@ -3,10 +3,26 @@
 from assistant.records.audit import AuditLogImmutable, list_audit, record_audit
 from assistant.records.db import init_db, make_engine, make_session_factory, open_records, session_scope
 from assistant.records.models import (
-    ApiToken, AuditEntry, Base, Conversation, IngestJob, Message, PrecheckRecord, ReviewRecord,
-    ReviewVersion, SubmissionRecord, User,
+    ApiToken,
+    AuditEntry,
+    Base,
+    Conversation,
+    IngestJob,
+    Message,
+    PrecheckRecord,
+    ReviewRecord,
+    ReviewVersion,
+    SubmissionRecord,
+    User,
 )
-from assistant.records.users import create_user, get_user, issue_token, list_users, revoke_tokens, user_for_token
+from assistant.records.users import (
+    create_user,
+    get_user,
+    issue_token,
+    list_users,
+    revoke_tokens,
+    user_for_token,
+)
 
 __all__ = [
     "ApiToken", "AuditEntry", "AuditLogImmutable", "Base", "Conversation", "IngestJob", "Message",

@@ -41,7 +41,7 @@ def list_audit(session: Session, *, submission_id: int | None = None, limit: int
 
 
 @event.listens_for(Session, "before_flush")
-def _refuse_audit_changes(session: Session, _context, _instances) -> None:  # noqa: ANN001
+def _refuse_audit_changes(session: Session, _context, _instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
             raise AuditLogImmutable("审计日志只能追加，不能修改或删除。")

@@ -111,7 +111,7 @@ def docs_list_command() -> None:
     for column in ("标题", "文号", "类别", "条款数", "来源", "入库时间"):
         table.add_column(column, overflow="fold")
     for d in documents:
-        table.add_row(d.title, d.doc_no or "—", _KIND_ZH.get(d.kind, d.kind), str(d.clauses), d.source,
+        table.add_row(d.title, d.doc_no or "—", _KIND_ZH.get(d.kind, d.kind), str(d.clauses), Path(d.source).name,
                       d.ingested_at.replace("T", " ").split("+")[0])
     console.print(table)
 
@@ -146,11 +146,16 @@ def search_command(
     with _user_errors():
         kb = _open_kb()
         hits = kb.retrieve(query, k=k, doc=doc, kind=kind, region=region)
+        clause_count = kb.stats()["clauses"]
+        embedded = kb.store.clause_count()
+        if embedded < clause_count:
+            _err().print(f"[yellow]提示：当前嵌入模型“{kb.embedder.name}”的向量索引不完整（{embedded}/{clause_count}），"
+                         "语义检索可能漏检。请重新执行 jixiao ingest 或 jixiao init 补建向量。[/yellow]")
     if fmt == "json":
         payload = [{key: h.public()[key] for key in ("doc", "article", "text", "score", "source")} for h in hits]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
-    _print_hits(query, hits, kb.stats()["clauses"])
+    _print_hits(query, hits, clause_count)
 
 
 def _print_hits(query: str, hits, clause_count: int) -> None:
@@ -160,7 +165,8 @@ def _print_hits(query: str, hits, clause_count: int) -> None:
         console.print(hint)
         return
     table = Table(title=f"“{query}”的检索结果", show_lines=True)
-    for column, opts in (("#", {"justify": "right"}), ("出处", {}), ("条文", {"overflow": "fold", "ratio": 4}),
+    for column, opts in (("#", {"justify": "right"}), ("出处", {"overflow": "fold", "ratio": 2}),
+                         ("条文", {"overflow": "fold", "ratio": 5}),
                          ("得分", {"justify": "right"})):
         table.add_column(column, **opts)
     for rank, hit in enumerate(hits, start=1):

@@ -12,7 +12,7 @@ users_app = typer.Typer(help="用户与访问令牌：添加用户、查看用�
 app.add_typer(users_app, name="users")
 
 
-def _factory():  # noqa: ANN202 — sessionmaker
+def _factory():
     from assistant.records import open_records
     from jixiao.settings import get_settings
 

@@ -6,7 +6,6 @@ import json
 import time
 
 import pytest
-
 from support.review_env import parse_sse
 
 

@@ -135,7 +135,7 @@ def test_precheck_report_as_markdown(review_env, dev_submissions):
 class _Recorder(BaseHTTPRequestHandler):
     received: list = []
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         length = int(self.headers["Content-Length"])
         type(self).received.append(json.loads(self.rfile.read(length)))
         self.send_response(204)

@@ -10,7 +10,12 @@ from docx import Document
 from assistant.export_docx import export_review_docx, split_sections
 from assistant.models import CheckResult, Grade
 from assistant.records import (
-    ReviewRecord, ReviewVersion, SubmissionRecord, create_user, open_records, session_scope,
+    ReviewRecord,
+    ReviewVersion,
+    SubmissionRecord,
+    create_user,
+    open_records,
+    session_scope,
 )
 from jixiao.settings import Settings
 

@@ -7,8 +7,17 @@ from sqlalchemy import delete, select, text, update
 
 from assistant.auth import Permission, Role, has_permission, parse_role
 from assistant.records import (
-    ApiToken, AuditEntry, AuditLogImmutable, create_user, issue_token, list_audit, open_records,
-    record_audit, revoke_tokens, session_scope, user_for_token,
+    ApiToken,
+    AuditEntry,
+    AuditLogImmutable,
+    create_user,
+    issue_token,
+    list_audit,
+    open_records,
+    record_audit,
+    revoke_tokens,
+    session_scope,
+    user_for_token,
 )
 from ingest.errors import UserError
 from jixiao.settings import Settings

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 from docx import Document
-
 from support.review_env import build_env, starter_index  # noqa: F401  (session fixture)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

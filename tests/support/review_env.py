@@ -24,13 +24,16 @@ USERS = {  # username: (role, display name)
 }
 
 
-def rules_only_settings(data_dir: Path, **overrides):  # noqa: ANN201 — Settings
+def rules_only_settings(data_dir: Path, **overrides):
     from jixiao.settings import Settings
 
-    values = dict(data_dir=data_dir, llm_base_url=None, llm_model=None, llm_api_key=None, chroma_url=None,
-                  database_url=None)
+    values = {"data_dir": data_dir, "llm_base_url": None, "llm_model": None, "llm_api_key": None,
+              "chroma_url": None, "database_url": None}
     values.update(overrides)
     return Settings(_env_file=None, **values)
+
+
+_built_templates: dict[str, Path] = {}   # one starter index per session, whichever directory asks first
 
 
 @pytest.fixture(scope="session")
@@ -38,11 +41,15 @@ def starter_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data dir whose chroma/ and index/ hold the indexed starter pack (built once per session)."""
     from vectorstore.knowledge_base import KnowledgeBase
 
+    session_key = str(tmp_path_factory.getbasetemp())
+    if session_key in _built_templates:
+        return _built_templates[session_key]
     template = tmp_path_factory.mktemp("starter-template")
     kb = KnowledgeBase.open(rules_only_settings(template))
     report = kb.ensure_starter()
     kb.close()
     assert report.ok, report.failed
+    _built_templates[session_key] = template
     return template
 
 

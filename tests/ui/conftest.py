@@ -46,7 +46,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _create_demo_users(session_factory) -> dict[str, str]:  # noqa: ANN001
+def _create_demo_users(session_factory) -> dict[str, str]:
     from assistant.records import create_user, issue_token, session_scope
 
     tokens = {}
@@ -61,7 +61,6 @@ def _create_demo_users(session_factory) -> dict[str, str]:  # noqa: ANN001
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     import uvicorn
 
-    from assistant.records import session_scope  # noqa: F401  (records before the app: import order)
     from api.app import create_app
     from jixiao.settings import Settings
 
@@ -101,19 +100,19 @@ def browser() -> Iterator[object]:
 class PageWatch:
     """Collects what must never happen on a page: JS errors, console errors, requests off the origin."""
 
-    def __init__(self, page, base_url: str) -> None:  # noqa: ANN001
+    def __init__(self, page, base_url: str) -> None:
         self.errors: list[str] = []
         self.external: list[str] = []
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         page.on("console", lambda msg: self._console(msg))
         page.on("request", lambda req: self._request(req, base_url))
 
-    def _console(self, msg) -> None:  # noqa: ANN001
+    def _console(self, msg) -> None:
         # failed API calls the UI handles (403/404 shown in place) are logged by Chromium as resource errors
         if msg.type == "error" and "Failed to load resource" not in msg.text:
             self.errors.append(f"console: {msg.text}")
 
-    def _request(self, req, base_url: str) -> None:  # noqa: ANN001
+    def _request(self, req, base_url: str) -> None:
         if not req.url.startswith((base_url, "blob:", "data:")):
             self.external.append(req.url)
 
@@ -123,12 +122,12 @@ class PageWatch:
 
 
 @pytest.fixture()
-def open_page(browser, live_server: LiveServer):  # noqa: ANN001, ANN201
+def open_page(browser, live_server: LiveServer):
     """open_page(username=None) → (page, watch); logged in through the login form when a user is given."""
     contexts = []
     watches = []
 
-    def _open(username: str | None = None):  # noqa: ANN202
+    def _open(username: str | None = None):
         context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="zh-CN")
         context.set_default_timeout(20_000)
         contexts.append(context)
@@ -147,30 +146,32 @@ def open_page(browser, live_server: LiveServer):  # noqa: ANN001, ANN201
         watch.assert_clean()
 
 
-def login(page, token: str) -> None:  # noqa: ANN001
+def login(page, token: str) -> None:
     page.get_by_label("访问令牌").fill(token)
     page.get_by_role("button", name="登录").click()
     page.get_by_role("heading", name="您好", exact=False).wait_for()
 
 
 @pytest.fixture()
-def shot():  # noqa: ANN201
+def shot():
     """shot(page, name): viewport and full-page screenshots under artifacts/screenshots/."""
     return screenshot
 
 
 @pytest.fixture()
-def ui_login():  # noqa: ANN201
+def ui_login():
     return login
 
 
 LEAKED_VALUES = re.compile(r"\bnull\b|\bundefined\b|\[object Object\]|\bNaN\b")
 
 
-def screenshot(page, name: str) -> Path:  # noqa: ANN001
+def screenshot(page, name: str) -> Path:
     """Save the page as a user sees it; also guard against raw JS values leaking into the text."""
     leaked = LEAKED_VALUES.findall(page.locator("#main").inner_text())
     assert not leaked, f"{name}: raw values shown to the user: {leaked}"
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name}: the page scrolls sideways by {overflow}px at {VIEWPORT['width']}px"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)

@@ -23,7 +23,7 @@ POLICY_TEXT = f"""# {POLICY_TITLE}
 """
 
 
-def test_admin_searches_uploads_and_removes_a_policy_file(open_page, live_server, shot, tmp_path) -> None:  # noqa: ANN001
+def test_admin_searches_uploads_and_removes_a_policy_file(open_page, live_server, shot, tmp_path) -> None:
     api = live_server.client("admin1")
     page, _watch = open_page("admin1")
     page.locator("#nav").get_by_role("link", name="政策文件").click()
@@ -48,7 +48,7 @@ def test_admin_searches_uploads_and_removes_a_policy_file(open_page, live_server
 
     policy = tmp_path / "界面测试市绩效目标办法.md"
     policy.write_text(POLICY_TEXT, encoding="utf-8")
-    page.get_by_label("选择政策文件（可多选）").set_input_files(str(policy))
+    page.get_by_label("政策文件（PDF、Word、Markdown、纯文本）", exact=False).set_input_files(str(policy))
     page.get_by_role("button", name="上传并导入").click()
     expect(page.locator(".progress-label")).to_contain_text("导入完成：新增 1 份", timeout=120_000)
     expect(page.locator("#doc-progress")).to_be_visible()

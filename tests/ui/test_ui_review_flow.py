@@ -16,15 +16,15 @@ DIMENSIONS = ["完整性", "相关性", "适当性", "可行性"]
 ADDED_SENTENCE = "经复核，请将时效指标改为“2024年12月31日前完成全部建设任务”。"
 
 
-def _upload_d07(page, data_dir_shared) -> int:  # noqa: ANN001
+def _upload_d07(page, data_dir_shared) -> int:
     page.locator("#nav").get_by_role("link", name="绩效目标预审").click()
-    page.get_by_label("上传申报表（.xlsx）或 JSON 文件").set_input_files(str(data_dir_shared / "targets_form_D07.xlsx"))
+    page.get_by_label("上传申报表（.xlsx）或 JSON 文件", exact=False).set_input_files(str(data_dir_shared / "targets_form_D07.xlsx"))
     page.get_by_role("button", name="提交预审").click()
     page.wait_for_url(re.compile(r"#/precheck/\d+$"))
     return int(page.url.rsplit("/", 1)[1])
 
 
-def _check_findings_match_api(page, precheck: dict) -> None:  # noqa: ANN001
+def _check_findings_match_api(page, precheck: dict) -> None:
     findings = precheck["findings"]
     cards = page.locator("article.finding")
     expect(cards).to_have_count(len(findings))
@@ -45,7 +45,7 @@ def _check_findings_match_api(page, precheck: dict) -> None:  # noqa: ANN001
 
 
 def test_reviewer_prechecks_d07_then_edits_approves_and_exports(
-        open_page, live_server, data_dir_shared, shot, ui_login, tmp_path) -> None:  # noqa: ANN001
+        open_page, live_server, data_dir_shared, shot, ui_login, tmp_path) -> None:
     page, _watch = open_page()
     expect(page.get_by_role("heading", name="登录绩效目标审核助手")).to_be_visible()
     shot(page, "01-login")
@@ -68,14 +68,17 @@ def test_reviewer_prechecks_d07_then_edits_approves_and_exports(
 
     chip = page.locator("article.finding .chip").first
     label = chip.inner_text()
-    chip.click()
+    chip.focus()
+    page.keyboard.press("Enter")                       # keyboard only: open, read, close, focus returns
     dialog = page.locator("#clause-dialog")
     expect(dialog).to_be_visible()
     expect(dialog.locator("#clause-title")).to_have_text(label)
     expect(dialog.locator(".dialog-body .loading")).to_have_count(0)
+    expect(dialog.locator(".clause-text")).not_to_be_empty()
     shot(page, "04-finding-citation")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+    expect(chip).to_be_focused()
 
     page.locator(".summary").get_by_role("link", name="审核意见").click()
     page.get_by_role("button", name="起草审核意见").click()
@@ -105,6 +108,11 @@ def test_reviewer_prechecks_d07_then_edits_approves_and_exports(
     download.save_as(saved)
     text = "\n".join(p.text for p in Document(str(saved)).paragraphs)
     assert "2024年12月31日前完成全部建设任务" in text
+
+    page.locator("#nav").get_by_role("link", name="审核意见").click()
+    page.get_by_role("link", name=detail["project"]).click()
+    expect(page.get_by_role("heading", name=f"审核意见：{detail['project']}")).to_be_visible()
+    expect(page.locator(".review-head .status-tag")).to_have_text("已通过")
 
     page.locator("#nav").get_by_role("link", name="绩效目标预审").click()
     page.get_by_label("状态").select_option("approved")

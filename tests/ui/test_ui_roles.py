@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 @pytest.fixture()
-def unit1_submission(live_server, data_dir_shared) -> int:  # noqa: ANN001
+def unit1_submission(live_server, data_dir_shared) -> int:
     """D01 submitted by unit1 through the API and drafted by the reviewer."""
     dataset = json.loads((data_dir_shared / "targets_dev.json").read_text(encoding="utf-8"))
     d01 = next(s for s in dataset["submissions"] if s["id"] == "D01")
@@ -26,7 +26,7 @@ def unit1_submission(live_server, data_dir_shared) -> int:  # noqa: ANN001
 
 
 def test_submitter_cannot_approve_in_the_ui_or_through_the_api(
-        open_page, live_server, unit1_submission, shot) -> None:  # noqa: ANN001
+        open_page, live_server, unit1_submission, shot) -> None:
     page, _watch = open_page("unit1")
     expect(page.locator(".check-list")).to_contain_text("提交绩效目标")
     expect(page.locator(".check-list")).not_to_contain_text("审批")
@@ -36,7 +36,8 @@ def test_submitter_cannot_approve_in_the_ui_or_through_the_api(
     review = live_server.client("unit1").get(f"/v1/reviews/{unit1_submission}").json()
     document = page.get_by_role("article", name="审核意见正文")
     expect(document.locator("h2").first).to_have_text(review["text"].splitlines()[0].lstrip("# "))
-    expect(document).to_contain_text(review["opinion"]["grade"] if "grade" in review["opinion"] else "审核结论")
+    grade = live_server.client("unit1").get(f"/v1/submissions/{unit1_submission}").json()["grade"]
+    expect(document).to_contain_text(f"审核结论：{grade}。")
     expect(document).not_to_contain_text("**")
     expect(page.locator("textarea#opinion-text")).to_have_count(0)
     expect(page.get_by_role("button", name="下载 Word（.docx）")).to_be_visible()
@@ -58,7 +59,7 @@ def test_submitter_cannot_approve_in_the_ui_or_through_the_api(
     expect(page.get_by_role("button", name="删除", exact=False)).to_have_count(0)
 
 
-def test_another_unit_gets_a_chinese_error_in_place(open_page, live_server, unit1_submission) -> None:  # noqa: ANN001
+def test_another_unit_gets_a_chinese_error_in_place(open_page, live_server, unit1_submission) -> None:
     page, _watch = open_page("unit2")
     page.goto(f"{live_server.base_url}/#/precheck/{unit1_submission}")
     alert = page.get_by_role("alert")
@@ -66,7 +67,7 @@ def test_another_unit_gets_a_chinese_error_in_place(open_page, live_server, unit
     expect(page.locator("#main")).not_to_contain_text("Traceback")
 
 
-def test_bad_token_and_bad_json_are_explained_in_place(open_page, live_server, ui_login, shot) -> None:  # noqa: ANN001
+def test_bad_token_and_bad_json_are_explained_in_place(open_page, live_server, ui_login, shot) -> None:
     page, _watch = open_page()
     page.get_by_label("访问令牌").fill("jx_0000.not-a-token")
     page.get_by_role("button", name="登录").click()
@@ -83,7 +84,32 @@ def test_bad_token_and_bad_json_are_explained_in_place(open_page, live_server, u
     shot(page, "11-precheck-error")
 
 
-def test_returned_submission_is_resubmitted_by_its_owner(open_page, live_server, unit1_submission, shot) -> None:  # noqa: ANN001
+def test_long_chinese_text_does_not_break_the_layout(open_page, live_server, shot) -> None:
+    long_name = "常宁市" + "农村人居环境整治提升暨高标准农田建设配套基础设施" * 6 + "项目"
+    submission = {
+        "project": long_name, "unit": "常宁市" + "乡村振兴与农业农村综合服务中心" * 4, "budget_yuan": 1200000,
+        "annual_goal": "完成" + "村组道路硬化、沟渠清淤、人居环境整治、" * 12 + "群众满意度不低于90%。",
+        "indicators": [
+            {"level1": "产出指标", "level2": "数量指标", "name": "整治村庄数量" + "（含自然村与村民小组）" * 5,
+             "op": "≥", "value": "12", "unit": "个", "weight": 50},
+            {"level1": "效益指标", "level2": "社会效益指标", "name": "人居环境明显改善",
+             "op": "定性", "value": "进一步提高" + "群众获得感幸福感安全感" * 6, "unit": None, "weight": 50},
+        ],
+    }
+    page, _watch = open_page("unit2")
+    page.locator("#nav").get_by_role("link", name="绩效目标预审").click()
+    page.get_by_label("或粘贴 JSON", exact=False).fill(json.dumps(submission, ensure_ascii=False))
+    page.get_by_role("button", name="提交预审").click()
+    page.wait_for_url(re.compile(r"#/precheck/\d+$"))
+    expect(page.get_by_role("heading", name=long_name)).to_be_visible()
+    expect(page.locator("article.finding").first).to_be_visible()
+    shot(page, "15-long-text")                         # fails if the page scrolls sideways
+    page.locator("#nav").get_by_role("link", name="绩效目标预审").click()
+    expect(page.locator("table.submissions")).to_contain_text(long_name)
+    shot(page, "16-long-text-list")
+
+
+def test_returned_submission_is_resubmitted_by_its_owner(open_page, live_server, unit1_submission, shot) -> None:
     returned = live_server.client("reviewer1").post(f"/v1/reviews/{unit1_submission}/return",
                                                     json={"comment": "请补充满意度指标的测算依据"})
     assert returned.status_code == 200, returned.text

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from vectorstore_kit import BUDGET_LAW, QINGDAO, make_document
 
 from jixiao.settings import Settings
-from vectorstore_kit import BUDGET_LAW, QINGDAO, make_document
 from vectorstore.knowledge_base import KnowledgeBase
 
 
@@ -17,7 +17,7 @@ def kb(tmp_data_dir):
 
 
 def _chroma_ids(kb: KnowledgeBase) -> set[str]:
-    return set(kb.store.collection.get(include=[])["ids"])
+    return {m["clause_id"] for m in kb.store.collection.get(include=["metadatas"])["metadatas"]}
 
 
 def test_ingest_is_idempotent(kb):
@@ -25,7 +25,7 @@ def test_ingest_is_idempotent(kb):
     assert kb.ingest_document(doc) == "added"
     assert kb.ingest_document(doc) == "unchanged"
     assert kb.stats() == {"documents": 1, "clauses": 3}
-    assert kb.store.count() == 3
+    assert kb.store.count() == 3 and kb.store.clause_count() == 3
     assert _chroma_ids(kb) == {c.id for c in doc.clauses}
 
 
@@ -144,3 +144,18 @@ def test_chroma_default_embedding_function_is_never_built(tmp_data_dir, monkeypa
 
 def test_telemetry_is_off(kb):
     assert kb.store.collection._client.get_settings().anonymized_telemetry is False
+
+
+def test_a_clause_with_several_paragraphs_is_one_hit(kb):
+    doc = make_document("预算法", BUDGET_LAW)
+    article = doc.clauses[0].model_copy(update={
+        "id": "multi", "article": "第六十九条",
+        "text": "第六十九条 各级政府对于必须进行的预算调整，应当编制预算调整方案。\n由于发生自然灾害等突发事件，必须及时增加预算支出的，应当先动用预备费。",
+        "paragraphs": ["各级政府对于必须进行的预算调整，应当编制预算调整方案。",
+                       "由于发生自然灾害等突发事件，必须及时增加预算支出的，应当先动用预备费。"]})
+    doc = doc.model_copy(update={"clauses": [*doc.clauses, article]})
+    kb.ingest_document(doc)
+    assert kb.store.count() == 5 and kb.store.clause_count() == 4
+    hits = kb.retrieve("发生洪灾要紧急增加救灾支出", k=4, mode="dense")
+    assert [h.clause.id for h in hits].count("multi") == 1
+    assert len({h.clause.id for h in hits}) == len(hits)

@@ -36,8 +36,8 @@ export function errorBox(err, extra) {
   const box = h("div", { class: "alert alert-error", role: "alert" }, h("strong", {}, "出错了："), message);
   const details = err && err.details;
   if (details && typeof details === "object") {
-    const items = Array.isArray(details.errors) ? details.errors : null;
-    if (items && items.length) box.appendChild(issueList(items));
+    const items = (Array.isArray(details.errors) ? details.errors : []).filter((i) => !message.includes(describeIssue(i)));
+    if (items.length) box.appendChild(issueList(items));
   }
   if (extra) append(box, [extra]);
   return box;
@@ -111,4 +111,19 @@ export async function busy(button, slot, work) {
     button.removeAttribute("aria-busy");
     button.textContent = label;
   }
+}
+
+/** A file input with Chinese button text (the native one follows the browser's UI language). */
+export function filePicker(attrs) {
+  const input = h("input", Object.assign({ type: "file", class: "file-input" }, attrs));
+  const name = h("span", { class: "file-name", "aria-live": "polite" }, "未选择文件");
+  const showNames = () => {
+    const files = [...input.files].map((f) => f.name);
+    name.textContent = files.length ? files.join("、") : "未选择文件";
+  };
+  input.addEventListener("change", showNames);
+  const wrap = h("div", { class: "file-picker" }, input,
+    h("label", { for: attrs.id, class: "btn file-button" }, attrs.multiple ? "选择文件（可多选）" : "选择文件"), name);
+  wrap.reset = () => setTimeout(showNames);
+  return { wrap, input };
 }

@@ -43,10 +43,6 @@ export function can(me, ...permissions) {
   return permissions.some((p) => held.includes(p));
 }
 
-export function isStaff(me) {
-  return can(me, "review", "approve", "view_all");
-}
-
 /** Where a finding points, in words: 第3行“三级指标”/ 年度目标. */
 export function describeLocation(location) {
   if (!location) return "";

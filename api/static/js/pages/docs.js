@@ -2,7 +2,7 @@
 // upload with progress (admin), remove a document (admin).
 import { api } from "../api.js";
 import { openClause } from "../clause.js";
-import { append, busy, clear, errorBox, formatTime, h, loading, toast } from "../dom.js";
+import { append, busy, clear, errorBox, filePicker, formatTime, h, loading, toast } from "../dom.js";
 import { can } from "../labels.js";
 
 const KIND_ZH = { law: "法律", regulation: "行政法规", policy: "政策文件", local: "地方性法规", starter: "规则卡片", other: "其他" };
@@ -124,13 +124,14 @@ async function pollJob(jobId, bar, label, signal) {
 }
 
 function uploadPanel(onDone, signal) {
-  const input = h("input", { id: "doc-files", type: "file", multiple: true, accept: ".pdf,.docx,.md,.txt", "aria-describedby": "doc-files-help" });
+  const picker = filePicker({ id: "doc-files", multiple: true, accept: ".pdf,.docx,.md,.txt", "aria-describedby": "doc-files-help" });
+  const input = picker.input;
   const button = h("button", { type: "submit", class: "btn btn-primary" }, "上传并导入");
   const bar = h("progress", { id: "doc-progress", max: 1, value: 0, hidden: true, "aria-label": "导入进度" });
   const label = h("p", { class: "progress-label", role: "status", "aria-live": "polite" });
   const slot = h("div", { class: "form-error" });
   const form = h("form", { class: "doc-upload" },
-    h("div", { class: "field" }, h("label", { for: "doc-files" }, "选择政策文件（可多选）"), input,
+    h("div", { class: "field" }, h("label", { for: "doc-files" }, "政策文件（PDF、Word、Markdown、纯文本）"), picker.wrap,
       h("p", { id: "doc-files-help", class: "help" }, "支持 PDF、Word（.docx）、Markdown 和纯文本；同一文件重复上传不会重复收录。")),
     h("div", { class: "actions" }, button), bar, label, slot);
   form.addEventListener("submit", (event) => {
@@ -150,6 +151,7 @@ function uploadPanel(onDone, signal) {
           h("ul", { class: "issue-list" }, job.errors.map((e) => h("li", {}, typeof e === "string" ? e : e.message || JSON.stringify(e))))));
       }
       form.reset();
+      picker.wrap.reset();
       onDone();
     });
   });

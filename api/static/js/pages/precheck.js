@@ -1,6 +1,6 @@
 // 绩效目标预审 (upload + list) and the 审核意见 list: submissions with status, grade and text filters.
 import { api } from "../api.js";
-import { append, busy, clear, describeIssue, errorBox, formatTime, h, loading, toast } from "../dom.js";
+import { append, busy, clear, describeIssue, errorBox, filePicker, formatTime, h, loading, toast } from "../dom.js";
 import { GRADES, GRADE_CLASS, STATUS_ZH, can } from "../labels.js";
 
 const filters = { status: "", grade: "", q: "" };
@@ -35,7 +35,8 @@ function uploadResult(result, navigate, detailRoute) {
 }
 
 function uploadForm(ctx, onDone) {
-  const fileInput = h("input", { id: "upload-file", type: "file", accept: ".xlsx,.json,application/json", "aria-describedby": "upload-help" });
+  const picker = filePicker({ id: "upload-file", accept: ".xlsx,.json,application/json", "aria-describedby": "upload-help" });
+  const fileInput = picker.input;
   const pasteArea = h("textarea", { id: "upload-json", rows: 6, spellcheck: "false", placeholder: '{"project": "…", "annual_goal": "…", "indicators": [ … ]}' });
   const submit = h("button", { type: "submit", class: "btn btn-primary" }, "提交预审");
   const slot = h("div", { class: "form-error", "aria-live": "polite" });
@@ -44,7 +45,7 @@ function uploadForm(ctx, onDone) {
     h("div", { class: "upload-grid" },
       h("div", { class: "field" },
         h("label", { for: "upload-file" }, "上传申报表（.xlsx）或 JSON 文件"),
-        fileInput,
+        picker.wrap,
         h("p", { id: "upload-help", class: "help" }, "支持一体化系统导出的明细表和“项目支出绩效目标申报表”；金额单位按表内“金额单位”识别。"),
       ),
       h("div", { class: "field" },
@@ -70,6 +71,7 @@ function uploadForm(ctx, onDone) {
         throw new Error("请选择要上传的文件，或粘贴 JSON 内容。");
       }
       form.reset();
+      picker.wrap.reset();
       slot.append(uploadResult(result, ctx.navigate, "precheck"));
       onDone();
     });
@@ -137,7 +139,7 @@ function submissionsTable(items, detailRoute) {
       h("td", {}, countsCell(it)),
       h("td", {}, statusTag(it.status, it.status_zh)),
       h("td", { class: "cell-time" }, it.submitter_name || it.submitter || "", h("br"), h("span", { class: "muted small" }, formatTime(it.created_at))),
-      h("td", {}, it.version ? `第${it.version}版` : "—"),
+      h("td", { class: "cell-version" }, it.version ? `第${it.version}版` : "—"),
     )))));
 }
 

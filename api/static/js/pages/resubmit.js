@@ -1,7 +1,7 @@
 // 修改后重新报送: the owner of a pending or returned submission sends a corrected version
 // (a file, or the canonical JSON edited in place); the new record shows what was fixed.
 import { api } from "../api.js";
-import { busy, h } from "../dom.js";
+import { busy, filePicker, h } from "../dom.js";
 
 function readJson(text) {
   try {
@@ -22,13 +22,14 @@ export function supersededNote(detail) {
 }
 
 export function resubmitPanel(detail, navigate) {
-  const fileInput = h("input", { id: "resubmit-file", type: "file", accept: ".xlsx,.json,application/json" });
+  const picker = filePicker({ id: "resubmit-file", accept: ".xlsx,.json,application/json" });
+  const fileInput = picker.input;
   const editor = h("textarea", { id: "resubmit-json", rows: 14, spellcheck: "false", value: JSON.stringify(detail.submission || {}, null, 2) });
   const submit = h("button", { type: "submit", class: "btn btn-primary" }, "重新报送");
   const slot = h("div", { class: "form-error", "aria-live": "assertive" });
   const form = h("form", { class: "resubmit-form" },
     h("p", { class: "help" }, detail.status === "returned" ? "本项目已被退回，请按审核意见修改后重新报送；系统会重新预审并列出已解决的问题。" : "如需更正，可在审核前重新报送；系统会重新预审。"),
-    h("div", { class: "field" }, h("label", { for: "resubmit-file" }, "上传修改后的申报表或 JSON 文件"), fileInput),
+    h("div", { class: "field" }, h("label", { for: "resubmit-file" }, "上传修改后的申报表或 JSON 文件"), picker.wrap),
     h("div", { class: "field" }, h("label", { for: "resubmit-json" }, "或直接修改下面的 JSON"), editor),
     slot, h("div", { class: "actions" }, submit));
   form.addEventListener("submit", (event) => {

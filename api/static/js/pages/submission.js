@@ -178,7 +178,9 @@ function summaryPanel(detail, precheck, me) {
       h("div", {}, h("dt", {}, "年度资金"), h("dd", {}, formatYuan(sub.budget_yuan))),
       h("div", {}, h("dt", {}, "问题"), h("dd", {}, `错误 ${counts.error ?? 0}，警告 ${counts.warning ?? 0}，提示 ${counts.info ?? 0}`)),
       h("div", {}, h("dt", {}, "状态"), h("dd", {}, statusTag(detail.status, detail.status_zh))),
-      h("div", {}, h("dt", {}, "提交"), h("dd", {}, `${detail.submitter_name || detail.submitter || ""} ${formatTime(detail.created_at)}`))),
+      h("div", {}, h("dt", {}, "提交"), h("dd", {}, `${detail.submitter_name || detail.submitter || ""} ${formatTime(detail.created_at)}`)),
+      detail.previous_id ? h("div", {}, h("dt", {}, "版本"), h("dd", {}, `第${detail.version}版，`,
+        h("a", { href: `#/precheck/${encodeURIComponent(detail.previous_id)}` }, "查看上一版"))) : null),
     h("div", { class: "actions" },
       h("a", { class: "btn btn-primary", href: `#/review/${encodeURIComponent(detail.id)}` }, can(me, "review", "approve") ? "审核意见" : "查看审核意见"),
       reportButton));
