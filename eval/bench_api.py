@@ -55,28 +55,40 @@ def _bench_token(data_dir: Path) -> str:
 
 
 def _start_server(data_dir: Path, port: int, workers: int = 1) -> subprocess.Popen:
+    """The server's output goes to data_dir/server.log (a pipe nobody reads would fill up and stall it)."""
     env = {**os.environ, "JIXIAO_DATA_DIR": str(data_dir), "JIXIAO_LLM_BASE_URL": "", "JIXIAO_LLM_MODEL": "",
            "JIXIAO_DATABASE_URL": "", "HF_HUB_OFFLINE": "1"}
     command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
                "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(workers)]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = (data_dir / "server.log").open("wb")
+    try:
+        return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    finally:
+        log.close()          # the child holds its own descriptor
 
 
-def _wait_ready(base_url: str, server: subprocess.Popen, timeout_s: float = 600) -> None:
+def _wait_ready(base_url: str, server: subprocess.Popen, log_path: Path, timeout_s: float = 600) -> None:
     """Until /v1/health says "ok": the knowledge base is loaded and the service is in its steady state."""
     import httpx
 
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError("服务进程启动失败：" + (server.stderr.read().decode("utf-8", "replace")[-800:]))
+            raise RuntimeError("服务进程启动失败：" + _log_tail(log_path))
         try:
             if httpx.get(f"{base_url}/v1/health", timeout=2).json().get("status") == "ok":
                 return
         except (httpx.HTTPError, ValueError):
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"服务在 {timeout_s:.0f} 秒内没有就绪")
+    raise RuntimeError(f"服务在 {timeout_s:.0f} 秒内没有就绪：" + _log_tail(log_path))
+
+
+def _log_tail(log_path: Path, chars: int = 800) -> str:
+    try:
+        return log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+    except OSError:
+        return "（无日志）"
 
 
 def _copy_index(source: Path, target: Path) -> None:
@@ -144,7 +156,7 @@ def run_bench(submission: dict, *, clients: int, per_client: int, warmup: int, w
         base_url = f"http://127.0.0.1:{port}"
         server = _start_server(data_dir, port, workers)
         try:
-            _wait_ready(base_url, server)
+            _wait_ready(base_url, server, data_dir / "server.log")
             latencies, errors, wall = asyncio.run(
                 _run_clients(base_url, token, body, clients, per_client, warmup, on_done))
         finally:

@@ -10,6 +10,7 @@ the tokens stored in the manifest whenever another writer (or this one) changed 
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -91,7 +92,19 @@ class KnowledgeBase:
         passages = [dense_passages(c) for c in clauses]
         flat = [text for texts in passages for text in texts]
         if flat:
-            self.store.add(clauses, passages, self.embedder.embed_documents(flat))
+            self.store.add(clauses, passages, self._embed_cached(flat))
+
+    def _embed_cached(self, texts: list[str]) -> list[list[float]]:
+        """Embed passages, reusing vectors of identical passages seen before (edited files, PDF+MD twins)."""
+        keys = [hashlib.sha256(f"{self.embedder.name}\0{t}".encode()).hexdigest()[:32] for t in texts]
+        vectors = self.manifest.cached_vectors(sorted(set(keys)))
+        todo = list(dict.fromkeys(k for k in keys if k not in vectors))
+        if todo:
+            text_of = dict(zip(keys, texts, strict=True))
+            fresh = dict(zip(todo, self.embedder.embed_documents([text_of[k] for k in todo]), strict=True))
+            self.manifest.cache_vectors(fresh)
+            vectors.update(fresh)
+        return [vectors[k] for k in keys]
 
     def _repair_vectors(self, doc_id: str) -> None:
         """Re-embed clauses whose vectors are missing (e.g. a crash between Chroma and the manifest)."""

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel
 
 from ingest.models import Clause, ParsedDocument
@@ -44,6 +45,7 @@ CREATE TABLE IF NOT EXISTS clauses (
 );
 CREATE INDEX IF NOT EXISTS clauses_by_doc ON clauses(doc_id, ordinal);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL);
 """
 
 
@@ -133,6 +135,21 @@ class Manifest:
             conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
             _bump_generation(conn)
         return ids
+
+    # --- embedding cache: passage text (+ embedder) -> vector, so unchanged 款 are never embedded twice ---
+    def cached_vectors(self, keys: list[str]) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            rows = self._conn.execute(
+                f"SELECT key, vector FROM embeddings WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((r["key"], np.frombuffer(r["vector"], dtype=np.float32).tolist()) for r in rows)
+        return found
+
+    def cache_vectors(self, vectors: dict[str, list[float]]) -> None:
+        with self._transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO embeddings(key, vector) VALUES (?, ?)",
+                             [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()])
 
     # --- clauses ------------------------------------------------------------------------------
     def clause_ids(self, doc_id: str) -> list[str]:

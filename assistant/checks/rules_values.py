@@ -18,7 +18,7 @@ _GENERIC_TAIL = re.compile(r"(情况|状况|程度|水平|效果|效益|影响|�
 _NAME_PERCENT = re.compile(r"[（(]\s*[≥≤=]?\s*(\d+(?:\.\d+)?)\s*%\s*[)）]")
 # A rate whose name ends with its own target: 竣工验收合格率100%, 就业率达到80%以上.
 _NAME_TAIL_PERCENT = re.compile(r"(率|比例|占比|覆盖面|密度)\s*(达到|不低于|达|为|≥|=)?\s*(\d+(?:\.\d+)?)\s*%\s*(以上|及以上)?$")
-# How often a period word makes a thing happen in a year. 每X is left out: 每月巡查4次 counts per month.
+# How often a period word makes a payment happen in a year (only payments: 每月巡查4次 counts per month).
 _PERIOD_WORDS = (("按月", 12, "按月"), ("每月", 12, "按月"), ("按季", 4, "按季度"), ("每季", 4, "按季度"),
                  ("按半年", 2, "每半年"), ("每半年", 2, "每半年"), ("按学期", 2, "按学期"), ("每学期", 2, "按学期"),
                  ("春秋两季", 2, "春秋两季"), ("春秋季", 2, "春秋两季"), ("按周", 52, "按周"), ("按旬", 36, "按旬"),
@@ -216,13 +216,11 @@ def _name_percent(row: RowView) -> tuple[str, str] | None:
 
 def _period_conflict(row: RowView) -> tuple[int, str] | None:
     """(times a year the name implies, the period word) when a yearly count falls short of it."""
-    if row.value_num is None or not row.unit.startswith(("次", "批", "期")):
-        return None
+    if row.value_num is None or not row.unit.startswith(("次", "批", "期")) or not _DISBURSE.search(row.name):
+        return None              # 按月开展巡查 = 4次 may count per month: only payments are judged
     for word, per_year, shown in _PERIOD_WORDS:
         if word in row.name and row.value_num < per_year:
-            per_period_reading = word.startswith("每") and not _DISBURSE.search(row.name)
-            if not per_period_reading and (row.value_num == 1 or _DISBURSE.search(row.name)):
-                return per_year, shown
+            return per_year, shown
     return None
 
 
@@ -241,7 +239,7 @@ def check_value_name_conflict(ctx: SubmissionContext) -> Iterator[Hit]:
         period = _period_conflict(row)
         if period:
             per_year, shown = period
-            act = m.group(0) if (m := _DISBURSE.search(row.name)) else "实施"
+            act = _DISBURSE.search(row.name).group(0)
             deadline = "（每月10日前发放到位）" if per_year == 12 and act == "发放" else f"（{shown}{act}，逐次写明时点）"
             yield row_hit("V11", row, "value", why=f"的名称要求{shown}{act}（全年应为{per_year}次）",
                           rewrite=f"{row.name_core}：全年{act}次数 = {per_year}次{deadline}")

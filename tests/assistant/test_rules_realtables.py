@@ -140,7 +140,8 @@ def test_period_words_set_the_yearly_count(name, value, per_year):
     assert len(found) == 1 and per_year in found[0].suggestion
 
 
-@pytest.mark.parametrize("name,value", [("每月开展河道巡查", "4"), ("助学金按学期发放", "2"), ("每学期开展家访", "1")])
+@pytest.mark.parametrize("name,value", [("每月开展河道巡查", "4"), ("助学金按学期发放", "2"), ("每学期开展家访", "1"),
+                                        ("按月开展安全检查", "1")])
 def test_per_period_counts_and_matching_counts_are_fine(name, value):
     r = row("产出指标", "时效指标", name, "=", value, "次", 10)
     assert not findings_for(submission(rows={2: r}), "VALUE_NAME_CONFLICT")

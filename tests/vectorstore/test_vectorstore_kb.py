@@ -159,3 +159,13 @@ def test_a_clause_with_several_paragraphs_is_one_hit(kb):
     hits = kb.retrieve("发生洪灾要紧急增加救灾支出", k=4, mode="dense")
     assert [h.clause.id for h in hits].count("multi") == 1
     assert len({h.clause.id for h in hits}) == len(hits)
+
+
+def test_only_changed_paragraphs_are_embedded_again(kb):
+    kb.ingest_document(make_document("预算法", BUDGET_LAW))
+    cached = lambda: kb.manifest._conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]  # noqa: E731
+    assert cached() == 3
+    edited = {**BUDGET_LAW, "第四十条": BUDGET_LAW["第四十条"].replace("百分之三", "百分之五")}
+    assert kb.ingest_document(make_document("预算法", edited)) == "replaced"
+    assert cached() == 4                       # one new vector; the two unchanged articles reused theirs
+    assert kb.store.count() == 3
