@@ -213,7 +213,7 @@ def _add_version(session: Session, review: ReviewRecord, *, actor: User, action:
                  comment: str | None) -> ReviewVersion:
     number = len(review.versions) + 1
     version = ReviewVersion(review=review, version=number, author_id=actor.id, author_role=actor.role,
-                            action=action, comment=comment, text=review.text)
+                            action=action, comment=comment, text=review.text, opinion=review.opinion)
     session.add(version)
     review.updated_at = utcnow()
     return version

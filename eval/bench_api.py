@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -27,8 +28,24 @@ from eval.cli import eval_app
 
 DEFAULT_DATASET = Path(__file__).resolve().parents[2] / "shared" / "data" / "targets_dev.json"
 P95_BAR_MS = 100.0
-# the starter pack's index, kept between runs so only the first run pays for the embeddings
-STARTER_CACHE = Path(tempfile.gettempdir()) / "jixiao-bench-starter"
+
+
+def _starter_cache_dir() -> Path:
+    """Where the starter pack's index is kept between runs, so only the first run pays for the embeddings.
+
+    Keyed by the indexing code and the pack's files: any change to either builds a fresh index.
+    """
+    import hashlib
+
+    import vectorstore
+    from assistant.knowledge import starter_pack_dir
+
+    digest = hashlib.sha256()
+    sources = sorted(Path(vectorstore.__file__).parent.glob("*.py")) + sorted(Path(starter_pack_dir()).rglob("*"))
+    for path in sources:
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return Path(tempfile.gettempdir()) / f"jixiao-bench-starter-{digest.hexdigest()[:12]}"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -107,7 +124,7 @@ def _stop(server: subprocess.Popen) -> None:
 
 
 async def _run_clients(base_url: str, token: str, body: bytes, clients: int, per_client: int, warmup: int,
-                       on_done) -> tuple[list[float], int, float]:  # noqa: ANN001
+                       on_done: Callable[[], None]) -> tuple[list[float], int, float]:
     """Each client warms its connection up, all start measuring together; returns (latencies, errors, wall s)."""
     import httpx
 
@@ -148,9 +165,10 @@ def run_bench(submission: dict, *, clients: int, per_client: int, warmup: int, w
     body = json.dumps(submission, ensure_ascii=False).encode("utf-8")
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
         data_dir = Path(tmp) / "var"
-        cached = (STARTER_CACHE / "index").is_dir()
+        cache = _starter_cache_dir()
+        cached = (cache / "index").is_dir()
         if cached:
-            _copy_index(STARTER_CACHE, data_dir)
+            _copy_index(cache, data_dir)
         token = _bench_token(data_dir)
         port = _free_port()
         base_url = f"http://127.0.0.1:{port}"
@@ -162,7 +180,7 @@ def run_bench(submission: dict, *, clients: int, per_client: int, warmup: int, w
         finally:
             _stop(server)
         if not cached:
-            _copy_index(data_dir, STARTER_CACHE)
+            _copy_index(data_dir, cache)
     if not latencies:
         raise RuntimeError(f"全部 {errors} 个请求失败")
     return {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "p99": percentile(latencies, 99),
@@ -194,7 +212,7 @@ def bench_api_command(
         console.print(f"[red]数据文件“{dataset.name}”中没有编号为“{submission_id}”的申报项目。[/red]")
         raise typer.Exit(2)
     total = clients * per_client
-    if not (STARTER_CACHE / "index").is_dir():
+    if not (_starter_cache_dir() / "index").is_dir():
         console.print("首次运行：服务需先建立入门知识索引（约1分钟），之后的运行会复用该索引。")
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(f"{clients} 个并发客户端，共 {total} 个请求…", total=total)

@@ -123,6 +123,7 @@ class ReviewVersion(Base):
     action: Mapped[str] = mapped_column(String(16))          # draft / edit / approve / return
     comment: Mapped[str | None] = mapped_column(Text, default=None)
     text: Mapped[str] = mapped_column(Text)
+    opinion: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)   # the structured opinion then
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     review: Mapped[ReviewRecord] = relationship(back_populates="versions")

@@ -52,8 +52,8 @@ def test_edit_is_audited_with_the_changed_lines(review_env, dev):
     sid = _submit(env, dev["D07"])["id"]
     text = env.client.post(f"/v1/reviews/{sid}/draft", headers=env.headers("reviewer1")).json()["text"]
     env.client.put(f"/v1/reviews/{sid}", json={"text": text + "\n新增一句审核意见。"}, headers=env.headers("reviewer1"))
-    edit = [e for e in env.client.get("/v1/audit", params={"submission_id": sid},
-                                      headers=env.headers("reviewer1")).json() if e["action"] == "review.edit"][0]
+    audit = env.client.get("/v1/audit", params={"submission_id": sid}, headers=env.headers("reviewer1")).json()
+    edit = next(e for e in audit if e["action"] == "review.edit")
     assert edit["actor"] == "reviewer1" and "+新增一句审核意见。" in edit["details"]["changes"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -133,7 +134,7 @@ def test_precheck_report_as_markdown(review_env, dev_submissions):
 
 
 class _Recorder(BaseHTTPRequestHandler):
-    received: list = []
+    received: ClassVar[list] = []
 
     def do_POST(self):
         length = int(self.headers["Content-Length"])

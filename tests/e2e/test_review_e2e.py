@@ -37,9 +37,10 @@ def test_upload_review_approve_export(tmp_data_dir, starter_index, data_dir_shar
         draft = client.post(f"/v1/reviews/{sid}/draft", headers=env.headers("reviewer1"))
         assert draft.status_code == 200, draft.text
         text = draft.json()["text"]
-        assert f"**{grade}**" in text
-        edited = text.replace("## 四、修改建议\n", f"## 四、修改建议\n\n{EDITED_SENTENCE}\n", 1)
-        assert edited != text
+        assert grade in text and draft.json()["opinion"]["grade"] == grade
+        lines = text.splitlines()
+        heading = next(i for i, line in enumerate(lines) if line.strip().endswith("修改建议"))
+        edited = "\n".join([*lines[:heading + 1], EDITED_SENTENCE, *lines[heading + 1:]])
         saved = client.put(f"/v1/reviews/{sid}", json={"text": edited, "comment": "补充修改要求"},
                            headers=env.headers("reviewer1"))
         assert saved.status_code == 200 and EDITED_SENTENCE in saved.json()["text"]
