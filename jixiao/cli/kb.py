@@ -152,8 +152,7 @@ def search_command(
             _err().print(f"[yellow]提示：当前嵌入模型“{kb.embedder.name}”的向量索引不完整（{embedded}/{clause_count}），"
                          "语义检索可能漏检。请重新执行 jixiao ingest 或 jixiao init 补建向量。[/yellow]")
     if fmt == "json":
-        payload = [{key: h.public()[key] for key in ("doc", "article", "text", "score", "source")} for h in hits]
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps([h.public() for h in hits], ensure_ascii=False, indent=2) + "\n")
         return
     _print_hits(query, hits, clause_count)
 

@@ -83,7 +83,8 @@ def test_search_json_contract_and_filters(tmp_data_dir, policy_dir):
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)
     assert len(hits) == 3
-    assert set(hits[0]) == {"doc", "article", "text", "score", "source"}
+    assert {"doc", "article", "text", "score", "source"} <= set(hits[0])
+    assert hits[0]["citation"] == "《测试县审计监督规定》第一条"
     assert (hits[0]["doc"], hits[0]["article"]) == ("测试县审计监督规定", "第一条")
     assert hits[0]["source"].endswith("测试县审计监督规定.md")
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)

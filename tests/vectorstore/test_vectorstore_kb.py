@@ -163,7 +163,9 @@ def test_a_clause_with_several_paragraphs_is_one_hit(kb):
 
 def test_only_changed_paragraphs_are_embedded_again(kb):
     kb.ingest_document(make_document("预算法", BUDGET_LAW))
-    cached = lambda: kb.manifest._conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]  # noqa: E731
+    def cached() -> int:
+        return kb.manifest._conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
+
     assert cached() == 3
     edited = {**BUDGET_LAW, "第四十条": BUDGET_LAW["第四十条"].replace("百分之三", "百分之五")}
     assert kb.ingest_document(make_document("预算法", edited)) == "replaced"

@@ -3,12 +3,12 @@ from vectorstore.passages import dense_passages, index_text, squeeze_cjk_spaces
 
 
 def _clause(**kw) -> Clause:
-    base = dict(id="c1", doc_id="d1", doc_title="中华人民共和国预算法", doc_short="预算法", source="预算法.md",
-                article="第六十九条", path=["第七章 预算调整", "第六十九条"],
-                text="第六十九条 在预算执行中，各级政府对于必须进行的预算调整，应当编制预算调整方案。\n"
-                     "在预算执行中，由于发生自然灾害等突发事件，必须及时增加预算支出的，应当先动用预备费。",
-                paragraphs=["在预算执行中，各级政府对于必须进行的预算调整，应当编制预算调整方案。",
-                            "在预算执行中，由于发生自然灾害等突发事件，必须及时增加预算支出的，应当先动用预备费。"])
+    base = {"id": "c1", "doc_id": "d1", "doc_title": "中华人民共和国预算法", "doc_short": "预算法",
+            "source": "预算法.md", "article": "第六十九条", "path": ["第七章 预算调整", "第六十九条"],
+            "text": "第六十九条 在预算执行中，各级政府对于必须进行的预算调整，应当编制预算调整方案。\n"
+                    "在预算执行中，由于发生自然灾害等突发事件，必须及时增加预算支出的，应当先动用预备费。",
+            "paragraphs": ["在预算执行中，各级政府对于必须进行的预算调整，应当编制预算调整方案。",
+                           "在预算执行中，由于发生自然灾害等突发事件，必须及时增加预算支出的，应当先动用预备费。"]}
     base.update(kw)
     return Clause(**base)
 
