@@ -184,8 +184,9 @@ def _unit_cost_rewrite(ctx: SubmissionContext) -> str:
     per = ctx.budget / (qty.value_num * scale)
     subject = _QTY_TAIL.sub("", qty.name_core) or qty.name_core
     others = [q for q in quantities if q is not qty][:2]
-    extra = ("；其他支出内容同样写出单价，如" + "、".join(f"“{_QTY_TAIL.sub('', q.name_core)}单价 ≤ 测算值元/"
-             f"{quantity_unit(q.unit)[1][0]}”" for q in others)) if others else ""
+    extra = ("；" + "、".join(f"“{_QTY_TAIL.sub('', q.name_core)}”" for q in others)
+             + "等其他支出内容，同样按预算定额或支出标准写出单价（元/" + quantity_unit(others[0].unit)[1][0] + "）") \
+        if others else ""
     return (f"改为单位成本：“{subject}单位成本 ≤ {fmt_number(round(per, 2))}元/{tokens[0]}”"
             f"（按预算{fmt_yuan(ctx.budget)}÷{fmt_number(qty.value_num * scale)}{tokens[0]}测算，依据预算定额核定）{extra}")
 

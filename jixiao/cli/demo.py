@@ -29,25 +29,19 @@ def default_samples() -> list[Path]:
     return found or [BUNDLED_SAMPLES]
 
 
-def _index_starter(console) -> None:  # noqa: ANN001 — rich Console
+def _index_starter(kb, console) -> None:  # noqa: ANN001 — KnowledgeBase, rich Console
     from rich.progress import Progress
 
     from assistant.knowledge import starter_pack_dir
-    from jixiao.settings import get_settings
-    from vectorstore.knowledge_base import KnowledgeBase
 
-    kb = KnowledgeBase.open(get_settings())
-    try:
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("索引入门知识卡", total=None)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("索引入门知识卡", total=None)
 
-            def tick(done: int, total: int, name: str) -> None:
-                progress.update(task, completed=done, total=total, description=f"索引 {name}")
+        def tick(done: int, total: int, name: str) -> None:
+            progress.update(task, completed=done, total=total, description=f"索引 {name}")
 
-            report = kb.ensure_starter(starter_pack_dir(), progress=tick)
-        stats = kb.stats()
-    finally:
-        kb.close()
+        report = kb.ensure_starter(starter_pack_dir(), progress=tick)
+    stats = kb.stats()
     failed = getattr(report, "failed", None) or []
     console.print(f"知识库：{stats['documents']} 份文件，{stats['clauses']} 条条款" + (f"；失败 {len(failed)} 份" if failed else ""))
 
@@ -63,25 +57,31 @@ def _ensure_users(session) -> dict[str, str]:  # noqa: ANN001 — SQLAlchemy Ses
     return tokens
 
 
-def _precheck_samples(session, samples: list[Path], console) -> None:  # noqa: ANN001
+def _precheck_samples(session, samples: list[Path], kb, console) -> None:  # noqa: ANN001
+    """Submit and precheck every sample; the first file's submissions also get a drafted 审核意见."""
     from assistant.records import get_user
-    from assistant.workflow import list_submissions, submit
+    from assistant.workflow import draft_review, list_submissions, submit
     from ingest.targets import load_submissions
 
     submitter = get_user(session, "demo_submitter")
+    reviewer = get_user(session, "demo_reviewer")
     if list_submissions(session, viewer=submitter):
         console.print("示例申报已在库中，跳过导入。")
         return
-    for path in samples:
+    for index, path in enumerate(samples):
         result = load_submissions(path)
         for issue in result.issues:
             console.print(f"[yellow]{issue}[/yellow]")
         grades: dict[str, int] = {}
         for sub in result.submissions:
             record = submit(session=session, submitter=submitter, submission=sub)
+            if index == 0:
+                session.flush()
+                draft_review(session=session, actor=reviewer, submission_id=record.id, knowledge_base=kb)
             grades[record.grade] = grades.get(record.grade, 0) + 1
         summary = "，".join(f"{g} {n} 个" for g, n in sorted(grades.items()))
-        console.print(f"已导入并预审 {path.name}：{len(result.submissions)} 个项目（{summary}）")
+        drafted = "，并已起草审核意见" if index == 0 and result.submissions else ""
+        console.print(f"已导入并预审 {path.name}：{len(result.submissions)} 个项目（{summary}）{drafted}")
 
 
 @app.command("demo")
@@ -96,15 +96,19 @@ def demo(
 
     from assistant.records import open_records, session_scope
     from jixiao.settings import get_settings
+    from vectorstore.knowledge_base import KnowledgeBase
 
     console = Console()
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    _index_starter(console)
-    factory = open_records(settings)
-    with session_scope(factory) as session:
-        tokens = _ensure_users(session)
-        _precheck_samples(session, samples or default_samples(), console)
+    kb = KnowledgeBase.open(settings)
+    try:
+        _index_starter(kb, console)
+        with session_scope(open_records(settings)) as session:
+            tokens = _ensure_users(session)
+            _precheck_samples(session, samples or default_samples(), kb, console)
+    finally:
+        kb.close()
     console.print("[bold]演示账号（令牌本次新生成，只显示这一次）：[/bold]")
     for username, _role, display in DEMO_USERS:
         console.print(f"  {display:<8} {username:<15} {tokens[username]}", soft_wrap=True, highlight=False)

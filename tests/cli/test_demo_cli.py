@@ -21,6 +21,7 @@ def test_demo_prepares_everything_and_is_rerunnable(tmp_data_dir):
     first = runner.invoke(app, ["demo", "--no-serve", str(BUNDLED_SAMPLES)])
     assert first.exit_code == 0, first.output
     assert "已导入并预审 demo_submissions.json：2 个项目" in first.output
+    assert "并已起草审核意见" in first.output
     token = re.search(r"demo_reviewer\s+(jx_\S+)", first.output).group(1)
 
     second = runner.invoke(app, ["demo", "--no-serve", str(BUNDLED_SAMPLES)])
@@ -32,3 +33,9 @@ def test_demo_prepares_everything_and_is_rerunnable(tmp_data_dir):
         records = list_submissions(session, viewer=get_user(session, "demo_reviewer"))
         assert sorted(r.grade for r in records) == ["中", "优"]
         assert all(r.status == "pending" for r in records)
+        from assistant.workflow import get_review
+
+        reviewer = get_user(session, "demo_reviewer")
+        for r in records:
+            review = get_review(session, viewer=reviewer, submission_id=r.id)
+            assert f"审核结论：**{r.grade}**" in review.text
