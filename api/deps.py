@@ -25,15 +25,8 @@ ServicesDep = Annotated[AppServices, Depends(get_services)]
 
 def get_session(services: ServicesDep) -> Iterator[Session]:
     """One session per request, committed when the handler returns (before the response is sent)."""
-    session = services.session_factory()
-    try:
+    with session_scope(services.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
