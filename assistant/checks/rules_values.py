@@ -26,6 +26,9 @@ _PERIOD_WORDS = (("按月", 12, "按月"), ("每月", 12, "按月"), ("按季", 
 _DISBURSE = re.compile(r"发放|拨付|支付|兑付|划拨|拨款|结算|发到|到账|兑现")
 _YES_NO_NAME = re.compile(r"是否")
 _PASS_WORDS = frozenset({"合格", "达标", "通过", "符合"})
+# 平稳运行，不出现赤字 / 全年未发生安全责任事故: a stated absence of a countable event is decidable at year end
+_ABSENCE = re.compile(r"(不出现|不发生|未发生|未出现|无|零)[^，,。；;]{0,12}(事故|赤字|事件|投诉|案件|欠薪|断供|停运|停水|停电|"
+                      r"违纪|违规|违法|上访|信访)")
 _NAMED_STANDARD = re.compile(r"标准|规范|规程|等级|评定|评级|考核|验收|检测|检验|鉴定|审计|定级")
 _GRADE_WORDS = frozenset({"优", "良", "优良", "优秀", "甲等", "一等"})
 _GRADING = re.compile(r"等级|等次|评定|评级|定级")
@@ -80,6 +83,8 @@ def vague_reason(ctx: SubmissionContext, row: RowView) -> str | None:
     m = lex.vague.search(v)
     if m:
         return f"只有“{m.group(0)}”这类程度描述，没有数值、基准或可判断的分档标准"
+    if _ABSENCE.search(v):
+        return None
     if len(v) >= 8:
         return "是一句描述，没有数值或可判断的分档标准"
     return None

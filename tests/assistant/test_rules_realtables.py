@@ -224,3 +224,17 @@ def test_weights_written_with_fen_are_read():
 def test_hundred_percent_done_on_a_task_is_not_a_formless_percentage():
     r = row("产出指标", "数量指标", "年度培训计划", None, "100%完成", None, 20)
     assert not findings_for(submission(rows={0: r}), "PERCENT_WITHOUT_BASIS")
+
+
+# ---------------------------------------------------------------- a stated absence is a decidable target
+@pytest.mark.parametrize("value", ["平稳运行，不出现赤字", "全年未发生安全生产责任事故", "不发生拖欠工资引发的群体性上访"])
+def test_a_stated_absence_is_not_vague(value):
+    sub = submission({"project": "城乡居民医保运行保障"},
+                     rows={5: row("效益指标", "可持续影响指标", "基金运行情况", "定性", value, None, 10)})
+    assert not [f for f in findings_for(sub, "VAGUE_VALUE") if f.location.indicator == 5]
+
+
+def test_a_descriptive_sentence_without_a_condition_is_still_vague():
+    sub = submission({"project": "城乡居民医保运行保障"},
+                     rows={5: row("效益指标", "可持续影响指标", "基金运行情况", "定性", "基金运行总体平稳健康发展", None, 10)})
+    assert [f for f in findings_for(sub, "VAGUE_VALUE") if f.location.indicator == 5]
