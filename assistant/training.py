@@ -9,6 +9,7 @@ defects. The answer key is never stored; it is computed by the real rules engine
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +31,8 @@ CODES_FILE = PRACTICE_DIR / "defect_codes.json"
 MAX_MARKS = 200
 DIFFICULTIES = ("入门", "中等", "较难")
 SUBMISSION_LEVEL_ZH = "整体/目标"
+PRACTICE_PREFIX = "审核实务："
+_ROW_REF = re.compile(r"第(\d+)行")
 
 FindingKey = tuple[int | None, str]      # (indicator index or None for the submission level, defect code)
 
@@ -217,3 +220,169 @@ def build_exercise(case: PracticeCase) -> Exercise:
 def answer_key(case: PracticeCase) -> list[Finding]:
     """The rules' findings for the case: the hidden answer key."""
     return check_submission(case.submission).findings
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def validate_marks(marks: list[Mark], indicator_count: int) -> list[Mark]:
+    """Known codes, indicators in range; identical marks merged. Raises InvalidAnswer (Chinese)."""
+    choices = _choice_by_code()
+    unique: dict[FindingKey, Mark] = {}
+    for n, mark in enumerate(marks, start=1):
+        code = mark.code.strip().upper()
+        if code not in choices:
+            raise InvalidAnswer(f"第{n}条标注：问题类型“{mark.code}”不在可选范围内，请从列表中选择。")
+        if mark.indicator is not None and not 0 <= mark.indicator < indicator_count:
+            raise InvalidAnswer(f"第{n}条标注：指标序号 {mark.indicator} 超出范围，本案共 {indicator_count} 项指标"
+                                f"（序号从 0 开始；整体/目标层面的问题序号留空）。")
+        unique.setdefault((mark.indicator, code), Mark(indicator=mark.indicator, code=code))
+    return list(unique.values())
+
+
+def findings_by_key(findings: list[Finding]) -> dict[FindingKey, Finding]:
+    """One finding per (indicator, code), the first in engine order (submission level first)."""
+    keyed: dict[FindingKey, Finding] = {}
+    for f in findings:
+        keyed.setdefault((f.location.indicator, f.code), f)
+    return keyed
+
+
+def accepted_rows(finding: Finding) -> set[int]:
+    """Rows a mark may sit on to earn this finding: its own row, and rows its message names as 第N行
+    (a duplicate pair may be marked on either row)."""
+    if finding.location.indicator is None:
+        return set()
+    named = {int(n) - 1 for n in _ROW_REF.findall(finding.message)}
+    return {finding.location.indicator} | named
+
+
+def match_marks(marks: list[Mark], keyed: dict[FindingKey, Finding]) -> list[FindingKey | None]:
+    """For each mark the finding key it earns, or None; each key is earned once. Passes, in order:
+    exact (indicator, code); a row the finding names (the other row of a duplicate pair); a
+    submission-level finding of that code, whatever row the mark sits on."""
+    open_keys = dict.fromkeys(keyed)
+    matched: list[FindingKey | None] = [None] * len(marks)
+
+    def earn(accepts) -> None:
+        for i, mark in enumerate(marks):
+            if matched[i] is not None:
+                continue
+            key = next((k for k in open_keys if k[1] == mark.code and accepts(mark, k)), None)
+            if key is not None:
+                matched[i] = key
+                del open_keys[key]
+
+    earn(lambda mark, k: k[0] == mark.indicator)
+    earn(lambda mark, k: k[0] is not None and mark.indicator in accepted_rows(keyed[k]))
+    earn(lambda mark, k: k[0] is None)
+    return matched
+
+
+def _citation_view(c: Citation) -> CitationView:
+    doc = c.doc.removeprefix(PRACTICE_PREFIX) if c.confidence == "实务" else c.doc
+    return CitationView(doc=c.doc, article=c.article, quote=c.quote, confidence=c.confidence,
+                        label=citation_label(doc, c.article, c.confidence))
+
+
+def finding_view(finding: Finding, submission: Submission) -> FindingView:
+    choice = _choice_by_code()[finding.code]
+    return FindingView(
+        rule_id=finding.rule_id, code=finding.code, code_name=choice.name, severity=finding.severity.value,
+        severity_zh=SEVERITY_ZH[Severity(finding.severity)], dimension=finding.dimension.value,
+        location=finding.location, location_text=location_text(finding.location, submission),
+        message=finding.message, suggestion=finding.suggestion,
+        citations=[_citation_view(c) for c in finding.citations],
+    )
+
+
+def _mark_place(indicator: int | None, submission: Submission) -> str:
+    if indicator is None:
+        return SUBMISSION_LEVEL_ZH
+    return location_text(Location(indicator=indicator), submission)
+
+
+def _miss_note(mark: Mark, keyed: dict[FindingKey, Finding], submission: Submission) -> str:
+    """Why a mark earned nothing, pointing to where the rules do see a problem when they do."""
+    names = _choice_by_code()
+    name = names[mark.code].name
+    elsewhere = [k for k in keyed if k[1] == mark.code and k[0] != mark.indicator]
+    if elsewhere:
+        where = "、".join(_mark_place(k[0], submission) if k[0] is not None else
+                         location_text(keyed[k].location, submission) for k in elsewhere)
+        return f"本案确有“{name}”问题，但不在这里，而在{where}。"
+    here = [names[k[1]].name for k in keyed if k[0] == mark.indicator and mark.indicator is not None]
+    if here:
+        return f"这里没有“{name}”问题；这一行的问题是“{'”“'.join(here)}”。"
+    return f"这里没有“{name}”问题，按规则此处不构成缺陷。"
+
+
+def _rates(correct: int, marks: int, found: int, total: int) -> tuple[float, float, int]:
+    precision = correct / marks if marks else 1.0
+    recall = found / total if total else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return round(precision, 4), round(recall, 4), round(100 * f1)
+
+
+def _comment(score: int, total: int, incorrect: int, missed: list[FindingView]) -> str:
+    if total == 0:
+        if incorrect == 0:
+            return "本案目标明确、指标细化量化、与预算匹配，规则未发现问题。能判断“没有问题”同样是审核功夫。"
+        return (f"本案规则未发现问题，{incorrect}处标注均属误判。审核意见的每个问题都要有规则依据，"
+                "不能为挑错而挑错。")
+    if score >= 90:
+        parts = [f"得分{score}分，判断准确，已能独立审核此类项目。"]
+    elif score >= 60:
+        parts = [f"得分{score}分，基本掌握，仍有疏漏。"]
+    else:
+        parts = [f"得分{score}分，还需加强，请对照下面漏判问题的依据和修改建议逐条复习。"]
+    if missed:
+        dimension, _ = Counter(v.dimension for v in missed).most_common(1)[0]
+        names = "、".join(dict.fromkeys(f"“{v.code_name}”" for v in missed if v.dimension == dimension))
+        parts.append(f"漏判{len(missed)}处，主要在{dimension}方面（{names}）。")
+        binding = next((c.label for v in missed for c in v.citations if c.confidence not in ("实务", None)), None)
+        if binding:
+            parts.append(f"建议重读{binding}。")
+    if incorrect:
+        parts.append(f"另有{incorrect}处误判：提出问题须有规则依据，位置也要准确。")
+    return "".join(parts)
+
+
+def score_findings(case_id: str, submission: Submission, findings: list[Finding], marks: list[Mark],
+                   grade: str = "", grade_consequence: str = "") -> TrainingScore:
+    """Score validated marks against the rules' findings (pure)."""
+    keyed = findings_by_key(findings)
+    matched = match_marks(marks, keyed)
+    names = _choice_by_code()
+    results = []
+    for mark, key in zip(marks, matched):
+        view = finding_view(keyed[key], submission) if key is not None else None
+        if key is None:
+            note = _miss_note(mark, keyed, submission)
+        elif key[0] is None and mark.indicator is not None:
+            note = "判断正确（这是整体层面的问题，不限于这一行）。"
+        elif key[0] != mark.indicator:
+            note = f"判断正确（该问题同时涉及{location_text(keyed[key].location, submission)}）。"
+        else:
+            note = "判断正确。"
+        results.append(MarkResult(indicator=mark.indicator, code=mark.code, code_name=names[mark.code].name,
+                                  location_text=_mark_place(mark.indicator, submission), correct=key is not None,
+                                  note=note, finding=view))
+    earned = {k for k in matched if k is not None}
+    missed = [finding_view(f, submission) for k, f in keyed.items() if k not in earned]
+    correct = len(earned)
+    precision, recall, score = _rates(correct, len(marks), correct, len(keyed))
+    return TrainingScore(
+        case_id=case_id, score=score, precision=precision, recall=recall, correct=correct,
+        incorrect=len(marks) - correct, missed=len(missed), total_findings=len(keyed), grade=grade,
+        grade_consequence=grade_consequence, marks=results, missed_findings=missed,
+        comment=_comment(score, len(keyed), len(marks) - correct, missed),
+    )
+
+
+def score_answer(case: PracticeCase, marks: list[Mark]) -> TrainingScore:
+    """Check the case with the real rules and score the trainee's marks against the findings."""
+    valid = validate_marks(marks, len(case.submission.indicators))
+    result = check_submission(case.submission)
+    return score_findings(case.case_id, case.submission, result.findings, valid,
+                          grade=result.grade.value, grade_consequence=result.grade_consequence)

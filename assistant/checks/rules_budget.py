@@ -30,6 +30,13 @@ UNDER_RATIO = 0.7
 _QTY_TAIL = re.compile(r"(面积|数量|里程|人数|次数|数)$")
 # A level-less row named as a result, not a quantity bought (播种面积, 带动增收, 受益人口 …).
 _RESULT_NAME = re.compile(r"带动|增收|收入|增加|减少|降低|提高|提升|节约|影响|效益|播种|产量|总产")
+# A standard restricted to part of the population (城市低保 标准 vs 城乡低保 人数) prices only part of the count.
+_SCOPE_WORDS = ("城市", "城镇", "城区", "农村", "乡村", "主职", "一般", "其他", "重点", "特困", "分散", "集中",
+                "中心", "普通", "一类", "二类", "三类")
+
+
+def _scope_consistent(line: "CostLine") -> bool:
+    return all(word in line.qty.name for word in _SCOPE_WORDS if word in line.cost.name)
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,7 @@ def check_output_budget(ctx: SubmissionContext) -> Iterator[Hit]:
     if not lines:
         return
     low, high = _bounds(lines)
-    if low > ctx.budget * OVER_RATIO:
+    if low > ctx.budget * OVER_RATIO and all(_scope_consistent(ln) for ln in lines):
         gap = f"多出{fmt_yuan(low - ctx.budget)}（为预算的{low / ctx.budget:.1f}倍）"
     elif complete and high < ctx.budget * UNDER_RATIO:
         gap = f"少{fmt_yuan(ctx.budget - high)}（只占预算的{high / ctx.budget:.0%}）"
