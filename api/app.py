@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 import jixiao
 from api.errors import BodySizeLimitMiddleware, install_error_handlers
-from api.routers import audit, chat, knowledge, reviews, submissions, system
+from api.routers import audit, chat, knowledge, reviews, submissions, system, training
 from api.state import AppServices
 from assistant.llm import make_chat_model, mode_of
 from assistant.records import open_records
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=int(settings.max_upload_mb * 1024 * 1024),
                        limit_mb=settings.max_upload_mb)
-    for module in (system, submissions, reviews, audit, knowledge, chat):
+    for module in (system, submissions, reviews, audit, knowledge, chat, training):
         app.include_router(module.router, prefix="/v1")
     _mount_ui_if_present(app)
     return app

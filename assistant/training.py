@@ -19,8 +19,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from assistant.checks import check_submission, load_catalog
 from assistant.checks.catalog import DEFECT_CODES
-from assistant.citations import citation_label
-from assistant.models import SEVERITY_ZH, Citation, Finding, Location, Severity, Submission
+from assistant.models import SEVERITY_ZH, Finding, Location, Severity, Submission
 from assistant.opinion_render import location_text
 from assistant.workflow import NotFound
 from ingest.errors import UserError
@@ -31,7 +30,6 @@ CODES_FILE = PRACTICE_DIR / "defect_codes.json"
 MAX_MARKS = 200
 DIFFICULTIES = ("入门", "中等", "较难")
 SUBMISSION_LEVEL_ZH = "整体/目标"
-PRACTICE_PREFIX = "审核实务："
 _ROW_REF = re.compile(r"第(\d+)行")
 
 FindingKey = tuple[int | None, str]      # (indicator index or None for the submission level, defect code)
@@ -279,10 +277,22 @@ def match_marks(marks: list[Mark], keyed: dict[FindingKey, Finding]) -> list[Fin
     return matched
 
 
-def _citation_view(c: Citation) -> CitationView:
-    doc = c.doc.removeprefix(PRACTICE_PREFIX) if c.confidence == "实务" else c.doc
-    return CitationView(doc=c.doc, article=c.article, quote=c.quote, confidence=c.confidence,
-                        label=citation_label(doc, c.article, c.confidence))
+def citation_views(rule_id: str) -> list[CitationView]:
+    """A rule's citations as a reviewer writes them, from the catalog: 审核实务 is never cited as binding,
+    a 记忆 article keeps its caveat."""
+    catalog = load_catalog()
+    rule = catalog.rule(rule_id)
+    views = []
+    for cite, public in zip(rule.citations, catalog.citations(rule)):
+        doc = catalog.documents[cite.doc]
+        if doc.practice:
+            label = f"审核实务（{doc.title}，非文件规定）"
+        else:
+            label = f"《{doc.title}》" + (f"（{doc.doc_no}）" if doc.doc_no else "") + (cite.article or "")
+            if cite.confidence == "记忆":
+                label += "（条款号凭记忆，待核对原文）"
+        views.append(CitationView(**public.model_dump(), label=label))
+    return views
 
 
 def finding_view(finding: Finding, submission: Submission) -> FindingView:
@@ -292,7 +302,7 @@ def finding_view(finding: Finding, submission: Submission) -> FindingView:
         severity_zh=SEVERITY_ZH[Severity(finding.severity)], dimension=finding.dimension.value,
         location=finding.location, location_text=location_text(finding.location, submission),
         message=finding.message, suggestion=finding.suggestion,
-        citations=[_citation_view(c) for c in finding.citations],
+        citations=citation_views(finding.rule_id),
     )
 
 
@@ -362,7 +372,7 @@ def score_findings(case_id: str, submission: Submission, findings: list[Finding]
         elif key[0] is None and mark.indicator is not None:
             note = "判断正确（这是整体层面的问题，不限于这一行）。"
         elif key[0] != mark.indicator:
-            note = f"判断正确（该问题同时涉及{location_text(keyed[key].location, submission)}）。"
+            note = f"判断正确（该问题也涉及{location_text(keyed[key].location, submission)}，标在任一行均可）。"
         else:
             note = "判断正确。"
         results.append(MarkResult(indicator=mark.indicator, code=mark.code, code_name=names[mark.code].name,
