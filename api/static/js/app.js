@@ -10,6 +10,7 @@ import * as loginPage from "./pages/login.js";
 import * as precheckPage from "./pages/precheck.js";
 import * as reviewPage from "./pages/review.js";
 import * as submissionPage from "./pages/submission.js";
+import * as trainingPage from "./pages/training.js";
 
 const state = { me: null, health: null, controller: null };
 
@@ -19,6 +20,7 @@ const ROUTES = {
   precheck: { page: precheckPage, detail: submissionPage, title: "绩效目标预审" },
   review: { page: precheckPage, detail: reviewPage, title: "审核意见" },
   docs: { page: docsPage, title: "政策文件" },
+  training: { page: trainingPage, detail: trainingPage, title: "培训练习" },
 };
 
 function parseHash() {
