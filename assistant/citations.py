@@ -53,7 +53,9 @@ class VerifiedAnswer(BaseModel):
     problems: list[str]               # Chinese, one per dropped citation
 
 
-_TITLE_WITH_DOCNO = re.compile(r"^《?(?P<title>[^《》（()]+?)》?\s*[（(](?P<no>[^（）()]*〔\d{4}〕\d+号)[）)]$")
+# the title may itself carry a bracketed part such as （试行）; the 文号 is the last bracket
+_TITLE_WITH_DOCNO = re.compile(
+    r"^《?(?P<title>[^《》]+?)》?\s*[（(](?P<no>[^（）()]*〔\d{4}〕\d+号)[）)]$")
 
 
 def split_doc(doc: str) -> tuple[str, str | None]:

@@ -9,8 +9,18 @@ from pydantic import BaseModel, Field
 from ingest.models import Clause, Indicator, ParsedDocument, Submission  # re-exported for callers
 
 __all__ = [
-    "Citation", "CheckResult", "Clause", "Dimension", "Finding", "Grade", "Indicator", "Location",
-    "ParsedDocument", "Severity", "Submission", "SEVERITY_ZH",
+    "SEVERITY_ZH",
+    "CheckResult",
+    "Citation",
+    "Clause",
+    "Dimension",
+    "Finding",
+    "Grade",
+    "Indicator",
+    "Location",
+    "ParsedDocument",
+    "Severity",
+    "Submission",
 ]
 
 

@@ -63,7 +63,7 @@ class Indicator(BaseModel):
         return d
 
     @model_validator(mode="after")
-    def _derive(self) -> "Indicator":
+    def _derive(self) -> Indicator:
         self.op = normalize_op(self.op_raw) if self.op_raw is not None else None
         self.level1_norm = normalize_level1(self.level1)
         self.level2_norm = normalize_level2(self.level2)

@@ -35,7 +35,7 @@ _SCOPE_WORDS = ("城市", "城镇", "城区", "农村", "乡村", "主职", "一
                 "中心", "普通", "一类", "二类", "三类")
 
 
-def _scope_consistent(line: "CostLine") -> bool:
+def _scope_consistent(line: CostLine) -> bool:
     return all(word in line.qty.name for word in _SCOPE_WORDS if word in line.cost.name)
 
 

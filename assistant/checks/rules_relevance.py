@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from assistant.checks.context import RowView, SubmissionContext
-from assistant.checks.engine import Hit, field_hit, row_hit
+from assistant.checks.engine import Hit, row_hit
 from assistant.checks.goaltext import row_target
 from assistant.checks.units import fmt_number, quantity_unit, same_quantity_unit
 

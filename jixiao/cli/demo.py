@@ -29,7 +29,7 @@ def default_samples() -> list[Path]:
     return found or [BUNDLED_SAMPLES]
 
 
-def _index_starter(kb, console) -> None:  # noqa: ANN001 — KnowledgeBase, rich Console
+def _index_starter(kb, console) -> None:
     from rich.progress import Progress
 
     from assistant.knowledge import starter_pack_dir
@@ -46,7 +46,7 @@ def _index_starter(kb, console) -> None:  # noqa: ANN001 — KnowledgeBase, rich
     console.print(f"知识库：{stats['documents']} 份文件，{stats['clauses']} 条条款" + (f"；失败 {len(failed)} 份" if failed else ""))
 
 
-def _ensure_users(session) -> dict[str, str]:  # noqa: ANN001 — SQLAlchemy Session
+def _ensure_users(session) -> dict[str, str]:
     from assistant.records import create_user, get_user, issue_token
 
     tokens = {}
@@ -57,7 +57,7 @@ def _ensure_users(session) -> dict[str, str]:  # noqa: ANN001 — SQLAlchemy Ses
     return tokens
 
 
-def _precheck_samples(session, samples: list[Path], kb, console) -> None:  # noqa: ANN001
+def _precheck_samples(session, samples: list[Path], kb, console) -> None:
     """Submit and precheck every sample; the first file's submissions also get a drafted 审核意见."""
     from assistant.records import get_user
     from assistant.workflow import draft_review, list_submissions, submit

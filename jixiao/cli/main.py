@@ -13,12 +13,13 @@ app = typer.Typer(
 )
 
 # Each module below adds its commands to `app` (one import line per area).
-from jixiao.cli import check as _check  # noqa: E402,F401  jixiao check
-from jixiao.cli import ask as _ask  # noqa: E402,F401  jixiao ask / jixiao draft
-from jixiao.cli import eval_cmd as _eval  # noqa: E402,F401  jixiao eval …
-from jixiao.cli import serve as _serve, users as _users  # noqa: E402,F401  jixiao serve / jixiao users …
-from jixiao.cli import kb as _kb  # noqa: E402,F401  jixiao ingest / docs / search / init
-from jixiao.cli import demo as _demo  # noqa: E402,F401  jixiao demo (the main job)
+from jixiao.cli import ask as _ask  # noqa: F401  jixiao ask / jixiao draft
+from jixiao.cli import check as _check  # noqa: F401  jixiao check
+from jixiao.cli import demo as _demo  # noqa: F401  jixiao demo (the main job)
+from jixiao.cli import eval_cmd as _eval  # noqa: F401  jixiao eval …
+from jixiao.cli import kb as _kb  # noqa: F401  jixiao ingest / docs / search / init
+from jixiao.cli import serve as _serve  # noqa: F401  jixiao serve
+from jixiao.cli import users as _users  # noqa: F401  jixiao users …
 
 if __name__ == "__main__":
     app()

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from support.openai_stub import OpenAIStub
 from support.review_env import build_env, parse_sse
 

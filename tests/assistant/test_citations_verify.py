@@ -117,3 +117,11 @@ def test_stable_prefix_holds_back_open_citations() -> None:
     assert stable_prefix_length("见《预算法》第三十") == 1
     assert stable_prefix_length("见《预算法》规定") == len("见《预算法》规定")
     assert stable_prefix_length("「讲求绩效」。") == 0        # its marker may still follow
+
+
+def test_split_doc_keeps_a_bracketed_title_part_and_takes_the_last_bracket_as_the_docno():
+    from assistant.citations import citation_label, split_doc
+
+    doc = "中央部门项目支出核心绩效目标和指标设置及取值指引（试行）（财预〔2021〕101号）"
+    assert split_doc(doc) == ("中央部门项目支出核心绩效目标和指标设置及取值指引（试行）", "财预〔2021〕101号")
+    assert citation_label(doc).startswith("《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》（财预〔2021〕101号）")

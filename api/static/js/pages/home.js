@@ -23,6 +23,7 @@ export async function render(main, { me, health, signal }) {
   }
   tiles.push(tile("#/review", "审核意见", can(me, "review", "approve") ? "修改起草好的审核意见，审核通过或退回修改，导出 Word。" : "查看本单位项目的审核意见与处理状态。"));
   tiles.push(tile("#/chat", "智能问答", "就绩效目标的设定与审核规则提问，回答附可核对的条文出处。"));
+  tiles.push(tile("#/training", "培训练习", "新入职人员用有缺陷的申报案例练习找问题，提交后按规则评分并讲解漏掉的问题。"));
   tiles.push(tile("#/docs", "政策文件", can(me, "manage_docs") ? "上传、删除政策文件，检索条文。" : "浏览已收录的政策文件并检索条文。"));
 
   const pending = can(me, "review", "approve") ? await pendingCount(signal) : null;
