@@ -21,7 +21,9 @@ log = logging.getLogger("jixiao.api")
 def _ensure_starter(kb: Any) -> None:
     """Index the starter pack (the fact sheet's rule cards) if missing; idempotent by content hash."""
     try:
-        report = kb.ensure_starter()
+        from assistant.knowledge import starter_pack_dir
+
+        report = kb.ensure_starter(starter_pack_dir())
     except Exception:
         log.exception("starter pack could not be indexed")
         return

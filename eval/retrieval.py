@@ -23,6 +23,8 @@ from vectorstore.lexical import BM25Index, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+# paraphrase/scenario questions in users' words (see eval/datasets/README.md)
+SCENARIO_DATASET = REPO / "eval" / "datasets" / "retrieval_scenarios.jsonl"
 NAIVE_CHUNK_CHARS = 500
 MRR_DEPTH = 10
 

@@ -6,7 +6,7 @@ RRF uses ranks only, so the dense cosine and the BM25 score never have to be put
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from pydantic import BaseModel
 
@@ -32,3 +32,11 @@ def weighted_rrf(ranked: Mapping[str, Sequence[str]], weights: Mapping[str, floa
             scores[item_id] = scores.get(item_id, 0.0) + weight / (rrf_k + rank)
     ordered = sorted(scores, key=lambda i: (-scores[i], min(ranks[i].values()), i))
     return [FusedItem(id=i, score=scores[i], ranks=ranks[i]) for i in ordered]
+
+
+def boost_items(fused: Sequence[FusedItem], boosted: Callable[[str], bool], bonus: float) -> list[FusedItem]:
+    """Add `bonus` to the items `boosted` accepts and re-sort (ties as in weighted_rrf)."""
+    if not bonus:
+        return list(fused)
+    raised = [item.model_copy(update={"score": item.score + bonus}) if boosted(item.id) else item for item in fused]
+    return sorted(raised, key=lambda i: (-i.score, min(i.ranks.values()), i.id))

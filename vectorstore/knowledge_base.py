@@ -22,16 +22,18 @@ from ingest.models import Clause, ParsedDocument
 from jixiao.settings import Settings, get_settings
 from vectorstore.chroma_store import ChromaStore, chroma_client
 from vectorstore.embedders import Embedder, get_embedder
-from vectorstore.fusion import weighted_rrf
+from vectorstore.fusion import boost_items, weighted_rrf
 from vectorstore.ingestion import IngestReport, ingest_files
-from vectorstore.lexical import BM25Index, tokenize
-from vectorstore.lookup import DocFilter, find_article, match_documents
+from vectorstore.lexical import BM25Index, synonym_tokens, tokenize
+from vectorstore.lookup import DocFilter, find_article, match_documents, mentioned_documents
 from vectorstore.manifest import Manifest
 from vectorstore.models import DocumentInfo, SearchHit
 from vectorstore.passages import dense_passages, index_text
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MANIFEST_FILE = "manifest.sqlite3"
+# a clause of a document the question names (在上海…, 审计法规定…) gains this share of a rank-1 fused score
+MENTION_BONUS = 0.3
 
 __all__ = ["DocumentInfo", "IngestReport", "KnowledgeBase"]
 
@@ -44,6 +46,7 @@ class _LexicalView:
         self.generation = generation
         self.clauses = {s.clause.id: s.clause for s in stored}
         self.row_doc_ids = np.array([s.clause.doc_id for s in stored], dtype=object)
+        self.documents = manifest.documents()
         self.bm25 = BM25Index([s.clause.id for s in stored], [s.tokens for s in stored])
 
 
@@ -121,14 +124,12 @@ class KnowledgeBase:
                 self.store.delete_documents([info.doc_id])
         return removed
 
-    def ensure_starter(self, pack_dir: Path | None = None, *,
+    def ensure_starter(self, pack_dir: Path, *,
                        progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
-        """Index the starter knowledge pack if it is not there yet (idempotent: unchanged files are skipped)."""
-        if pack_dir is None:
-            # the pack's location belongs to assistant/; imported lazily so the dependency stays at call time
-            from assistant.knowledge import starter_pack_dir
+        """Index the starter knowledge pack at `pack_dir` if it is not there yet (unchanged files are skipped).
 
-            pack_dir = starter_pack_dir()
+        The pack's location belongs to the caller (assistant.knowledge.starter_pack_dir()).
+        """
         return self.ingest_paths([Path(pack_dir)], kind="starter", progress=progress)
 
     # --- reading ------------------------------------------------------------------------------
@@ -162,15 +163,22 @@ class KnowledgeBase:
         depth = max(k * 4, self.settings.fusion_depth)
         dense = self._dense_ranking(query, depth, allowed_docs, view) if mode != "lexical" else []
         lexical = self._lexical_ranking(query, depth, allowed_docs, view) if mode != "dense" else []
-        fused = weighted_rrf({"dense": [i for i, _ in dense], "lexical": [i for i, _ in lexical]},
-                             {"dense": self.settings.fusion_dense_weight,
-                              "lexical": self.settings.fusion_lexical_weight},
-                             rrf_k=self.settings.fusion_rrf_k)
+        fused = self._fuse(query, [i for i, _ in dense], [i for i, _ in lexical], view)
         hits = []
         for item in fused[:k]:
             hits.append(SearchHit(clause=view.clauses[item.id], score=item.score,
                                   rank_dense=item.ranks.get("dense"), rank_lexical=item.ranks.get("lexical")))
         return hits
+
+    def _fuse(self, query: str, dense: list[str], lexical: list[str], view: _LexicalView):
+        """Weighted RRF of the two lists, then a bonus for clauses of the documents the question names."""
+        weights = {"dense": self.settings.fusion_dense_weight, "lexical": self.settings.fusion_lexical_weight}
+        fused = weighted_rrf({"dense": dense, "lexical": lexical}, weights, rrf_k=self.settings.fusion_rrf_k)
+        named = mentioned_documents(query, view.documents)
+        if not named:
+            return fused
+        rank_one = sum(weights.values()) / (self.settings.fusion_rrf_k + 1)
+        return boost_items(fused, lambda cid: view.clauses[cid].doc_id in named, MENTION_BONUS * rank_one)
 
     def rankings(self, query: str, depth: int) -> tuple[list[str], list[str]]:
         """Dense and lexical rankings (clause ids, best first), for fusion sweeps in the eval."""
@@ -191,7 +199,8 @@ class KnowledgeBase:
         mask = None
         if allowed_docs is not None:
             mask = np.array([d in allowed_docs for d in view.row_doc_ids], dtype=bool)
-        return view.bm25.search(tokenize(query, for_query=True), n, allowed=mask)
+        tokens = tokenize(query, for_query=True)
+        return view.bm25.search(tokens, n, allowed=mask, extra_tokens=synonym_tokens(query, tokens))
 
     def _allowed_doc_ids(self, doc_filter: DocFilter) -> set[str] | None:
         if doc_filter.is_empty():

@@ -20,6 +20,9 @@ _HERE = Path(__file__).resolve().parent
 DOMAIN_DICT = _HERE / "domain_dict.txt"
 STOPWORDS_FILE = _HERE / "stopwords.txt"
 ABBREVIATIONS_FILE = _HERE / "abbreviations.txt"
+SYNONYMS_FILE = _HERE / "synonyms.txt"
+# weight of synonym-expansion terms relative to the words the user typed (chosen on both eval sets)
+SYNONYM_WEIGHT = 0.7
 
 # a token is kept if it holds a CJK character, a letter or a digit (punctuation and spaces are dropped)
 _WORDLIKE = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
@@ -57,6 +60,31 @@ def abbreviations() -> dict[str, str]:
         if len(parts) == 2 and not line.startswith("#"):
             pairs[parts[0]] = parts[1]
     return pairs
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """口语/实务说法 -> 法规用语 (没批 -> 批准前, 审计局 -> 审计机关), from the data file synonyms.txt."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and not line.startswith("#"):
+            table[parts[0]] = tuple(dict.fromkeys(table.get(parts[0], ()) + tuple(parts[1:])))
+    return table
+
+
+def synonym_tokens(text: str, query_tokens: list[str]) -> list[str]:
+    """Statutory-wording tokens for the colloquial phrases found in `text`, minus the query's own tokens.
+
+    Phrases match as substrings of the question (questions are short; jieba may split a colloquial
+    phrase differently from the dictionary form), so "人大还没批" adds 批准前 and 人民代表大会.
+    """
+    have = set(query_tokens)
+    extra: list[str] = []
+    for phrase, terms in synonyms().items():
+        if phrase in text:
+            extra.extend(t for term in terms for t in _words(term))
+    return [t for t in dict.fromkeys(extra) if t not in have]
 
 
 def chinese_number(n: int) -> str:
@@ -126,19 +154,28 @@ class BM25Index:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def scores(self, query_tokens: list[str]) -> np.ndarray:
-        """BM25 score of every indexed clause (aligned with `ids`); zeros for an empty index or query."""
-        if self._retriever is None or not query_tokens:
-            return np.zeros(len(self.ids), dtype=np.float32)
-        known = [t for t in query_tokens if t in self._retriever.vocab_dict]
+    def scores(self, query_tokens: list[str], extra_tokens: list[str] | None = None,
+               extra_weight: float = SYNONYM_WEIGHT) -> np.ndarray:
+        """BM25 score of every indexed clause (aligned with `ids`); zeros for an empty index or query.
+
+        Each distinct query token counts once; `extra_tokens` (synonym expansions) add `extra_weight` times
+        their own BM25 score, so an expansion helps a clause without outweighing the words typed.
+        """
+        scores = self._raw_scores(list(dict.fromkeys(query_tokens)))
+        if extra_tokens and extra_weight:
+            scores = scores + np.float32(extra_weight) * self._raw_scores(list(dict.fromkeys(extra_tokens)))
+        return scores
+
+    def _raw_scores(self, tokens: list[str]) -> np.ndarray:
+        known = [t for t in tokens if self._retriever is not None and t in self._retriever.vocab_dict]
         if not known:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
 
-    def search(self, query_tokens: list[str], n: int, *, allowed: np.ndarray | None = None
-               ) -> list[tuple[str, float]]:
+    def search(self, query_tokens: list[str], n: int, *, allowed: np.ndarray | None = None,
+               extra_tokens: list[str] | None = None) -> list[tuple[str, float]]:
         """Top-n (clause id, score) with score > 0, optionally restricted by a boolean mask over `ids`."""
-        scores = self.scores(query_tokens)
+        scores = self.scores(query_tokens, extra_tokens)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
         if n <= 0 or not len(scores):

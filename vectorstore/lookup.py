@@ -79,3 +79,29 @@ def find_article(clauses: list[Clause], article: str | None) -> Clause | None:
     best = max(((len(label), c) for label, c in labelled if label and wanted.startswith(label)),
                default=None, key=lambda t: t[0])
     return best[1] if best else None                   # asked 第三十二条第二款, indexed by 条
+
+
+_ADMIN_SUFFIX = re.compile(r"(.+?)(?:省|自治区|市|自治州|县|区)")
+
+
+def mention_keys(info: DocumentInfo) -> set[str]:
+    """Names by which a question points at a document: short and full title, and its place (上海, 青岛)."""
+    keys = {k for k in (info.short_title, normalize_doc_key(info.title)) if k}
+    if info.region and info.region != "全国":
+        places = _ADMIN_SUFFIX.findall(info.region)        # 山东省青岛市 -> 山东, 青岛: the last one is the place
+        if places and len(places[-1]) >= 2:
+            keys.add(places[-1])
+        keys.add(info.region)
+    return keys
+
+
+def mentioned_documents(query: str, documents: Iterable[DocumentInfo]) -> set[str]:
+    """Doc ids the question names ("在上海，…", "审计法规定…"); a name inside a longer named one does not count.
+
+    "预算法实施条例第几条" names the 实施条例 only, not also 预算法.
+    """
+    text = re.sub(r"\s+", "", query or "")
+    spans = [(m.start(), m.start() + len(key), d.doc_id)
+             for d in documents for key in mention_keys(d) for m in re.finditer(re.escape(key), text)]
+    return {doc_id for start, end, doc_id in spans
+            if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)}

@@ -90,9 +90,18 @@ def _full_line_length(lines: list[Line]) -> float:
     return quantiles(lengths, n=4)[2]
 
 
+def _is_bare_label(text: str) -> bool:
+    """"第二条" or "第一章" alone on its line (its text follows on the next line), not a whole article."""
+    article = ARTICLE_RE.match(text)
+    if article:
+        return not article.group(2).strip()
+    division = DIVISION_RE.match(text)
+    return bool(division) and not division.group(3)
+
+
 def _join(left: str, right: str) -> str:
     """Glue a continuation line: no space in Chinese, one space between Latin words or after a bare label."""
-    if ARTICLE_RE.fullmatch(left) or DIVISION_RE.fullmatch(left):
+    if _is_bare_label(left):
         return f"{left} {right}"
     if left[-1:].isascii() and left[-1:].isalpha() and right[:1].isascii() and right[:1].isalpha():
         return f"{left} {right}"

@@ -56,7 +56,9 @@ def _ingest_with_progress(kb, paths: list[Path], *, kind: str | None, region: st
             bar.update(task, completed=done, total=total, description=name)
 
         if starter:
-            return kb.ensure_starter(progress=on_progress)
+            from assistant.knowledge import starter_pack_dir
+
+            return kb.ensure_starter(starter_pack_dir(), progress=on_progress)
         return kb.ingest_paths(paths, kind=kind, region=region, progress=on_progress)
 
 

@@ -46,7 +46,9 @@ def starter_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return _built_templates[session_key]
     template = tmp_path_factory.mktemp("starter-template")
     kb = KnowledgeBase.open(rules_only_settings(template))
-    report = kb.ensure_starter()
+    from assistant.knowledge import starter_pack_dir
+
+    report = kb.ensure_starter(starter_pack_dir())
     kb.close()
     assert report.ok, report.failed
     _built_templates[session_key] = template
