@@ -110,7 +110,10 @@ def check_vague_values(ctx: SubmissionContext) -> Iterator[Hit]:
             continue
         quality = is_quality_row(row) and "满意" not in row.name_core
         clause = _goal_clause_for(ctx, row)
-        if clause and (not quality or re.search(r"%|合格|达标|优良|等级", clause)):
+        # a quality row needs a quality measure and a benefit row a change, never the project's output count
+        fits = (r"%|合格|达标|优良|等级" if quality else
+                r"%|率|提高|降低|下降|增加|减少|增收|缩短" if row.level1 == "效益" else r".")
+        if clause and re.search(fits, clause):
             rewrite = f"{row.name_core}改为年度目标中的可考核值：“{clause}”"
         elif quality:      # a quality row needs a quality measure of its object, never the project's quantity
             rewrite = _fill(pick_rewrite(ctx.lex, "quality", ctx.project + row.name_core), ctx, row)

@@ -238,3 +238,10 @@ def test_a_descriptive_sentence_without_a_condition_is_still_vague():
     sub = submission({"project": "城乡居民医保运行保障"},
                      rows={5: row("效益指标", "可持续影响指标", "基金运行情况", "定性", "基金运行总体平稳健康发展", None, 10)})
     assert [f for f in findings_for(sub, "VAGUE_VALUE") if f.location.indicator == 5]
+
+
+def test_a_vague_benefit_row_is_not_rewritten_into_the_projects_output_count():
+    sub = submission({"project": "学生营养改善计划", "annual_goal": "2024年为全县农村学生提供营养膳食补助，惠及学生6000人。"},
+                     rows={5: row("效益指标", "社会效益指标", "学生营养健康状况", "定性", "有所改善", None, 10)})
+    found = [f for f in findings_for(sub, "VAGUE_VALUE") if f.location.indicator == 5]
+    assert found and "6000人" not in found[0].suggestion
