@@ -245,3 +245,22 @@ def test_a_vague_benefit_row_is_not_rewritten_into_the_projects_output_count():
                      rows={5: row("效益指标", "社会效益指标", "学生营养健康状况", "定性", "有所改善", None, 10)})
     found = [f for f in findings_for(sub, "VAGUE_VALUE") if f.location.indicator == 5]
     assert found and "6000人" not in found[0].suggestion
+
+
+# ---------------------------------------------------------------- second red-team round (invented rows)
+def test_a_damage_rate_is_a_negative_rate_and_le_is_right():
+    sub = submission({"project": "森林防火"},
+                     rows={2: row("产出指标", "质量指标", "林木病虫害受害率", "≤", "3", "‰", 10)})
+    assert not [f for f in findings_for(sub, "WRONG_DIRECTION") if f.location.indicator == 2]
+
+
+def test_a_role_noun_counted_in_ge_is_a_wrong_unit():
+    sub = submission({"project": "非遗保护传承"},
+                     rows={0: row("产出指标", "数量指标", "资助非遗传承人", "=", "25", "个", 10)})
+    assert [f for f in findings_for(sub, "WRONG_UNIT") if f.location.indicator == 0]
+
+
+def test_a_goal_output_counted_by_a_unitless_row_is_only_a_missing_unit():
+    sub = submission({"project": "政务云平台运维", "annual_goal": "2024年对8个业务系统开展运行维护，系统可用率不低于99%。"},
+                     rows={0: row("产出指标", "数量指标", "运维业务系统数量", "=", "8", None, 10)})
+    assert findings_for(sub, "NO_UNIT") and not findings_for(sub, "MISSING_CORE_OUTPUT")
