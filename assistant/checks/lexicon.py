@@ -44,6 +44,7 @@ class Lexicon:
     measure_units: frozenset[str]
     time_units: frozenset[str]
     people_name_end: re.Pattern[str]
+    counted_as_people_end: re.Pattern[str]     # people_name_endings + role_name_endings
     people_noun: re.Pattern[str]
     money_name_end: re.Pattern[str]
     unit_cost: re.Pattern[str]
@@ -51,6 +52,8 @@ class Lexicon:
     eco_project: re.Pattern[str]
     macro_econ_row: re.Pattern[str]
     econ_project: re.Pattern[str]
+    grand_slogan: re.Pattern[str]
+    back_office_project: re.Pattern[str]
     input_rate: re.Pattern[str]
     activity_verbs: re.Pattern[str]
     activity_units: frozenset[str]
@@ -89,6 +92,8 @@ def get_lexicon() -> Lexicon:
         measure_units=frozenset(raw["measure_units"]),
         time_units=frozenset(raw["time_units"]),
         people_name_end=re.compile(f"(?:{_alternation(raw['people_name_endings']).pattern})$"),
+        counted_as_people_end=re.compile(
+            f"(?:{_alternation(raw['people_name_endings'] + raw['role_name_endings']).pattern})$"),
         people_noun=_alternation(raw["people_name_endings"]),
         money_name_end=re.compile(f"(?:{_alternation(raw['money_name_endings']).pattern})$"),
         unit_cost=_alternation(raw["unit_cost_words"]),
@@ -96,6 +101,8 @@ def get_lexicon() -> Lexicon:
         eco_project=_alternation(raw["eco_project_words"]),
         macro_econ_row=_alternation(raw["macro_econ_row_words"]),
         econ_project=_alternation(raw["econ_project_words"]),
+        grand_slogan=_alternation(raw["grand_slogan_words"]),
+        back_office_project=_alternation(raw["back_office_project_words"]),
         input_rate=_alternation(raw["input_rate_words"]),
         activity_verbs=_alternation(raw["activity_verbs"]),
         activity_units=frozenset(raw["activity_units"]),

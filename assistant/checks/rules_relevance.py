@@ -162,6 +162,9 @@ def check_irrelevant(ctx: SubmissionContext) -> Iterator[Hit]:
             why = "的名称和目标中没有任何生态环境内容"
         elif row.sub == "经济效益" and lex.macro_econ_row.search(row.name) and not lex.econ_project.search(text):
             why = "的名称和目标中没有经济或产业内容，资金也不投向生产经营"
+        elif (row.level1 == "效益" and lex.grand_slogan.search(row.name)
+              and lex.back_office_project.search(ctx.project or "")):
+            why = "是保障机关日常运行的经费，不会带来这种宏观效果"
         else:
             continue
         yield row_hit("R05", row, category=f"{row.sub}指标", why=why, rewrite=_irrelevant_rewrite(ctx, row))

@@ -149,7 +149,7 @@ def check_no_unit(ctx: SubmissionContext) -> Iterator[Hit]:
     for row in ctx.rows:
         if row.unit or row.value_num is None or row.op == "定性" or row.is_percent:
             continue
-        unit = "%" if row.is_rate_name else ("人" if ctx.lex.people_name_end.search(row.name_core) else "（计量单位）")
+        unit = "%" if row.is_rate_name else ("人" if ctx.lex.counted_as_people_end.search(row.name_core) else "（计量单位）")
         rewrite = f"{row.name_core} {row.op or '≥'} {row.value}{unit}"
         yield row_hit("V02", row, "unit", rewrite=rewrite)
 
@@ -176,7 +176,7 @@ def wrong_unit_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, str] |
         return "是金额", f"{row.name_core} {op} {row.value}元/{_money_denominator(ctx, row)}"
     if re.search(r"(率|满意度|比例|占比)$", row.name_core) and (base in lex.people_units or base in lex.count_units):
         return "是比率，应以%计", f"{row.name_core} {op} {row.value}%"
-    if lex.people_name_end.search(row.name_core) and base in {"个", "户", "家", "所", "只", "台", "套"}:
+    if lex.counted_as_people_end.search(row.name_core) and base in {"个", "户", "家", "所", "只", "台", "套"}:
         return "统计的是人数，应以“人”计", f"{row.name_core} {op} {row.value}人"
     kind = unit_misfit(row.name_core, unit)
     if kind is not None and not (kind.key == "money" and row.sub in ("社会效益", "生态效益")):

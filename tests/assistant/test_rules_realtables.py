@@ -264,3 +264,22 @@ def test_a_goal_output_counted_by_a_unitless_row_is_only_a_missing_unit():
     sub = submission({"project": "政务云平台运维", "annual_goal": "2024年对8个业务系统开展运行维护，系统可用率不低于99%。"},
                      rows={0: row("产出指标", "数量指标", "运维业务系统数量", "=", "8", None, 10)})
     assert findings_for(sub, "NO_UNIT") and not findings_for(sub, "MISSING_CORE_OUTPUT")
+
+
+def test_a_grand_slogan_benefit_on_a_back_office_project_is_irrelevant():
+    sub = submission({"project": "区政务服务中心物业管理费", "annual_goal": "2024年保障政务服务中心2.1万平方米物业服务。"},
+                     rows={5: row("效益指标", "社会效益指标", "助力全区经济社会高质量发展", "定性", "有效助力", None, 10)})
+    assert [f for f in findings_for(sub, "IRRELEVANT") if f.location.indicator == 5]
+
+
+def test_a_grand_slogan_on_a_development_project_is_not_called_irrelevant():
+    sub = submission({"project": "乡村振兴示范村建设", "annual_goal": "2024年建成示范村5个。"},
+                     rows={5: row("效益指标", "社会效益指标", "助力乡村振兴", "定性", "有效助力", None, 10)})
+    assert not [f for f in findings_for(sub, "IRRELEVANT") if f.location.indicator == 5]
+
+
+def test_staff_hired_by_a_project_are_not_its_service_recipients():
+    sub = submission({"project": "经济普查经费", "annual_goal": "2024年选聘普查员200名，完成普查登记。"},
+                     rows={0: row("产出指标", "数量指标", "选聘普查员", "=", "200", "人", 10)},
+                     drop=[6])
+    assert not findings_for(sub, "SATISFACTION_MISSING")
