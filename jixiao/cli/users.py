@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -19,11 +21,20 @@ def _factory():
     return open_records(get_settings())
 
 
-def _fail(message: str) -> None:
+@contextmanager
+def _records() -> Iterator:
+    """A records session; a user-facing error becomes a red Chinese message and exit code 1."""
     from rich.console import Console
 
-    Console(stderr=True).print(f"[red]{message}[/red]")
-    raise typer.Exit(1)
+    from assistant.records import session_scope
+    from ingest.errors import UserError
+
+    try:
+        with session_scope(_factory()) as session:
+            yield session
+    except UserError as exc:
+        Console(stderr=True).print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
 
 
 @users_app.command("add")
@@ -35,15 +46,11 @@ def add_user(
 ) -> None:
     """添加用户。"""
     from assistant.auth import role_zh
-    from assistant.records import create_user, session_scope
-    from ingest.errors import UserError
+    from assistant.records import create_user
 
-    try:
-        with session_scope(_factory()) as session:
-            user = create_user(session, username=name, role=role, display_name=display_name, actor="cli")
-            typer.echo(f"已添加用户 {user.username}（{user.display_name}），角色：{role_zh(user.role)}。")
-    except UserError as exc:
-        _fail(exc.message)
+    with _records() as session:
+        user = create_user(session, username=name, role=role, display_name=display_name, actor="cli")
+        typer.echo(f"已添加用户 {user.username}（{user.display_name}），角色：{role_zh(user.role)}。")
 
 
 @users_app.command("list")
@@ -53,10 +60,10 @@ def list_all() -> None:
     from rich.table import Table
 
     from assistant.auth import role_zh
-    from assistant.records import list_users, session_scope
+    from assistant.records import list_users
 
     table = Table("用户名", "显示名", "角色", "状态", "有效令牌数", "创建时间")
-    with session_scope(_factory()) as session:
+    with _records() as session:
         for user in list_users(session):
             active = sum(1 for t in user.tokens if t.revoked_at is None)
             table.add_row(user.username, user.display_name, role_zh(user.role), "启用" if user.active else "停用",
@@ -67,15 +74,10 @@ def list_all() -> None:
 @users_app.command("token")
 def new_token(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
     """为用户生成新的访问令牌（只显示这一次，请妥善保存）。"""
-    from assistant.records import issue_token, session_scope
-    from ingest.errors import UserError
+    from assistant.records import issue_token
 
-    try:
-        with session_scope(_factory()) as session:
-            token = issue_token(session, username=name, actor="cli")
-    except UserError as exc:
-        _fail(exc.message)
-        return
+    with _records() as session:
+        token = issue_token(session, username=name, actor="cli")
     typer.echo(token)
     typer.echo("以上令牌只显示这一次，系统只保存其摘要；遗失后请重新生成。", err=True)
 
@@ -83,13 +85,8 @@ def new_token(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
 @users_app.command("revoke")
 def revoke(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
     """撤销用户的全部令牌。"""
-    from assistant.records import revoke_tokens, session_scope
-    from ingest.errors import UserError
+    from assistant.records import revoke_tokens
 
-    try:
-        with session_scope(_factory()) as session:
-            count = revoke_tokens(session, username=name, actor="cli")
-    except UserError as exc:
-        _fail(exc.message)
-        return
+    with _records() as session:
+        count = revoke_tokens(session, username=name, actor="cli")
     typer.echo(f"已撤销用户 {name} 的 {count} 个令牌。")
