@@ -25,6 +25,9 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 # paraphrase/scenario questions in users' words (see eval/datasets/README.md)
 SCENARIO_DATASET = REPO / "eval" / "datasets" / "retrieval_scenarios.jsonl"
+# written blind (by people who saw neither the retriever nor its tables): first-contact estimates
+BLIND_DATASET = REPO / "eval" / "datasets" / "retrieval_blind.jsonl"
+SYNTHETIC_DATASET = REPO / "eval" / "datasets" / "retrieval_synthetic.jsonl"
 NAIVE_CHUNK_CHARS = 500
 MRR_DEPTH = 10
 
@@ -189,8 +192,9 @@ class RetrievalReport(BaseModel):
     documents: int
     sweep: list[SweepPoint] = []
 
-    def summary_line(self) -> str:
-        return (f"retrieval: r@1={self.hybrid.recall_at_1:.2f} r@5={self.hybrid.recall_at_5:.2f} "
+    def summary_line(self, name: str | None = None) -> str:
+        prefix = f"retrieval[{name}]" if name else "retrieval"
+        return (f"{prefix}: r@1={self.hybrid.recall_at_1:.2f} r@5={self.hybrid.recall_at_5:.2f} "
                 f"mrr={self.hybrid.mrr:.2f} bm25_r@5={self.bm25.recall_at_5:.2f} bm25_mrr={self.bm25.mrr:.2f} "
                 f"naive_r@5={self.naive.recall_at_5:.2f}")
 
@@ -211,14 +215,24 @@ def run_retrieval_eval(dataset: Path, corpus: Path = DEFAULT_CORPUS, *, embedder
                        sweep: bool = False, progress: Callable[[int, int, str], None] | None = None
                        ) -> RetrievalReport:
     """Build a fresh index of the corpus in a temp dir and score every retriever on the dataset."""
-    questions = load_questions(dataset)
+    return run_retrieval_evals([dataset], corpus, embedder=embedder, sweep=sweep, progress=progress)[0]
+
+
+def run_retrieval_evals(datasets: Sequence[Path], corpus: Path = DEFAULT_CORPUS, *, embedder: str | None = None,
+                        sweep: bool = False, progress: Callable[[int, int, str], None] | None = None
+                        ) -> list[RetrievalReport]:
+    """One fresh index of the corpus, every retriever scored on each dataset (reports in the same order)."""
+    question_sets = [load_questions(path) for path in datasets]       # bad files fail before the slow build
     files = corpus_files(corpus)
     with tempfile.TemporaryDirectory(prefix="jixiao-eval-") as tmp:
         kb = build_temp_kb(files, Path(tmp), embedder=embedder, progress=progress)
         try:
-            report = evaluate_kb(kb, files, questions)
-            if sweep:
-                report.sweep = sweep_fusion(kb, questions, weights=SWEEP_WEIGHTS, rrf_ks=SWEEP_RRF_KS)
-            return report
+            reports = []
+            for questions in question_sets:
+                report = evaluate_kb(kb, files, questions)
+                if sweep:
+                    report.sweep = sweep_fusion(kb, questions, weights=SWEEP_WEIGHTS, rrf_ks=SWEEP_RRF_KS)
+                reports.append(report)
+            return reports
         finally:
             kb.close()

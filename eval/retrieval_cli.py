@@ -28,37 +28,49 @@ def _fail(message: str) -> None:
 
 @eval_app.command("retrieval")
 def retrieval_command(
-    dataset: Annotated[Path, typer.Option("--dataset", help="检索评测集（JSONL：q, doc, article）")] = DEFAULT_DATASET,
+    datasets: Annotated[list[Path] | None, typer.Option(
+        "--dataset", help="检索评测集（JSONL：q, doc, article）；可重复，共用一次建好的索引")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="语料目录（读取其中 laws/ 与 local/ 下的 Markdown）")]
     = DEFAULT_CORPUS,
     embedder: Annotated[str | None, typer.Option("--embedder", help="嵌入模型（默认取配置）")] = None,
     sweep: Annotated[bool, typer.Option("--sweep", help="同时扫描融合权重与 rrf_k，用于选定默认值")] = False,
 ) -> None:
     """检索评测：在临时目录新建索引，输出混合检索、BM25、向量检索与朴素切块基线的 recall@1/recall@5/MRR。"""
-    from eval.retrieval import run_retrieval_eval
+    from eval.retrieval import run_retrieval_evals
     from ingest.errors import UserError
 
+    datasets = datasets or [DEFAULT_DATASET]
     try:
         with _progress() as bar:
             task = bar.add_task("", total=None)
-            report = run_retrieval_eval(
-                dataset, corpus, embedder=embedder, sweep=sweep,
+            reports = run_retrieval_evals(
+                datasets, corpus, embedder=embedder, sweep=sweep,
                 progress=lambda done, total, name: bar.update(task, completed=done, total=total, description=name))
     except UserError as exc:
         _fail(exc.message)
         return
-    table = Table(title=f"检索评测（{report.hybrid.n} 题，{report.documents} 个文件，{report.clauses} 条条款）")
+    console = Console()
+    several = len(datasets) > 1
+    for path, report in zip(datasets, reports, strict=True):
+        console.print(_report_table(path.name, report))
+        if report.sweep:
+            console.print(_sweep_table(report.sweep))
+    # one summary line per dataset, the last lines of the output (a single dataset keeps the plain prefix)
+    for path, report in zip(datasets, reports, strict=True):
+        console.print(report.summary_line(path.stem if several else None), soft_wrap=True, markup=False,
+                      highlight=False)
+
+
+def _report_table(dataset_name: str, report) -> Table:
+    table = Table(title=f"检索评测：{dataset_name}（{report.hybrid.n} 题，{report.documents} 个文件，"
+                        f"{report.clauses} 条条款）")
     for column in ("方法", "recall@1", "recall@5", "MRR"):
         table.add_column(column, justify="right" if column != "方法" else "left")
     names = {"hybrid": "混合检索", "bm25": "BM25", "dense": "向量检索", "naive": "朴素切块(500字)+BM25"}
     for metrics in (report.hybrid, report.bm25, report.dense, report.naive):
         name, r1, r5, mrr = metrics.row()
         table.add_row(names[name], r1, r5, mrr)
-    console = Console()
-    console.print(table)
-    if report.sweep:
-        console.print(_sweep_table(report.sweep))
-    console.print(report.summary_line(), soft_wrap=True, markup=False, highlight=False)
+    return table
 
 
 def _sweep_table(points) -> Table:

@@ -9,7 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from eval.retrieval import (
+    BLIND_DATASET,
     SCENARIO_DATASET,
+    SYNTHETIC_DATASET,
     NaiveChunkIndex,
     RetrievalQuestion,
     build_temp_kb,
@@ -82,28 +84,44 @@ def test_dev_set_bars_via_the_cli(data_dir_shared, corpus_dir):
     assert naive_r5 < r5, last
 
 
-def test_scenario_set_is_well_formed_and_covers_every_document(corpus_dir):
-    questions = load_questions(SCENARIO_DATASET)
+_LINE = re.compile(r"^retrieval(?:\[(\w+)\])?: r@1=(\d\.\d\d) r@5=(\d\.\d\d) mrr=(\d\.\d\d) bm25_r@5=(\d\.\d\d) "
+                   r"bm25_mrr=(\d\.\d\d) naive_r@5=(\d\.\d\d)$")
+
+
+@pytest.mark.parametrize("dataset, minimum", [(SCENARIO_DATASET, 60), (BLIND_DATASET, 90), (SYNTHETIC_DATASET, 500)])
+def test_paraphrase_sets_are_well_formed_and_cover_every_document(dataset, minimum, corpus_dir):
+    questions = load_questions(dataset)
     stems = {p.stem for sub in ("laws", "local") for p in (corpus_dir / sub).glob("*.md")}
-    assert len(questions) >= 60 and {q.doc for q in questions} == stems
+    assert len(questions) >= minimum and {q.doc for q in questions} == stems
     assert len({q.q for q in questions}) == len(questions)
     assert all(re.fullmatch(r"第[零一二三四五六七八九十百]+条", q.article) for q in questions)
+    texts = {stem: (corpus_dir / sub / f"{stem}.md").read_text(encoding="utf-8")
+             for sub in ("laws", "local") for stem in stems if (corpus_dir / sub / f"{stem}.md").exists()}
+    assert all(q.article in texts[q.doc] for q in questions)
 
 
 @pytest.mark.slow
-def test_scenario_set_bars_via_the_cli(corpus_dir):
-    """Colloquial and scenario questions (measured: r@5 0.93, MRR 0.83); bars set slightly below."""
+def test_paraphrase_sets_bars_via_the_cli_on_one_index(corpus_dir):
+    """Scenario, blind and synthetic sets on one index build (see eval/datasets/README.md for the numbers).
+
+    Measured: scenarios r@5 0.92 / MRR 0.80, blind 0.91 / 0.83, synthetic 0.92 / 0.79; bars sit just below,
+    so a regression shows and noise does not. These are below the product bar (0.95 / 0.88): see the README.
+    """
     from jixiao.cli.main import app
 
-    result = CliRunner().invoke(app, ["eval", "retrieval", "--dataset", str(SCENARIO_DATASET),
-                                      "--corpus", str(corpus_dir)], env={"COLUMNS": "200"})
+    args = ["eval", "retrieval", "--corpus", str(corpus_dir)]
+    for dataset in (SCENARIO_DATASET, BLIND_DATASET, SYNTHETIC_DATASET):
+        args += ["--dataset", str(dataset)]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    last = result.stdout.strip().splitlines()[-1]
-    match = _SUMMARY.match(last)
-    assert match, last
-    _r1, r5, mrr, _bm25_r5, bm25_mrr, _naive_r5 = map(float, match.groups())
-    assert r5 >= 0.90 and mrr >= 0.80, last
-    assert mrr > bm25_mrr, last
+    lines = [m for line in result.stdout.splitlines() if (m := _LINE.match(line.strip()))]
+    scores = {m.group(1): tuple(map(float, m.groups()[1:])) for m in lines}
+    assert set(scores) == {"retrieval_scenarios", "retrieval_blind", "retrieval_synthetic"}, result.stdout
+    bars = {"retrieval_scenarios": (0.90, 0.77), "retrieval_blind": (0.88, 0.80), "retrieval_synthetic": (0.90, 0.76)}
+    for name, (min_r5, min_mrr) in bars.items():
+        _r1, r5, mrr, _bm25_r5, bm25_mrr, naive_r5 = scores[name]
+        assert r5 >= min_r5 and mrr >= min_mrr, (name, scores[name])
+        assert mrr > bm25_mrr and naive_r5 < r5, (name, scores[name])
 
 
 def _ranks_on(files: list[Path], questions: list[RetrievalQuestion], data_dir: Path):
