@@ -89,6 +89,8 @@ class KnowledgeBase:
             self._embed_and_store(doc.clauses)
             self.manifest.replace_documents(doc, tokens, old_doc_ids)
             self.store.delete_documents(old_doc_ids)
+            if old_doc_ids:
+                self._prune_embedding_cache()
             return "replaced" if old_doc_ids else "added"
 
     def _embed_and_store(self, clauses: list[Clause]) -> None:
@@ -99,7 +101,7 @@ class KnowledgeBase:
 
     def _embed_cached(self, texts: list[str]) -> list[list[float]]:
         """Embed passages, reusing vectors of identical passages seen before (edited files, PDF+MD twins)."""
-        keys = [hashlib.sha256(f"{self.embedder.name}\0{t}".encode()).hexdigest()[:32] for t in texts]
+        keys = [self._cache_key(t) for t in texts]
         vectors = self.manifest.cached_vectors(sorted(set(keys)))
         todo = list(dict.fromkeys(k for k in keys if k not in vectors))
         if todo:
@@ -108,6 +110,15 @@ class KnowledgeBase:
             self.manifest.cache_vectors(fresh)
             vectors.update(fresh)
         return [vectors[k] for k in keys]
+
+    def _cache_key(self, passage: str) -> str:
+        return hashlib.sha256(f"{self.embedder.name}\0{passage}".encode()).hexdigest()[:32]
+
+    def _prune_embedding_cache(self) -> int:
+        """Forget cached vectors of passages no indexed clause has any more (removed or replaced documents)."""
+        keep = {self._cache_key(text) for stored in self.manifest.all_clauses()
+                for text in dense_passages(stored.clause)}
+        return self.manifest.prune_vectors(keep)
 
     def _repair_vectors(self, doc_id: str) -> None:
         """Re-embed clauses whose vectors are missing (e.g. a crash between Chroma and the manifest)."""
@@ -122,6 +133,8 @@ class KnowledgeBase:
             for info in match_documents(self.manifest.documents(), doc_id_or_short_title):
                 removed += len(self.manifest.remove_document(info.doc_id))
                 self.store.delete_documents([info.doc_id])
+            if removed:
+                self._prune_embedding_cache()
         return removed
 
     def ensure_starter(self, pack_dir: Path, *,

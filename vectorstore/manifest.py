@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -60,6 +61,8 @@ class Manifest:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        # one connection shared by the API's threads: a lock keeps a reader out of a writer's open transaction
+        self._lock = threading.RLock()
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -67,21 +70,31 @@ class Manifest:
         self._conn.executescript(_SCHEMA)
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._conn.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _rows(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: tuple | list = ()) -> sqlite3.Row | None:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchone()
 
     # --- meta ---------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
         return row["value"] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -94,19 +107,19 @@ class Manifest:
 
     # --- documents ----------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
-        rows = self._conn.execute("SELECT * FROM documents ORDER BY ingested_at, title").fetchall()
+        rows = self._rows("SELECT * FROM documents ORDER BY ingested_at, title")
         return [_doc_info(r) for r in rows]
 
     def document(self, doc_id: str) -> DocumentInfo | None:
-        row = self._conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        row = self._one("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
         return _doc_info(row) if row else None
 
     def predecessors(self, doc: ParsedDocument) -> list[DocumentInfo]:
         """Earlier versions of this document: same source path, or same short title and file name."""
-        rows = self._conn.execute(
+        rows = self._rows(
             "SELECT * FROM documents WHERE doc_id != ? AND (source = ? OR (short_title = ? AND source_name = ?))",
             (doc.doc_id, doc.source, doc.short_title, Path(doc.source).name),
-        ).fetchall()
+        )
         return [_doc_info(r) for r in rows]
 
     def replace_documents(self, doc: ParsedDocument, tokens: list[list[str]], old_doc_ids: list[str]) -> None:
@@ -141,8 +154,7 @@ class Manifest:
         found: dict[str, list[float]] = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
-            rows = self._conn.execute(
-                f"SELECT key, vector FROM embeddings WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            rows = self._rows(f"SELECT key, vector FROM embeddings WHERE key IN ({','.join('?' * len(chunk))})", chunk)
             found.update((r["key"], np.frombuffer(r["vector"], dtype=np.float32).tolist()) for r in rows)
         return found
 
@@ -151,26 +163,37 @@ class Manifest:
             conn.executemany("INSERT OR REPLACE INTO embeddings(key, vector) VALUES (?, ?)",
                              [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()])
 
+    def vector_keys(self) -> set[str]:
+        return {r["key"] for r in self._rows("SELECT key FROM embeddings")}
+
+    def prune_vectors(self, keep: set[str]) -> int:
+        """Drop cached vectors whose key is not in `keep`; returns how many were dropped."""
+        stale = [(k,) for k in self.vector_keys() - keep]
+        if stale:
+            with self._transaction() as conn:
+                conn.executemany("DELETE FROM embeddings WHERE key = ?", stale)
+        return len(stale)
+
     # --- clauses ------------------------------------------------------------------------------
     def clause_ids(self, doc_id: str) -> list[str]:
-        rows = self._conn.execute("SELECT clause_id FROM clauses WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
+        rows = self._rows("SELECT clause_id FROM clauses WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
         return [r["clause_id"] for r in rows]
 
     def clause(self, clause_id: str) -> Clause | None:
-        row = self._conn.execute("SELECT clause_json FROM clauses WHERE clause_id = ?", (clause_id,)).fetchone()
+        row = self._one("SELECT clause_json FROM clauses WHERE clause_id = ?", (clause_id,))
         return Clause.model_validate_json(row["clause_json"]) if row else None
 
     def all_clauses(self) -> list[StoredClause]:
-        rows = self._conn.execute(
+        rows = self._rows(
             "SELECT c.clause_json, c.tokens_json FROM clauses c JOIN documents d USING (doc_id) "
             "ORDER BY d.ingested_at, d.doc_id, c.ordinal"
-        ).fetchall()
+        )
         return [StoredClause(clause=Clause.model_validate_json(r["clause_json"]),
                              tokens=json.loads(r["tokens_json"])) for r in rows]
 
     def counts(self) -> tuple[int, int]:
-        docs = self._conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        clauses = self._conn.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
+        docs = self._one("SELECT COUNT(*) FROM documents")[0]
+        clauses = self._one("SELECT COUNT(*) FROM clauses")[0]
         return int(docs), int(clauses)
 
 

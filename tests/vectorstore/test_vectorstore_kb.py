@@ -161,13 +161,16 @@ def test_a_clause_with_several_paragraphs_is_one_hit(kb):
     assert len({h.clause.id for h in hits}) == len(hits)
 
 
-def test_only_changed_paragraphs_are_embedded_again(kb):
+def test_only_changed_paragraphs_are_embedded_again_and_stale_vectors_are_forgotten(kb):
     kb.ingest_document(make_document("预算法", BUDGET_LAW))
-    def cached() -> int:
-        return kb.manifest._conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
-
-    assert cached() == 3
+    before = kb.manifest.vector_keys()
+    assert len(before) == 3
     edited = {**BUDGET_LAW, "第四十条": BUDGET_LAW["第四十条"].replace("百分之三", "百分之五")}
     assert kb.ingest_document(make_document("预算法", edited)) == "replaced"
-    assert cached() == 4                       # one new vector; the two unchanged articles reused theirs
+    after = kb.manifest.vector_keys()
+    assert len(after) == 3 and len(after & before) == 2    # two articles reused their vectors, one is new
     assert kb.store.count() == 3
+    kb.ingest_document(make_document("青岛市预算绩效管理条例", QINGDAO, kind="local"))
+    assert len(kb.manifest.vector_keys()) == 5
+    kb.remove_document("预算法")
+    assert len(kb.manifest.vector_keys()) == 2              # only the remaining document's passages stay cached
