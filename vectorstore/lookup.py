@@ -96,12 +96,73 @@ def mention_keys(info: DocumentInfo) -> set[str]:
 
 
 def mentioned_documents(query: str, documents: Iterable[DocumentInfo]) -> set[str]:
-    """Doc ids the question names ("在上海，…", "审计法规定…"); a name inside a longer named one does not count.
+    """Doc ids the question names ("在上海，…", "审计法规定…", "按采购法…"); a name inside a longer named one
+    does not count.
 
-    "预算法实施条例第几条" names the 实施条例 only, not also 预算法.
+    "预算法实施条例第几条" names the 实施条例 only, not also 预算法. Abbreviated names count too (see
+    `abbreviated_mentions`) where the full names do not already say which document is meant.
     """
+    documents = list(documents)
     text = re.sub(r"\s+", "", query or "")
     spans = [(m.start(), m.start() + len(key), d.doc_id)
              for d in documents for key in mention_keys(d) for m in re.finditer(re.escape(key), text)]
-    return {doc_id for start, end, doc_id in spans
-            if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)}
+    named = {doc_id for start, end, doc_id in spans
+             if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)}
+    masked = text
+    for start, end, _ in spans:                          # what the full names cover is not read again
+        masked = masked[:start] + "\u3000" * (end - start) + masked[end:]
+    return named | abbreviated_mentions(masked, documents)
+
+
+_TITLE_KINDS = ("实施细则", "实施办法", "条例", "办法", "规定", "细则", "法")
+# an abbreviation names at most this many documents: "实施条例" with two 实施条例 indexed still helps,
+# "预算条例" with three budget regulations does not
+_MAX_ABBREVIATION_TARGETS = 2
+
+
+def _title_parts(short_title: str) -> tuple[str, str] | None:
+    """预算法实施条例 -> (预算法实施, 条例); 政府采购法 -> (政府采购, 法); None for a title of no known kind."""
+    for kind in _TITLE_KINDS:
+        if short_title.endswith(kind) and len(short_title) > len(kind):
+            return short_title[:-len(kind)], kind
+    return None
+
+
+def _is_subsequence(part: str, whole: str) -> bool:
+    chars = iter(whole)
+    return all(ch in chars for ch in part)
+
+
+def abbreviated_mentions(text: str, documents: Iterable[DocumentInfo]) -> set[str]:
+    """Documents named by a shortened title: 采购法 -> 政府采购法, 财政违法处罚条例 -> 财政违法行为处罚处分条例.
+
+    At each title word of the question (法, 条例, 办法 …) the longest run of characters just before it that
+    appears, in order, in a document's title stem of the same kind names that document; runs of one
+    character ("违法", "依法") name nothing, and a run that fits more than two documents is too vague.
+    """
+    parts = {d.doc_id: p for d in documents if (p := _title_parts(d.short_title))}
+    spans: list[tuple[int, int, set[str]]] = []
+    for kind in _TITLE_KINDS:
+        for match in re.finditer(re.escape(kind), text):
+            end = match.start()
+            if any(text.startswith(longer, end) for longer in _TITLE_KINDS if len(longer) > len(kind)):
+                continue                                  # 法 of 办法 is read as 办法
+            best: dict[str, int] = {}
+            for doc_id, (stem, doc_kind) in parts.items():
+                if doc_kind != kind:
+                    continue
+                run = 0
+                while run < min(end, len(stem)) and _is_subsequence(text[end - run - 1:end], stem):
+                    run += 1
+                if run >= 2:
+                    best[doc_id] = run
+            if best:
+                top = max(best.values())
+                targets = {doc_id for doc_id, run in best.items() if run == top}
+                if len(targets) <= _MAX_ABBREVIATION_TARGETS:
+                    spans.append((end - top, match.end(), targets))
+    found: set[str] = set()
+    for start, end, targets in spans:                     # 采购法 inside 采购法实施条例 names only the 条例
+        if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans):
+            found |= targets
+    return found

@@ -63,6 +63,19 @@ def test_a_named_document_is_found_and_a_name_inside_a_longer_one_is_not():
     assert mentioned_documents("预备费比例", docs) == set()
 
 
+def test_abbreviated_titles_name_their_document_and_vague_or_one_character_runs_do_not():
+    docs = [_info("law", "预算法", title="中华人民共和国预算法"), _info("reg", "预算法实施条例"),
+            _info("gp", "政府采购法"), _info("gpr", "政府采购法实施条例"), _info("cz", "财政违法行为处罚处分条例"),
+            _info("sh", "上海市预算审查监督条例", region="上海市"), _info("hn", "河南省预算审查监督条例", region="河南省")]
+    assert mentioned_documents("地震后急需采购帐篷，也要按采购法招标吗？", docs) == {"gp"}
+    assert mentioned_documents("按采购法实施条例能同时投标吗", docs) == {"gpr"}
+    assert mentioned_documents("财政违法处罚条例怎么罚？", docs) == {"cz"}
+    assert mentioned_documents("按实施条例多少天内公开？", docs) == {"reg", "gpr"}      # two at most: both count
+    assert mentioned_documents("预算条例怎么规定初审", docs) == set()                      # three fit: too vague
+    assert mentioned_documents("违法行为依法处理，有什么办法？", docs) == set()
+    assert mentioned_documents("预算法实施条例第几条", docs) == {"reg"}
+
+
 def test_boost_reorders_only_the_boosted_items():
     fused = weighted_rrf({"a": ["x", "y", "z"]}, {"a": 1.0}, rrf_k=10)
     raised = boost_items(fused, lambda i: i == "z", 1 / 11)
