@@ -184,7 +184,8 @@ SWEEP_RRF_KS = [5, 10, 20, 30, 60]
 
 
 class RetrievalReport(BaseModel):
-    hybrid: RetrievalMetrics
+    hybrid: RetrievalMetrics          # the product's hybrid retrieval (learned fusion by default)
+    rrf: RetrievalMetrics             # the same two retrievers joined by weighted reciprocal-rank fusion
     bm25: RetrievalMetrics
     dense: RetrievalMetrics
     naive: RetrievalMetrics
@@ -196,14 +197,17 @@ class RetrievalReport(BaseModel):
         prefix = f"retrieval[{name}]" if name else "retrieval"
         return (f"{prefix}: r@1={self.hybrid.recall_at_1:.2f} r@5={self.hybrid.recall_at_5:.2f} "
                 f"mrr={self.hybrid.mrr:.2f} bm25_r@5={self.bm25.recall_at_5:.2f} bm25_mrr={self.bm25.mrr:.2f} "
-                f"naive_r@5={self.naive.recall_at_5:.2f}")
+                f"naive_r@5={self.naive.recall_at_5:.2f} rrf_mrr={self.rrf.mrr:.2f}")
 
 
 def evaluate_kb(kb: KnowledgeBase, files: Sequence[Path], questions: Sequence[RetrievalQuestion]
                 ) -> RetrievalReport:
     stats = kb.stats()
+    rrf_kb = KnowledgeBase(kb.settings.model_copy(update={"fusion_method": "rrf"}), kb.manifest, kb.store,
+                           kb.embedder)
     return RetrievalReport(
         hybrid=evaluate_ranker("hybrid", questions, kb_ranker(kb, "hybrid")),
+        rrf=evaluate_ranker("rrf", questions, kb_ranker(rrf_kb, "hybrid")),
         bm25=evaluate_ranker("bm25", questions, kb_ranker(kb, "lexical")),
         dense=evaluate_ranker("dense", questions, kb_ranker(kb, "dense")),
         naive=NaiveChunkIndex(files).evaluate(questions),

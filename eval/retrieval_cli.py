@@ -66,8 +66,9 @@ def _report_table(dataset_name: str, report) -> Table:
                         f"{report.clauses} 条条款）")
     for column in ("方法", "recall@1", "recall@5", "MRR"):
         table.add_column(column, justify="right" if column != "方法" else "left")
-    names = {"hybrid": "混合检索", "bm25": "BM25", "dense": "向量检索", "naive": "朴素切块(500字)+BM25"}
-    for metrics in (report.hybrid, report.bm25, report.dense, report.naive):
+    names = {"hybrid": "混合检索（学习式融合）", "rrf": "混合检索（倒数排名融合）", "bm25": "BM25",
+             "dense": "向量检索", "naive": "朴素切块(500字)+BM25"}
+    for metrics in (report.hybrid, report.rrf, report.bm25, report.dense, report.naive):
         name, r1, r5, mrr = metrics.row()
         table.add_row(names[name], r1, r5, mrr)
     return table
@@ -115,3 +116,71 @@ def bench_retrieval_command(
         table.add_row(s.mode, str(s.n), f"{s.p50_ms:.1f}", f"{s.p95_ms:.1f}")
     console.print(table)
     console.print(report.summary_line(), soft_wrap=True, markup=False, highlight=False)
+
+
+@eval_app.command("train-reranker")
+def train_reranker_command(
+    datasets: Annotated[list[Path] | None, typer.Option(
+        "--dataset", help="训练用评测集（可重复；默认：合成问题集 + 情景问题集）")] = None,
+    corpus: Annotated[Path, typer.Option("--corpus", help="语料目录（laws/ 与 local/ 下的 Markdown）")]
+    = DEFAULT_CORPUS,
+    output: Annotated[Path | None, typer.Option(
+        "--output", help="权重写入的文件（默认不写，只做跨文件检验）")] = None,
+) -> None:
+    """训练“学习式融合”权重：先做跨文件检验（一半文件训练、另一半评测，双向），再用全部题目训练并写出权重。"""
+    import tempfile
+
+    from eval.retrieval import SCENARIO_DATASET, SYNTHETIC_DATASET, build_temp_kb, corpus_files
+    from eval.train_reranker import (
+        collect_candidates,
+        cross_document_check,
+        rrf_scores,
+        train_linear_reranker,
+    )
+    from ingest.errors import UserError
+    from vectorstore.knowledge_base import MENTION_BONUS
+
+    datasets = datasets or [SYNTHETIC_DATASET, SCENARIO_DATASET]
+    console = Console()
+    try:
+        questions = [q for path in datasets for q in load_questions(path)]
+        with tempfile.TemporaryDirectory(prefix="jixiao-rerank-") as tmp, _progress() as bar:
+            task = bar.add_task("", total=None)
+            kb = build_temp_kb(corpus_files(corpus), Path(tmp),
+                               progress=lambda d, t, name: bar.update(task, completed=d, total=t, description=name))
+            try:
+                bar.update(task, completed=0, total=len(questions), description="收集候选条款")
+                items = collect_candidates(kb, questions,
+                                           progress=lambda d, t: bar.update(task, completed=d, total=t))
+                settings, embedder_name = kb.settings, kb.embedder.name
+            finally:
+                kb.close()
+    except UserError as exc:
+        _fail(exc.message)
+        return
+
+    def rrf(evidence):
+        return rrf_scores(evidence, dense_weight=settings.fusion_dense_weight,
+                          lexical_weight=settings.fusion_lexical_weight, rrf_k=settings.fusion_rrf_k,
+                          mention_bonus=MENTION_BONUS)
+
+    check = cross_document_check(items, rrf_k=settings.fusion_rrf_k, rrf=rrf)
+    table = Table(title=f"跨文件检验（{len(items)} 题；一半文件训练，另一半评测，双向）")
+    for column in ("融合方式", "recall@1", "recall@5", "MRR"):
+        table.add_column(column, justify="right" if column != "融合方式" else "left")
+    for name, metrics in (("学习式融合", check.learned), ("倒数排名融合 RRF", check.rrf)):
+        _, r1, r5, mrr = metrics.row()
+        table.add_row(name, r1, r5, mrr)
+    console.print(table)
+    console.print(f"文件分组：{'、'.join(check.halves[0])} ｜ {'、'.join(check.halves[1])}")
+    trained_on = " + ".join(p.name for p in datasets) + f"（{len(items)} 题）"
+    model = train_linear_reranker(items, rrf_k=settings.fusion_rrf_k, trained_on=trained_on,
+                                  embedder=embedder_name)
+    for feature, weight in zip(model.features, model.weights, strict=True):
+        console.print(f"  {feature:<12} {weight:+.3f}")
+    if output is not None:
+        output.write_text(model.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        console.print(f"权重已写入 {output}")
+    console.print(f"rerank-xdoc: learned_mrr={check.learned.mrr:.3f} rrf_mrr={check.rrf.mrr:.3f} "
+                  f"learned_r@5={check.learned.recall_at_5:.3f} rrf_r@5={check.rrf.recall_at_5:.3f}",
+                  soft_wrap=True, markup=False, highlight=False)

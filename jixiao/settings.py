@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,11 @@ class Settings(BaseSettings):
     fusion_lexical_weight: float = 1.0
     fusion_rrf_k: float = 10.0        # reciprocal-rank constant: larger = flatter credit down each list
     fusion_depth: int = 50            # candidates taken from each retriever before fusion
+    # "learned": a linear ranker over both retrievers' ranks and scores (vectorstore/rerank.py, weights in
+    # vectorstore/rerank_weights.json or the file below); "rrf": the weighted reciprocal-rank fusion above
+    fusion_method: Literal["learned", "rrf"] = "learned"
+    fusion_weights_file: Path | None = None
+    rerank_candidates: int = 30       # candidates the learned ranker scores: the top of each list
 
     # LLM: any OpenAI-compatible endpoint; none configured -> rules-only mode
     llm_base_url: str | None = None

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
 from ingest.errors import UserError
@@ -136,3 +137,23 @@ class ChromaStore:
             clause_id = meta["clause_id"]
             best.setdefault(clause_id, 1.0 - float(distance))       # results come best first
         return list(best.items())[:n]
+
+    def similarities(self, query_embedding: Sequence[float], clause_ids: Sequence[str]) -> dict[str, float]:
+        """Best cosine similarity over each given clause's vectors (for candidates the dense search missed)."""
+        if not clause_ids:
+            return {}
+        ids = list(dict.fromkeys(clause_ids))
+        where = {"clause_id": {"$in": ids}} if len(ids) > 1 else {"clause_id": ids[0]}
+        got = self._collection.get(where=where, include=["embeddings", "metadatas"])
+        embeddings = got.get("embeddings")
+        if embeddings is None or not len(embeddings):
+            return {}
+        query = np.asarray(query_embedding, dtype=np.float64)
+        query = query / (np.linalg.norm(query) or 1.0)
+        matrix = np.asarray(embeddings, dtype=np.float64)
+        matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        best: dict[str, float] = {}
+        for meta, similarity in zip(got["metadatas"], matrix @ query, strict=True):
+            clause_id = meta["clause_id"]
+            best[clause_id] = max(best.get(clause_id, -1.0), float(similarity))
+        return best

@@ -29,6 +29,14 @@ from vectorstore.lookup import DocFilter, find_article, match_documents, mention
 from vectorstore.manifest import Manifest
 from vectorstore.models import DocumentInfo, SearchHit
 from vectorstore.passages import dense_passages, index_text
+from vectorstore.rerank import (
+    DEFAULT_WEIGHTS_FILE,
+    CandidateEvidence,
+    LinearReranker,
+    idf_coverage,
+    inverse_document_frequencies,
+    load_reranker,
+)
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MANIFEST_FILE = "manifest.sqlite3"
@@ -48,6 +56,8 @@ class _LexicalView:
         self.row_doc_ids = np.array([s.clause.doc_id for s in stored], dtype=object)
         self.documents = manifest.documents()
         self.bm25 = BM25Index([s.clause.id for s in stored], [s.tokens for s in stored])
+        self.token_sets = {s.clause.id: set(s.tokens) for s in stored}
+        self.idf = inverse_document_frequencies(list(self.token_sets.values()))
 
 
 class KnowledgeBase:
@@ -59,6 +69,7 @@ class KnowledgeBase:
         self._view: _LexicalView | None = None
         self._view_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._reranker: LinearReranker | None = None
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> KnowledgeBase:
@@ -174,14 +185,61 @@ class KnowledgeBase:
         view = self._current_view()
         allowed_docs = self._allowed_doc_ids(DocFilter(doc=doc, kind=kind, region=region))
         depth = max(k * 4, self.settings.fusion_depth)
-        dense = self._dense_ranking(query, depth, allowed_docs, view) if mode != "lexical" else []
+        vector = self.embedder.embed_query(query) if mode != "lexical" else None
+        dense = self._dense_ranking(vector, depth, allowed_docs, view) if vector is not None else []
         lexical = self._lexical_ranking(query, depth, allowed_docs, view) if mode != "dense" else []
+        if mode == "hybrid" and self._learned_fusion():
+            ids, evidence = self._evidence(query, vector, dense, lexical, view)
+            scores = self.reranker().score(evidence)
+            order = sorted(range(len(ids)), key=lambda i: (-scores[i], _best_rank(evidence[i]), ids[i]))
+            return [SearchHit(clause=view.clauses[ids[i]], score=float(scores[i]),
+                              rank_dense=evidence[i].rank_dense, rank_lexical=evidence[i].rank_lexical)
+                    for i in order[:k]]
         fused = self._fuse(query, [i for i, _ in dense], [i for i, _ in lexical], view)
         hits = []
         for item in fused[:k]:
             hits.append(SearchHit(clause=view.clauses[item.id], score=item.score,
                                   rank_dense=item.ranks.get("dense"), rank_lexical=item.ranks.get("lexical")))
         return hits
+
+    def _learned_fusion(self) -> bool:
+        return self.settings.fusion_method == "learned" and self.reranker().embedder == self.embedder.name
+
+    def reranker(self) -> LinearReranker:
+        """The learned fusion model (loaded once): JIXIAO_FUSION_WEIGHTS_FILE or the bundled weights."""
+        if self._reranker is None:
+            self._reranker = load_reranker(self.settings.fusion_weights_file or DEFAULT_WEIGHTS_FILE)
+        return self._reranker
+
+    def candidate_evidence(self, query: str) -> tuple[list[str], list[CandidateEvidence]]:
+        """Candidate clause ids and what both retrievers said of each (what the learned ranker scores)."""
+        view = self._current_view()
+        vector = self.embedder.embed_query(query)
+        depth = self.settings.fusion_depth
+        dense = self._dense_ranking(vector, depth, None, view)
+        lexical = self._lexical_ranking(query, depth, None, view)
+        return self._evidence(query, vector, dense, lexical, view)
+
+    def _evidence(self, query: str, vector: list[float], dense: list[tuple[str, float]],
+                  lexical: list[tuple[str, float]], view: _LexicalView
+                  ) -> tuple[list[str], list[CandidateEvidence]]:
+        top = self.settings.rerank_candidates
+        ids = list(dict.fromkeys([i for i, _ in dense[:top]] + [i for i, _ in lexical[:top]]))
+        cosine = dict(dense)
+        missing = [i for i in ids if i not in cosine]
+        if missing:
+            cosine.update(self.store.similarities(vector, missing))
+        bm25 = dict(lexical)
+        rank_dense = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
+        rank_lexical = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}
+        tokens = tokenize(query, for_query=True)
+        named = mentioned_documents(query, view.documents)
+        evidence = [CandidateEvidence(rank_dense=rank_dense.get(cid), rank_lexical=rank_lexical.get(cid),
+                                      cosine=cosine.get(cid, 0.0), bm25=bm25.get(cid, 0.0),
+                                      coverage=idf_coverage(tokens, view.token_sets.get(cid, set()), view.idf),
+                                      named=view.clauses[cid].doc_id in named)
+                    for cid in ids]
+        return ids, evidence
 
     def _fuse(self, query: str, dense: list[str], lexical: list[str], view: _LexicalView):
         """Weighted RRF of the two lists, then a bonus for clauses of the documents the question names."""
@@ -196,13 +254,12 @@ class KnowledgeBase:
     def rankings(self, query: str, depth: int) -> tuple[list[str], list[str]]:
         """Dense and lexical rankings (clause ids, best first), for fusion sweeps in the eval."""
         view = self._current_view()
-        dense = self._dense_ranking(query, depth, None, view)
+        dense = self._dense_ranking(self.embedder.embed_query(query), depth, None, view)
         lexical = self._lexical_ranking(query, depth, None, view)
         return [i for i, _ in dense], [i for i, _ in lexical]
 
-    def _dense_ranking(self, query: str, n: int, allowed_docs: set[str] | None, view: _LexicalView
+    def _dense_ranking(self, vector: list[float], n: int, allowed_docs: set[str] | None, view: _LexicalView
                        ) -> list[tuple[str, float]]:
-        vector = self.embedder.embed_query(query)
         doc_ids = sorted(allowed_docs) if allowed_docs is not None else None
         # ids Chroma knows but the manifest does not (an interrupted write) are never returned
         return [(i, s) for i, s in self.store.search(vector, n, doc_ids=doc_ids) if i in view.clauses]
@@ -226,3 +283,7 @@ class KnowledgeBase:
             if self._view is None or self._view.generation != generation:
                 self._view = _LexicalView(generation, self.manifest)
             return self._view
+
+
+def _best_rank(evidence: CandidateEvidence) -> int:
+    return min(r for r in (evidence.rank_dense, evidence.rank_lexical, 10**9) if r is not None)

@@ -65,7 +65,7 @@ def test_naive_baseline_counts_a_chunk_with_the_label_from_the_gold_doc(tmp_path
 
 
 _SUMMARY = re.compile(r"^retrieval: r@1=(\d\.\d\d) r@5=(\d\.\d\d) mrr=(\d\.\d\d) bm25_r@5=(\d\.\d\d) "
-                      r"bm25_mrr=(\d\.\d\d) naive_r@5=(\d\.\d\d)$")
+                      r"bm25_mrr=(\d\.\d\d) naive_r@5=(\d\.\d\d) rrf_mrr=(\d\.\d\d)$")
 
 
 @pytest.mark.slow
@@ -78,14 +78,14 @@ def test_dev_set_bars_via_the_cli(data_dir_shared, corpus_dir):
     last = result.stdout.strip().splitlines()[-1]
     match = _SUMMARY.match(last)
     assert match, last
-    r1, r5, mrr, _bm25_r5, bm25_mrr, naive_r5 = map(float, match.groups())
+    r1, r5, mrr, _bm25_r5, bm25_mrr, naive_r5, _rrf_mrr = map(float, match.groups())
     assert r1 >= 0.85 and r5 >= 0.95 and mrr >= 0.90, last
     assert mrr > bm25_mrr, last
     assert naive_r5 < r5, last
 
 
 _LINE = re.compile(r"^retrieval(?:\[(\w+)\])?: r@1=(\d\.\d\d) r@5=(\d\.\d\d) mrr=(\d\.\d\d) bm25_r@5=(\d\.\d\d) "
-                   r"bm25_mrr=(\d\.\d\d) naive_r@5=(\d\.\d\d)$")
+                   r"bm25_mrr=(\d\.\d\d) naive_r@5=(\d\.\d\d) rrf_mrr=(\d\.\d\d)$")
 
 
 @pytest.mark.parametrize("dataset, minimum", [(SCENARIO_DATASET, 60), (BLIND_DATASET, 90), (SYNTHETIC_DATASET, 500)])
@@ -104,8 +104,10 @@ def test_paraphrase_sets_are_well_formed_and_cover_every_document(dataset, minim
 def test_paraphrase_sets_bars_via_the_cli_on_one_index(corpus_dir):
     """Scenario, blind and synthetic sets on one index build (see eval/datasets/README.md for the numbers).
 
-    Measured: scenarios r@5 0.92 / MRR 0.80, blind 0.91 / 0.83, synthetic 0.92 / 0.79; bars sit just below,
-    so a regression shows and noise does not. These are below the product bar (0.95 / 0.88): see the README.
+    Measured (learned fusion): scenarios r@5 0.96 / MRR 0.79, blind 0.94 / 0.84, synthetic 0.92 / 0.81; bars sit
+    just below, so a regression shows and noise does not. These are below the product bar (0.95 / 0.88): see
+    eval/datasets/README.md. On the blind set (no question of it was used for any choice) the learned fusion
+    must not lose to reciprocal-rank fusion.
     """
     from jixiao.cli.main import app
 
@@ -117,11 +119,12 @@ def test_paraphrase_sets_bars_via_the_cli_on_one_index(corpus_dir):
     lines = [m for line in result.stdout.splitlines() if (m := _LINE.match(line.strip()))]
     scores = {m.group(1): tuple(map(float, m.groups()[1:])) for m in lines}
     assert set(scores) == {"retrieval_scenarios", "retrieval_blind", "retrieval_synthetic"}, result.stdout
-    bars = {"retrieval_scenarios": (0.90, 0.77), "retrieval_blind": (0.88, 0.80), "retrieval_synthetic": (0.90, 0.76)}
+    bars = {"retrieval_scenarios": (0.92, 0.76), "retrieval_blind": (0.92, 0.82), "retrieval_synthetic": (0.90, 0.79)}
     for name, (min_r5, min_mrr) in bars.items():
-        _r1, r5, mrr, _bm25_r5, bm25_mrr, naive_r5 = scores[name]
+        _r1, r5, mrr, _bm25_r5, bm25_mrr, naive_r5, _rrf_mrr = scores[name]
         assert r5 >= min_r5 and mrr >= min_mrr, (name, scores[name])
         assert mrr > bm25_mrr and naive_r5 < r5, (name, scores[name])
+    assert scores["retrieval_blind"][2] >= scores["retrieval_blind"][6], scores["retrieval_blind"]
 
 
 def _ranks_on(files: list[Path], questions: list[RetrievalQuestion], data_dir: Path):
