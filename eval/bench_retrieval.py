@@ -1,6 +1,7 @@
 """Retrieval benchmark: index the whole corpus from scratch (timed), then warm query latency p50/p95.
 
-Latency is measured per query after one warm-up pass, for hybrid retrieval and BM25 alone.
+Latency is measured per query after one warm-up pass: hybrid (learned fusion), hybrid with RRF,
+BM25 alone and dense alone.
 """
 
 from __future__ import annotations
@@ -78,6 +79,10 @@ def run_bench(corpus: Path, queries: Sequence[str], *, repeats: int = 3,
             kb.ingest_paths([corpus])
             reingest_s = time.perf_counter() - start
             latency = [measure_latency(kb, queries, mode, repeats=repeats) for mode in ("hybrid", "lexical", "dense")]
+            rrf_kb = KnowledgeBase(kb.settings.model_copy(update={"fusion_method": "rrf"}), kb.manifest, kb.store,
+                                   kb.embedder)
+            rrf = measure_latency(rrf_kb, queries, "hybrid", repeats=repeats)
+            latency.insert(1, rrf.model_copy(update={"mode": "hybrid_rrf"}))
             stats = kb.stats()
         finally:
             kb.close()
