@@ -189,7 +189,8 @@ class KnowledgeBase:
         dense = self._dense_ranking(vector, depth, allowed_docs, view) if vector is not None else []
         lexical = self._lexical_ranking(query, depth, allowed_docs, view) if mode != "dense" else []
         if mode == "hybrid" and self._learned_fusion():
-            ids, evidence = self._evidence(query, vector, dense, lexical, view)
+            top = max(k, self.settings.rerank_candidates)
+            ids, evidence = self._evidence(query, vector, dense, lexical, view, top=top)
             scores = self.reranker().score(evidence)
             order = sorted(range(len(ids)), key=lambda i: (-scores[i], _best_rank(evidence[i]), ids[i]))
             return [SearchHit(clause=view.clauses[ids[i]], score=float(scores[i]),
@@ -218,12 +219,11 @@ class KnowledgeBase:
         depth = self.settings.fusion_depth
         dense = self._dense_ranking(vector, depth, None, view)
         lexical = self._lexical_ranking(query, depth, None, view)
-        return self._evidence(query, vector, dense, lexical, view)
+        return self._evidence(query, vector, dense, lexical, view, top=self.settings.rerank_candidates)
 
     def _evidence(self, query: str, vector: list[float], dense: list[tuple[str, float]],
-                  lexical: list[tuple[str, float]], view: _LexicalView
+                  lexical: list[tuple[str, float]], view: _LexicalView, *, top: int
                   ) -> tuple[list[str], list[CandidateEvidence]]:
-        top = self.settings.rerank_candidates
         ids = list(dict.fromkeys([i for i, _ in dense[:top]] + [i for i, _ in lexical[:top]]))
         cosine = dict(dense)
         missing = [i for i in ids if i not in cosine]
