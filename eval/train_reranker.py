@@ -89,15 +89,14 @@ def rrf_scores(evidence: Sequence[CandidateEvidence], *, dense_weight: float, le
         for e in evidence])
 
 
+def _hit_flags(item: QuestionCandidates, scores: np.ndarray) -> list[bool]:
+    order = np.argsort(-scores, kind="stable")[:MRR_DEPTH]
+    return [item.labels[i] == (item.question.doc, item.question.article) for i in order]
+
+
 def metrics_for(name: str, items: Sequence[QuestionCandidates],
                 scorer: Callable[[Sequence[CandidateEvidence]], np.ndarray]) -> RetrievalMetrics:
-    hit_lists = []
-    for it in items:
-        scores = scorer(it.evidence)
-        order = np.argsort(-scores, kind="stable")[:MRR_DEPTH]
-        wanted = (it.question.doc, it.question.article)
-        hit_lists.append([it.labels[i] == wanted for i in order])
-    return score_rankings(name, [it.question for it in items], hit_lists)
+    return score_rankings(name, [it.question for it in items], [_hit_flags(it, scorer(it.evidence)) for it in items])
 
 
 class CrossDocumentCheck(BaseModel):
@@ -121,11 +120,8 @@ def cross_document_check(items: Sequence[QuestionCandidates], *, rrf_k: float,
     learned_hits: list[list[bool]] = []
     for side in (0, 1):
         model = train_linear_reranker(halves[1 - side], rrf_k=rrf_k, l2=l2, epochs=epochs)
-        for it in halves[side]:
-            order = np.argsort(-model.score(it.evidence), kind="stable")[:MRR_DEPTH]
-            learned_hits.append([it.labels[i] == (it.question.doc, it.question.article) for i in order])
-            scored.append(it)
-    questions = [it.question for it in scored]
+        learned_hits += [_hit_flags(it, model.score(it.evidence)) for it in halves[side]]
+        scored += halves[side]
     return CrossDocumentCheck(halves=(first, second),
-                              learned=score_rankings("learned", questions, learned_hits),
+                              learned=score_rankings("learned", [it.question for it in scored], learned_hits),
                               rrf=metrics_for("rrf", scored, rrf))

@@ -185,9 +185,7 @@ class KnowledgeBase:
         view = self._current_view()
         allowed_docs = self._allowed_doc_ids(DocFilter(doc=doc, kind=kind, region=region))
         depth = max(k * 4, self.settings.fusion_depth)
-        vector = self.embedder.embed_query(query) if mode != "lexical" else None
-        dense = self._dense_ranking(vector, depth, allowed_docs, view) if vector is not None else []
-        lexical = self._lexical_ranking(query, depth, allowed_docs, view) if mode != "dense" else []
+        vector, dense, lexical = self._rankings(query, depth, allowed_docs, view, mode)
         if mode == "hybrid" and self._learned_fusion():
             top = max(k, self.settings.rerank_candidates)
             ids, evidence = self._evidence(query, vector, dense, lexical, view, top=top)
@@ -215,10 +213,7 @@ class KnowledgeBase:
     def candidate_evidence(self, query: str) -> tuple[list[str], list[CandidateEvidence]]:
         """Candidate clause ids and what both retrievers said of each (what the learned ranker scores)."""
         view = self._current_view()
-        vector = self.embedder.embed_query(query)
-        depth = self.settings.fusion_depth
-        dense = self._dense_ranking(vector, depth, None, view)
-        lexical = self._lexical_ranking(query, depth, None, view)
+        vector, dense, lexical = self._rankings(query, self.settings.fusion_depth, None, view, "hybrid")
         return self._evidence(query, vector, dense, lexical, view, top=self.settings.rerank_candidates)
 
     def _evidence(self, query: str, vector: list[float], dense: list[tuple[str, float]],
@@ -253,10 +248,16 @@ class KnowledgeBase:
 
     def rankings(self, query: str, depth: int) -> tuple[list[str], list[str]]:
         """Dense and lexical rankings (clause ids, best first), for fusion sweeps in the eval."""
-        view = self._current_view()
-        dense = self._dense_ranking(self.embedder.embed_query(query), depth, None, view)
-        lexical = self._lexical_ranking(query, depth, None, view)
+        _, dense, lexical = self._rankings(query, depth, None, self._current_view(), "hybrid")
         return [i for i, _ in dense], [i for i, _ in lexical]
+
+    def _rankings(self, query: str, depth: int, allowed_docs: set[str] | None, view: _LexicalView, mode: Mode
+                  ) -> tuple[list[float] | None, list[tuple[str, float]], list[tuple[str, float]]]:
+        """The question's vector (None in lexical mode) and the dense and BM25 rankings the mode asks for."""
+        vector = self.embedder.embed_query(query) if mode != "lexical" else None
+        dense = self._dense_ranking(vector, depth, allowed_docs, view) if vector is not None else []
+        lexical = self._lexical_ranking(query, depth, allowed_docs, view) if mode != "dense" else []
+        return vector, dense, lexical
 
     def _dense_ranking(self, vector: list[float], n: int, allowed_docs: set[str] | None, view: _LexicalView
                        ) -> list[tuple[str, float]]:
