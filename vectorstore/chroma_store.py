@@ -138,8 +138,8 @@ class ChromaStore:
             best.setdefault(clause_id, 1.0 - float(distance))       # results come best first
         return list(best.items())[:n]
 
-    def similarities(self, query_embedding: Sequence[float], clause_ids: Sequence[str]) -> dict[str, float]:
-        """Best cosine similarity over each given clause's vectors (for candidates the dense search missed)."""
+    def similarities(self, query_embedding: Sequence[float], clause_ids: Sequence[str]) -> dict[str, list[float]]:
+        """Cosine similarity of each of the given clauses' vectors (one per 款) with the query."""
         if not clause_ids:
             return {}
         ids = list(dict.fromkeys(clause_ids))
@@ -152,8 +152,7 @@ class ChromaStore:
         query = query / (np.linalg.norm(query) or 1.0)
         matrix = np.asarray(embeddings, dtype=np.float64)
         matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-        best: dict[str, float] = {}
+        cosines: dict[str, list[float]] = {}
         for meta, similarity in zip(got["metadatas"], matrix @ query, strict=True):
-            clause_id = meta["clause_id"]
-            best[clause_id] = max(best.get(clause_id, -1.0), float(similarity))
-        return best
+            cosines.setdefault(meta["clause_id"], []).append(float(similarity))
+        return cosines

