@@ -17,9 +17,10 @@ from ingest.errors import UserError
 from ingest.models import Clause
 from jixiao.settings import Settings
 from vectorstore.embedders import Embedder, embedder_slug
+from vectorstore.passages import PARAGRAPH
 
 _ADD_BATCH = 500
-_PASSAGES_PER_CLAUSE = 3          # query this many vectors per wanted clause (clauses have 1-2 款 on average)
+_PASSAGES_PER_CLAUSE = 6          # query this many vectors per wanted clause (1-2 款 and 2 sentences on average)
 
 
 def chroma_client(settings: Settings) -> chromadb.ClientAPI:
@@ -86,15 +87,16 @@ class ChromaStore:
         """Number of vectors (not clauses: a clause may have one per paragraph)."""
         return self._collection.count()
 
-    def add(self, clauses: Sequence[Clause], passages: Sequence[Sequence[str]],
+    def add(self, clauses: Sequence[Clause], passages: Sequence[Sequence[tuple[str, str]]],
             embeddings: Sequence[Sequence[float]]) -> None:
-        """Upsert the vectors of `clauses`; `passages[i]` are clause i's texts, `embeddings` flat in that order."""
+        """Upsert the vectors of `clauses`; `passages[i]` are clause i's (unit, text) pairs (款 or sentence,
+        vectorstore.passages.vector_passages), `embeddings` flat in that order."""
         ids, docs, metas = [], [], []
-        for clause, texts in zip(clauses, passages, strict=True):
-            for n, text in enumerate(texts):
+        for clause, units in zip(clauses, passages, strict=True):
+            for n, (unit, text) in enumerate(units):
                 ids.append(f"{clause.id}#{n}")
                 docs.append(text)
-                metas.append(clause_metadata(clause))
+                metas.append(clause_metadata(clause) | {"unit": unit})
         if len(ids) != len(embeddings):
             raise ValueError(f"{len(ids)} passages but {len(embeddings)} embeddings")
         for start in range(0, len(ids), _ADD_BATCH):
@@ -138,8 +140,9 @@ class ChromaStore:
             best.setdefault(clause_id, 1.0 - float(distance))       # results come best first
         return list(best.items())[:n]
 
-    def similarities(self, query_embedding: Sequence[float], clause_ids: Sequence[str]) -> dict[str, list[float]]:
-        """Cosine similarity of each of the given clauses' vectors (one per 款) with the query."""
+    def similarities(self, query_embedding: Sequence[float], clause_ids: Sequence[str]
+                     ) -> dict[str, list[tuple[str, float]]]:
+        """(unit, cosine with the query) of each vector of the given clauses: one per 款 and per sentence."""
         if not clause_ids:
             return {}
         ids = list(dict.fromkeys(clause_ids))
@@ -152,7 +155,8 @@ class ChromaStore:
         query = query / (np.linalg.norm(query) or 1.0)
         matrix = np.asarray(embeddings, dtype=np.float64)
         matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-        cosines: dict[str, list[float]] = {}
+        cosines: dict[str, list[tuple[str, float]]] = {}
         for meta, similarity in zip(got["metadatas"], matrix @ query, strict=True):
-            cosines.setdefault(meta["clause_id"], []).append(float(similarity))
+            unit = str(meta.get("unit", PARAGRAPH))
+            cosines.setdefault(meta["clause_id"], []).append((unit, float(similarity)))
         return cosines

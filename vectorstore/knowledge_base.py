@@ -28,7 +28,7 @@ from vectorstore.lexical import BM25Index, synonym_tokens, tokenize
 from vectorstore.lookup import DocFilter, find_article, match_documents, mentioned_documents
 from vectorstore.manifest import Manifest
 from vectorstore.models import DocumentInfo, SearchHit
-from vectorstore.passages import dense_passages, index_text
+from vectorstore.passages import PARAGRAPH, index_text, vector_passages
 from vectorstore.rerank import (
     DEFAULT_WEIGHTS_FILE,
     CandidateEvidence,
@@ -109,8 +109,8 @@ class KnowledgeBase:
             return "replaced" if old_doc_ids else "added"
 
     def _embed_and_store(self, clauses: list[Clause]) -> None:
-        passages = [dense_passages(c) for c in clauses]
-        flat = [text for texts in passages for text in texts]
+        passages = [vector_passages(c) for c in clauses]
+        flat = [text for units in passages for _, text in units]
         if flat:
             self.store.add(clauses, passages, self._embed_cached(flat))
 
@@ -132,7 +132,7 @@ class KnowledgeBase:
     def _prune_embedding_cache(self) -> int:
         """Forget cached vectors of passages no indexed clause has any more (removed or replaced documents)."""
         keep = {self._cache_key(text) for stored in self.manifest.all_clauses()
-                for text in dense_passages(stored.clause)}
+                for _, text in vector_passages(stored.clause)}
         return self.manifest.prune_vectors(keep)
 
     def _repair_vectors(self, doc_id: str) -> int:
@@ -237,8 +237,8 @@ class KnowledgeBase:
                   lexical: list[tuple[str, float]], view: _LexicalView, *, top: int
                   ) -> tuple[list[str], list[CandidateEvidence]]:
         ids = list(dict.fromkeys([i for i, _ in dense[:top]] + [i for i, _ in lexical[:top]]))
-        # every passage cosine of every candidate: the best one for candidates the dense search missed, the
-        # mean for all (one Chroma read)
+        # every vector's cosine for every candidate (one Chroma read): the best one for candidates the dense
+        # search missed, the best and the mean over its 款 for all
         passage_cosines = self.store.similarities(vector, ids)
         best_cosine = dict(dense)
         bm25 = dict(lexical)
@@ -249,12 +249,14 @@ class KnowledgeBase:
         named = mentioned_documents(query, view.documents)
         evidence = []
         for cid in ids:
-            cosines = passage_cosines.get(cid) or [best_cosine.get(cid, 0.0)]
+            units = passage_cosines.get(cid) or [(PARAGRAPH, best_cosine.get(cid, 0.0))]
+            paragraph = [c for unit, c in units if unit == PARAGRAPH] or [c for _, c in units]
             clause_tokens = view.token_sets.get(cid, set())
             doc_id = view.clauses[cid].doc_id
             evidence.append(CandidateEvidence(
                 rank_dense=rank_dense.get(cid), rank_lexical=rank_lexical.get(cid),
-                cosine=best_cosine.get(cid, max(cosines)), mean_cosine=sum(cosines) / len(cosines),
+                cosine=best_cosine.get(cid, max(c for _, c in units)), paragraph_cosine=max(paragraph),
+                mean_cosine=sum(paragraph) / len(paragraph),
                 bm25=bm25.get(cid, 0.0), coverage=idf_coverage(tokens, clause_tokens, view.idf),
                 local_coverage=idf_coverage(with_thesaurus, clause_tokens, view.document_idf.get(doc_id, {})),
                 named=doc_id in named))

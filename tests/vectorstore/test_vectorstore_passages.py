@@ -1,5 +1,5 @@
 from ingest.models import Clause
-from vectorstore.passages import dense_passages, index_text, squeeze_cjk_spaces
+from vectorstore.passages import dense_passages, index_text, sentences, squeeze_cjk_spaces, vector_passages
 
 
 def _clause(**kw) -> Clause:
@@ -25,6 +25,20 @@ def test_single_paragraph_clause_is_one_passage_without_a_doubled_label():
     assert dense_passages(clause) == ["中华人民共和国预算法 第十三条 未列入预算的不得支出。"]
     outline = _clause(article=None, heading="审核结果分级", text="审核结果分优、良、中、差四档。", paragraphs=[])
     assert dense_passages(outline) == ["中华人民共和国预算法 审核结果分级 审核结果分优、良、中、差四档。"]
+
+
+def test_paragraphs_of_several_sentences_or_items_also_get_one_vector_per_sentence():
+    penalty = _clause(article="第七十一条", paragraphs=[], text=(
+        "第七十一条 采购人有下列情形之一的，责令限期改正，给予警告：（一）未按照规定编制政府采购实施计划的；"
+        "（二）擅自提高采购标准的。对直接负责的主管人员依法给予处分。"))
+    units = vector_passages(penalty)
+    assert [u for u, _ in units] == ["paragraph"] + ["sentence"] * 4
+    assert all(text.startswith("中华人民共和国预算法 第七十一条 ") for _, text in units)
+    assert units[2][1].endswith("（一）未按照规定编制政府采购实施计划的；")
+    assert sentences("未列入预算的不得支出。") == []                   # one sentence: the 款 vector is enough
+    assert sentences("前款所称预算调整。（一）无。另有规定的除外。") == ["前款所称预算调整。", "另有规定的除外。"]
+    two = vector_passages(_clause())
+    assert [u for u, _ in two] == ["paragraph", "paragraph"]            # each 款 here is a single sentence
 
 
 def test_lexical_text_has_title_and_chapter():
