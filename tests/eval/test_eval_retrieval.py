@@ -104,10 +104,10 @@ def test_paraphrase_sets_are_well_formed_and_cover_every_document(dataset, minim
 def test_paraphrase_sets_bars_via_the_cli_on_one_index(corpus_dir):
     """Scenario, blind and synthetic sets on one index build (see eval/datasets/README.md for the numbers).
 
-    Measured (learned fusion): scenarios r@5 0.96 / MRR 0.79, blind 0.94 / 0.84, synthetic 0.92 / 0.81; bars sit
-    just below, so a regression shows and noise does not. These are below the product bar (0.95 / 0.88): see
-    eval/datasets/README.md. On the blind set (no question of it was used for any choice) the learned fusion
-    must not lose to reciprocal-rank fusion.
+    Measured (learned fusion): scenarios r@5 0.96 / MRR 0.79, blind 0.97 / 0.87, synthetic 0.95 / 0.85; bars sit
+    just below, so a regression shows and noise does not. The blind MRR is still below the product bar (0.88):
+    see eval/datasets/README.md. On the blind set (no question of it was used to choose features or weights)
+    the learned fusion must not lose to reciprocal-rank fusion.
     """
     from jixiao.cli.main import app
 
@@ -119,7 +119,7 @@ def test_paraphrase_sets_bars_via_the_cli_on_one_index(corpus_dir):
     lines = [m for line in result.stdout.splitlines() if (m := _LINE.match(line.strip()))]
     scores = {m.group(1): tuple(map(float, m.groups()[1:])) for m in lines}
     assert set(scores) == {"retrieval_scenarios", "retrieval_blind", "retrieval_synthetic"}, result.stdout
-    bars = {"retrieval_scenarios": (0.92, 0.76), "retrieval_blind": (0.92, 0.82), "retrieval_synthetic": (0.90, 0.79)}
+    bars = {"retrieval_scenarios": (0.93, 0.77), "retrieval_blind": (0.94, 0.85), "retrieval_synthetic": (0.93, 0.83)}
     for name, (min_r5, min_mrr) in bars.items():
         _r1, r5, mrr, _bm25_r5, bm25_mrr, naive_r5, _rrf_mrr = scores[name]
         assert r5 >= min_r5 and mrr >= min_mrr, (name, scores[name])

@@ -1,5 +1,5 @@
 from ingest.models import Clause
-from vectorstore.passages import dense_passages, index_text, sentences, squeeze_cjk_spaces, vector_passages
+from vectorstore.passages import index_text, sentences, squeeze_cjk_spaces, vector_passages
 
 
 def _clause(**kw) -> Clause:
@@ -13,8 +13,12 @@ def _clause(**kw) -> Clause:
     return Clause(**base)
 
 
+def _paragraphs(clause: Clause) -> list[str]:
+    return [text for unit, text in vector_passages(clause) if unit == "paragraph"]
+
+
 def test_one_dense_passage_per_paragraph_each_with_title_and_article():
-    passages = dense_passages(_clause())
+    passages = _paragraphs(_clause())
     assert len(passages) == 2
     assert all(p.startswith("中华人民共和国预算法 第六十九条 ") for p in passages)
     assert passages[1].endswith("应当先动用预备费。")
@@ -22,9 +26,9 @@ def test_one_dense_passage_per_paragraph_each_with_title_and_article():
 
 def test_single_paragraph_clause_is_one_passage_without_a_doubled_label():
     clause = _clause(text="第十三条 未列入预算的不得支出。", article="第十三条", paragraphs=["未列入预算的不得支出。"])
-    assert dense_passages(clause) == ["中华人民共和国预算法 第十三条 未列入预算的不得支出。"]
+    assert vector_passages(clause) == [("paragraph", "中华人民共和国预算法 第十三条 未列入预算的不得支出。")]
     outline = _clause(article=None, heading="审核结果分级", text="审核结果分优、良、中、差四档。", paragraphs=[])
-    assert dense_passages(outline) == ["中华人民共和国预算法 审核结果分级 审核结果分优、良、中、差四档。"]
+    assert _paragraphs(outline) == ["中华人民共和国预算法 审核结果分级 审核结果分优、良、中、差四档。"]
 
 
 def test_paragraphs_of_several_sentences_or_items_also_get_one_vector_per_sentence():
