@@ -108,15 +108,15 @@ class ChromaStore:
         for doc_id in doc_ids:
             self._collection.delete(where={"doc_id": doc_id})
 
-    def clause_ids(self, doc_id: str) -> set[str]:
-        """Clauses of a document that have at least one vector."""
-        got = self._collection.get(where={"doc_id": doc_id}, include=["metadatas"])
+    def clause_ids(self, doc_id: str | None = None) -> set[str]:
+        """Clauses (of one document, or of all) that have at least one vector; reads metadata only."""
+        where = {"doc_id": doc_id} if doc_id is not None else None
+        got = self._collection.get(where=where, include=["metadatas"])
         return {m["clause_id"] for m in got["metadatas"] or []}
 
     def clause_count(self) -> int:
         """Distinct clauses with vectors (reads metadata only)."""
-        got = self._collection.get(include=["metadatas"])
-        return len({m["clause_id"] for m in got["metadatas"] or []})
+        return len(self.clause_ids())
 
     def search(self, query_embedding: Sequence[float], n: int, *, doc_ids: Sequence[str] | None = None
                ) -> list[tuple[str, float]]:

@@ -135,9 +135,9 @@ class KnowledgeBase:
                 for _, text in vector_passages(stored.clause)}
         return self.manifest.prune_vectors(keep)
 
-    def _repair_vectors(self, doc_id: str) -> int:
+    def _repair_vectors(self, doc_id: str, present: set[str] | None = None) -> int:
         """Re-embed clauses whose vectors are missing (e.g. a crash between Chroma and the manifest)."""
-        present = self.store.clause_ids(doc_id)
+        present = self.store.clause_ids(doc_id) if present is None else present
         missing = [cid for cid in self.manifest.clause_ids(doc_id) if cid not in present]
         self._embed_and_store([c for c in (self.manifest.clause(cid) for cid in missing) if c is not None])
         return len(missing)
@@ -149,7 +149,8 @@ class KnowledgeBase:
         vectors): the manifest keeps the clauses, the new collection starts empty.
         """
         with self._write_lock:
-            return sum(self._repair_vectors(info.doc_id) for info in self.manifest.documents())
+            present = self.store.clause_ids()           # one metadata read, however many documents
+            return sum(self._repair_vectors(info.doc_id, present) for info in self.manifest.documents())
 
     def remove_document(self, doc_id_or_short_title: str) -> int:
         """Remove every document matching the id, short title, full title, 文号 or source; clauses removed."""
