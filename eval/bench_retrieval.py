@@ -79,8 +79,7 @@ def run_bench(corpus: Path, queries: Sequence[str], *, repeats: int = 3,
             kb.ingest_paths([corpus])
             reingest_s = time.perf_counter() - start
             latency = [measure_latency(kb, queries, mode, repeats=repeats) for mode in ("hybrid", "lexical", "dense")]
-            rrf_kb = KnowledgeBase(kb.settings.model_copy(update={"fusion_method": "rrf"}), kb.manifest, kb.store,
-                                   kb.embedder)
+            rrf_kb = kb.with_fusion("rrf")
             rrf = measure_latency(rrf_kb, queries, "hybrid", repeats=repeats)
             latency.insert(1, rrf.model_copy(update={"mode": "hybrid_rrf"}))
             stats = kb.stats()

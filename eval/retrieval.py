@@ -203,8 +203,7 @@ class RetrievalReport(BaseModel):
 def evaluate_kb(kb: KnowledgeBase, files: Sequence[Path], questions: Sequence[RetrievalQuestion]
                 ) -> RetrievalReport:
     stats = kb.stats()
-    rrf_kb = KnowledgeBase(kb.settings.model_copy(update={"fusion_method": "rrf"}), kb.manifest, kb.store,
-                           kb.embedder)
+    rrf_kb = kb.with_fusion("rrf")
     return RetrievalReport(
         hybrid=evaluate_ranker("hybrid", questions, kb_ranker(kb, "hybrid")),
         rrf=evaluate_ranker("rrf", questions, kb_ranker(rrf_kb, "hybrid")),

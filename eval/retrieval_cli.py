@@ -21,6 +21,10 @@ def _progress() -> Progress:
                     TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
 
 
+# the evals and the reranker training read the laws as Markdown (laws/ and local/ of the corpus)
+MarkdownCorpus = Annotated[Path, typer.Option("--corpus", help="语料目录（读取其中 laws/ 与 local/ 下的 Markdown）")]
+
+
 def _fail(message: str) -> None:
     Console(stderr=True).print(f"[red]{message}[/red]")
     raise typer.Exit(1)
@@ -30,8 +34,7 @@ def _fail(message: str) -> None:
 def retrieval_command(
     datasets: Annotated[list[Path] | None, typer.Option(
         "--dataset", help="检索评测集（JSONL：q, doc, article）；可重复，共用一次建好的索引")] = None,
-    corpus: Annotated[Path, typer.Option("--corpus", help="语料目录（读取其中 laws/ 与 local/ 下的 Markdown）")]
-    = DEFAULT_CORPUS,
+    corpus: MarkdownCorpus = DEFAULT_CORPUS,
     embedder: Annotated[str | None, typer.Option("--embedder", help="嵌入模型（默认取配置）")] = None,
     sweep: Annotated[bool, typer.Option("--sweep", help="同时扫描融合权重与 rrf_k，用于选定默认值")] = False,
 ) -> None:
@@ -122,8 +125,7 @@ def bench_retrieval_command(
 def train_reranker_command(
     datasets: Annotated[list[Path] | None, typer.Option(
         "--dataset", help="训练用评测集（可重复；默认：合成问题集 + 情景问题集）")] = None,
-    corpus: Annotated[Path, typer.Option("--corpus", help="语料目录（laws/ 与 local/ 下的 Markdown）")]
-    = DEFAULT_CORPUS,
+    corpus: MarkdownCorpus = DEFAULT_CORPUS,
     output: Annotated[Path | None, typer.Option(
         "--output", help="权重写入的文件（默认不写，只做跨文件检验）")] = None,
 ) -> None:

@@ -14,7 +14,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -44,6 +44,16 @@ MANIFEST_FILE = "manifest.sqlite3"
 MENTION_BONUS = 0.3
 
 __all__ = ["DocumentInfo", "IngestReport", "KnowledgeBase"]
+
+
+class _Rankings(NamedTuple):
+    """One question as both retrievers saw it: its vector and words (read once) and their rankings."""
+
+    vector: list[float] | None              # None in lexical mode
+    tokens: list[str]
+    thesaurus: list[str]                    # statutory words the thesaurus adds for the question's phrases
+    dense: list[tuple[str, float]]
+    lexical: list[tuple[str, float]]
 
 
 class _LexicalView:
@@ -203,21 +213,26 @@ class KnowledgeBase:
         view = self._current_view()
         allowed_docs = self._allowed_doc_ids(DocFilter(doc=doc, kind=kind, region=region))
         depth = max(k * 4, self.settings.fusion_depth)
-        vector, dense, lexical = self._rankings(query, depth, allowed_docs, view, mode)
+        ranked = self._rankings(query, depth, allowed_docs, view, mode)
         if mode == "hybrid" and self._learned_fusion():
             top = max(k, self.settings.rerank_candidates)
-            ids, evidence = self._evidence(query, vector, dense, lexical, view, top=top)
+            ids, evidence = self._evidence(query, ranked, view, top=top)
             scores = self.reranker().score(evidence)
             order = sorted(range(len(ids)), key=lambda i: (-scores[i], _best_rank(evidence[i]), ids[i]))
             return [SearchHit(clause=view.clauses[ids[i]], score=float(scores[i]),
                               rank_dense=evidence[i].rank_dense, rank_lexical=evidence[i].rank_lexical)
                     for i in order[:k]]
-        fused = self._fuse(query, [i for i, _ in dense], [i for i, _ in lexical], view)
+        fused = self._fuse(query, [i for i, _ in ranked.dense], [i for i, _ in ranked.lexical], view)
         hits = []
         for item in fused[:k]:
             hits.append(SearchHit(clause=view.clauses[item.id], score=item.score,
                                   rank_dense=item.ranks.get("dense"), rank_lexical=item.ranks.get("lexical")))
         return hits
+
+    def with_fusion(self, method: Literal["learned", "rrf"]) -> KnowledgeBase:
+        """The same index (shared stores) retrieving with another fusion, for side-by-side evaluation."""
+        return KnowledgeBase(self.settings.model_copy(update={"fusion_method": method}), self.manifest, self.store,
+                             self.embedder)
 
     def _learned_fusion(self) -> bool:
         return self.settings.fusion_method == "learned" and self.reranker().embedder == self.embedder.name
@@ -231,34 +246,31 @@ class KnowledgeBase:
     def candidate_evidence(self, query: str) -> tuple[list[str], list[CandidateEvidence]]:
         """Candidate clause ids and what both retrievers said of each (what the learned ranker scores)."""
         view = self._current_view()
-        vector, dense, lexical = self._rankings(query, self.settings.fusion_depth, None, view, "hybrid")
-        return self._evidence(query, vector, dense, lexical, view, top=self.settings.rerank_candidates)
+        ranked = self._rankings(query, self.settings.fusion_depth, None, view, "hybrid")
+        return self._evidence(query, ranked, view, top=self.settings.rerank_candidates)
 
-    def _evidence(self, query: str, vector: list[float], dense: list[tuple[str, float]],
-                  lexical: list[tuple[str, float]], view: _LexicalView, *, top: int
+    def _evidence(self, query: str, ranked: _Rankings, view: _LexicalView, *, top: int
                   ) -> tuple[list[str], list[CandidateEvidence]]:
-        ids = list(dict.fromkeys([i for i, _ in dense[:top]] + [i for i, _ in lexical[:top]]))
-        # every vector's cosine for every candidate (one Chroma read): the best one for candidates the dense
-        # search missed, the best and the mean over its 款 for all
-        passage_cosines = self.store.similarities(vector, ids)
-        best_cosine = dict(dense)
-        bm25 = dict(lexical)
-        rank_dense = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
-        rank_lexical = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}
-        tokens = tokenize(query, for_query=True)
-        with_thesaurus = tokens + synonym_tokens(query, tokens)
+        ids = list(dict.fromkeys([i for i, _ in ranked.dense[:top]] + [i for i, _ in ranked.lexical[:top]]))
+        # the cosine of every vector (款 and sentence) of every candidate, in one Chroma read: candidates
+        # only BM25 found get theirs too
+        passage_cosines = self.store.similarities(ranked.vector, ids)
+        bm25 = dict(ranked.lexical)
+        rank_dense = {cid: r for r, (cid, _) in enumerate(ranked.dense, start=1)}
+        rank_lexical = {cid: r for r, (cid, _) in enumerate(ranked.lexical, start=1)}
+        with_thesaurus = ranked.tokens + ranked.thesaurus
         named = mentioned_documents(query, view.documents)
         evidence = []
         for cid in ids:
-            units = passage_cosines.get(cid) or [(PARAGRAPH, best_cosine.get(cid, 0.0))]
+            units = passage_cosines.get(cid) or [(PARAGRAPH, 0.0)]
             paragraph = [c for unit, c in units if unit == PARAGRAPH] or [c for _, c in units]
             clause_tokens = view.token_sets.get(cid, set())
             doc_id = view.clauses[cid].doc_id
             evidence.append(CandidateEvidence(
                 rank_dense=rank_dense.get(cid), rank_lexical=rank_lexical.get(cid),
-                cosine=best_cosine.get(cid, max(c for _, c in units)), paragraph_cosine=max(paragraph),
+                cosine=max(c for _, c in units), paragraph_cosine=max(paragraph),
                 mean_cosine=sum(paragraph) / len(paragraph),
-                bm25=bm25.get(cid, 0.0), coverage=idf_coverage(tokens, clause_tokens, view.idf),
+                bm25=bm25.get(cid, 0.0), coverage=idf_coverage(ranked.tokens, clause_tokens, view.idf),
                 local_coverage=idf_coverage(with_thesaurus, clause_tokens, view.document_idf.get(doc_id, {})),
                 named=doc_id in named))
         return ids, evidence
@@ -275,16 +287,18 @@ class KnowledgeBase:
 
     def rankings(self, query: str, depth: int) -> tuple[list[str], list[str]]:
         """Dense and lexical rankings (clause ids, best first), for fusion sweeps in the eval."""
-        _, dense, lexical = self._rankings(query, depth, None, self._current_view(), "hybrid")
-        return [i for i, _ in dense], [i for i, _ in lexical]
+        ranked = self._rankings(query, depth, None, self._current_view(), "hybrid")
+        return [i for i, _ in ranked.dense], [i for i, _ in ranked.lexical]
 
     def _rankings(self, query: str, depth: int, allowed_docs: set[str] | None, view: _LexicalView, mode: Mode
-                  ) -> tuple[list[float] | None, list[tuple[str, float]], list[tuple[str, float]]]:
-        """The question's vector (None in lexical mode) and the dense and BM25 rankings the mode asks for."""
+                  ) -> _Rankings:
+        """The question's vector and words, and the dense and BM25 rankings the mode asks for."""
         vector = self.embedder.embed_query(query) if mode != "lexical" else None
+        tokens = tokenize(query, for_query=True)
+        thesaurus = synonym_tokens(query, tokens)
         dense = self._dense_ranking(vector, depth, allowed_docs, view) if vector is not None else []
-        lexical = self._lexical_ranking(query, depth, allowed_docs, view) if mode != "dense" else []
-        return vector, dense, lexical
+        lexical = self._lexical_ranking(tokens, thesaurus, depth, allowed_docs, view) if mode != "dense" else []
+        return _Rankings(vector, tokens, thesaurus, dense, lexical)
 
     def _dense_ranking(self, vector: list[float], n: int, allowed_docs: set[str] | None, view: _LexicalView
                        ) -> list[tuple[str, float]]:
@@ -292,13 +306,12 @@ class KnowledgeBase:
         # ids Chroma knows but the manifest does not (an interrupted write) are never returned
         return [(i, s) for i, s in self.store.search(vector, n, doc_ids=doc_ids) if i in view.clauses]
 
-    def _lexical_ranking(self, query: str, n: int, allowed_docs: set[str] | None, view: _LexicalView
-                         ) -> list[tuple[str, float]]:
+    def _lexical_ranking(self, tokens: list[str], thesaurus: list[str], n: int, allowed_docs: set[str] | None,
+                         view: _LexicalView) -> list[tuple[str, float]]:
         mask = None
         if allowed_docs is not None:
             mask = np.array([d in allowed_docs for d in view.row_doc_ids], dtype=bool)
-        tokens = tokenize(query, for_query=True)
-        return view.bm25.search(tokens, n, allowed=mask, extra_tokens=synonym_tokens(query, tokens))
+        return view.bm25.search(tokens, n, allowed=mask, extra_tokens=thesaurus)
 
     def _allowed_doc_ids(self, doc_filter: DocFilter) -> set[str] | None:
         if doc_filter.is_empty():

@@ -126,8 +126,7 @@ def test_another_embedder_falls_back_to_reciprocal_rank_fusion(kb, monkeypatch):
     learned = kb.retrieve("绩效目标没通过审核怎么办", k=3)
     monkeypatch.setattr(kb.reranker(), "embedder", "st:some-other-model")
     fallback = kb.retrieve("绩效目标没通过审核怎么办", k=3)
-    rrf = KnowledgeBase(kb.settings.model_copy(update={"fusion_method": "rrf"}), kb.manifest, kb.store,
-                        kb.embedder).retrieve("绩效目标没通过审核怎么办", k=3)
+    rrf = kb.with_fusion("rrf").retrieve("绩效目标没通过审核怎么办", k=3)
     assert [h.clause.id for h in fallback] == [h.clause.id for h in rrf]
     assert [h.score for h in fallback] == [h.score for h in rrf]
     assert [h.score for h in learned] != [h.score for h in rrf]
