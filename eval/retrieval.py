@@ -28,6 +28,9 @@ SCENARIO_DATASET = REPO / "eval" / "datasets" / "retrieval_scenarios.jsonl"
 # written blind (by people who saw neither the retriever nor its tables): first-contact estimates
 BLIND_DATASET = REPO / "eval" / "datasets" / "retrieval_blind.jsonl"
 SYNTHETIC_DATASET = REPO / "eval" / "datasets" / "retrieval_synthetic.jsonl"
+# written blind in the style of the dev set with more paraphrase and scenario questions (the description of
+# the held-out set), after every retrieval choice was made: scored, never tuned on
+HELDOUT_STANDIN_DATASET = REPO / "eval" / "datasets" / "retrieval_heldout_standin.jsonl"
 NAIVE_CHUNK_CHARS = 500
 MRR_DEPTH = 10
 
