@@ -28,6 +28,7 @@ from eval.cli import eval_app
 
 DEFAULT_DATASET = Path(__file__).resolve().parents[2] / "shared" / "data" / "targets_dev.json"
 P95_BAR_MS = 100.0
+_CACHE_PREFIX = "jixiao-bench-starter-"
 
 
 def _starter_cache_dir() -> Path:
@@ -45,7 +46,14 @@ def _starter_cache_dir() -> Path:
     for path in sources:
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
-    return Path(tempfile.gettempdir()) / f"jixiao-bench-starter-{digest.hexdigest()[:12]}"
+    return Path(tempfile.gettempdir()) / f"{_CACHE_PREFIX}{digest.hexdigest()[:12]}"
+
+
+def _remove_stale_caches(keep: Path) -> None:
+    """Starter indexes cached for older code or packs: nothing will read them again."""
+    for stale in keep.parent.glob(f"{_CACHE_PREFIX}*"):
+        if stale != keep and stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -181,6 +189,7 @@ def run_bench(submission: dict, *, clients: int, per_client: int, warmup: int, w
             _stop(server)
         if not cached:
             _copy_index(data_dir, cache)
+            _remove_stale_caches(keep=cache)
     if not latencies:
         raise RuntimeError(f"全部 {errors} 个请求失败")
     return {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "p99": percentile(latencies, 99),
