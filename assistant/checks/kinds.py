@@ -73,7 +73,16 @@ def unit_misfit(name_core: str, unit: str) -> Kind | None:
     return kind
 
 
+_PEOPLE_NAME = re.compile(r"(人数|人次)$")
+
+
 def counting_unit(name_core: str, unit: str) -> str:
-    """The unit a quantity row really counts in: its own, or the kind's unit when the unit clearly misfits."""
+    """The unit a quantity row really counts in: its own, or the one its name declares when the unit clearly
+    misfits (电代煤改造户数 in 人 counts 户, 筛查人数 in 户 counts 人)."""
     kind = unit_misfit(name_core, unit)
-    return kind.fixed_unit if kind is not None and kind.key == "household" else unit
+    if kind is not None and kind.key == "household":
+        return kind.fixed_unit
+    people = _PEOPLE_NAME.search(name_core)
+    if people and base_unit(unit) in HOUSEHOLDS:
+        return "人次" if people.group(1) == "人次" else "人"
+    return unit

@@ -50,6 +50,7 @@ class Lexicon:
     unit_cost: re.Pattern[str]
     eco_row: re.Pattern[str]
     eco_project: re.Pattern[str]
+    not_ecological: re.Pattern[str]            # 营商环境: "环境" that is not the natural environment
     macro_econ_row: re.Pattern[str]
     econ_project: re.Pattern[str]
     grand_slogan: re.Pattern[str]
@@ -99,6 +100,7 @@ def get_lexicon() -> Lexicon:
         unit_cost=_alternation(raw["unit_cost_words"]),
         eco_row=_alternation(raw["eco_row_words"]),
         eco_project=_alternation(raw["eco_project_words"]),
+        not_ecological=_alternation(raw["not_ecological_words"]),
         macro_econ_row=_alternation(raw["macro_econ_row_words"]),
         econ_project=_alternation(raw["econ_project_words"]),
         grand_slogan=_alternation(raw["grand_slogan_words"]),

@@ -98,7 +98,8 @@ def _main_quantity(ctx: SubmissionContext) -> RowView | None:
 
 
 def check_no_cost(ctx: SubmissionContext) -> Iterator[Hit]:
-    if not ctx.rows or any(r.is_cost or r.per_unit for r in ctx.rows):
+    # a per-unit amount among the results (群众自付费用 = 0 元/例) measures the beneficiary, not the project's cost
+    if not ctx.rows or any(r.is_cost or (r.per_unit and r.level1 not in ("效益", "满意度")) for r in ctx.rows):
         return
     yield field_hit("C04", "indicators", rewrite=_cost_rewrite(ctx))
 

@@ -32,6 +32,7 @@ _TITLE_OUTPUTS = (
     (re.compile(r"(购置|采购|配备)(资金|经费|项目)?$"), "购置数量", "{subject}数量 = 采购计划数（台、套）"),
 )
 _YEAR = re.compile(r"^\d{4}\s*年(度)?")
+_PAREN = re.compile(r"[（(][^）)]*[）)]")
 
 
 def _unit_class(unit: str) -> str:
@@ -45,8 +46,14 @@ def _measures(row: RowView) -> bool:
             and row.per_unit is None)
 
 
+def _same_number(value: float, q: GoalQuantity) -> bool:
+    """The goal's number, also as written before 万/亿 was applied (1.2万名 read off a row as 1.2)."""
+    written = [q.number] + [q.number / scale for scale in (1e4, 1e8) if q.number >= scale]
+    return any(abs(value - n) <= 0.005 * n for n in written)
+
+
 def _covers(row: RowView, q: GoalQuantity) -> bool:
-    if (not row.unit and row.value_num is not None and abs(row.value_num - q.number) <= 0.005 * q.number
+    if (not row.unit and row.value_num is not None and _same_number(row.value_num, q)
             and bigrams(q.subject) & bigrams(row.name_core)):
         return True              # 运维信息系统 = 12 (unit missing, flagged as NO_UNIT) still counts the goal's 12个
     if not _measures(row):
@@ -78,8 +85,9 @@ def uncovered_goal_outputs(ctx: SubmissionContext, all_goal: bool = False) -> li
     quantities = goal_quantities(ctx, lex.count_units | lex.measure_units | lex.people_units)
     out: list[GoalQuantity] = []
     for q in quantities:
-        scope = _SCOPE_WORDS.match(q.subject)
-        if scope and (len(q.subject) <= 4 or lex.activity_verbs.search(q.subject[scope.end():scope.end() + 4])):
+        subject = _PAREN.sub("", q.subject)        # 24个镇（街道）: the bracket only glosses the scope
+        scope = _SCOPE_WORDS.match(subject)
+        if scope and (len(subject) <= 4 or lex.activity_verbs.search(subject[scope.end():scope.end() + 4])):
             continue             # 12个乡镇 / 在12个乡镇培训…: where the work is done, not what it produces
         covered = (any(_covers(r, q) for r in ctx.rows) or _covered_as_sum(ctx, quantities, q)
                    or _single_facility(ctx, q))

@@ -16,11 +16,11 @@ _GENERIC_BIGRAMS = {"人数", "数量", "指标", "完成", "项目", "任务", 
 _SATISFACTION_SUFFIX = re.compile(r"(的)?(满意度|满意率|满意程度)$")
 _HOUSEHOLD_PEOPLE = {"户", "人", "名", "人数"}
 # Words that say how a count is taken, not what is counted (removed before comparing two rows' subjects).
-_COUNT_TAIL = re.compile(r"(人数|数量|人次|次数|场次|总数|规模|完成率|完成|情况|[个条座处项台套件场期批]?数)$")
+_COUNT_TAIL = re.compile(r"(人数|数量|人次|次数|场次|总数|规模|长度|里程|面积|完成率|完成|情况|[个条座处项台套件场期批]?数)$")
 _COUNT_HEAD = re.compile(r"^(完成|全年|年度|本年|新增|累计|开展|实施|项目)")
 # Verbs and qualifiers: two names that differ only in these count the same thing (入住/集中供养特困人员).
 _QUALIFIERS = re.compile(r"享受|资助|救助|补助|补贴|供养|集中|入住|受益|服务|保障|覆盖|惠及|参加|参与|参训|培训|"
-                         r"培育|安置|发放|改造|建设|新建|实施|开展|完成|实际|全年|年度|累计|新增|项目|全县|全市|全区|"
+                         r"培育|安置|发放|改造|建设|新建|实施|开展|完成|实际|全年|年度|累计|新增|项目|全县|全市|全区|全镇|全乡|日常|"
                          r"辖区|运转|组织|村级|行政|维修|安装|购置|配备|开发|家庭经济困难|困难|特殊|高素质|符合条件|相关|各类")
 
 
@@ -155,10 +155,11 @@ def check_irrelevant(ctx: SubmissionContext) -> Iterator[Hit]:
     if is_unidentifiable(ctx):
         return
     lex, text = ctx.lex, ctx.project_text
+    eco_text = lex.not_ecological.sub("", text)
     for row in ctx.rows:
         if row.is_na:
             continue
-        if row.sub == "生态效益" and not lex.eco_project.search(text):
+        if row.sub == "生态效益" and not lex.eco_project.search(eco_text):
             why = "的名称和目标中没有任何生态环境内容"
         elif row.sub == "经济效益" and lex.macro_econ_row.search(row.name) and not lex.econ_project.search(text):
             why = "的名称和目标中没有经济或产业内容，资金也不投向生产经营"

@@ -15,7 +15,7 @@ from assistant.checks.units import fmt_number
 
 _DATE_RE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
 _GENERIC_TAIL = re.compile(r"(情况|状况|程度|水平|效果|效益|影响|指标)$")
-_NAME_PERCENT = re.compile(r"[（(]\s*[≥≤=]?\s*(\d+(?:\.\d+)?)\s*%\s*[)）]")
+_NAME_PERCENT = re.compile(r"[（(]\s*(?:应|须|需|要)?(?:达到|不低于|达|为)?\s*[≥≤=]?\s*(\d+(?:\.\d+)?)\s*%\s*(?:以上|及以上)?\s*[)）]")
 # A rate whose name ends with its own target: 竣工验收合格率100%, 就业率达到80%以上.
 _NAME_TAIL_PERCENT = re.compile(r"(率|比例|占比|覆盖面|密度)\s*(达到|不低于|达|为|≥|=)?\s*(\d+(?:\.\d+)?)\s*%\s*(以上|及以上)?$")
 # How often a period word makes a payment happen in a year (only payments: 每月巡查4次 counts per month).

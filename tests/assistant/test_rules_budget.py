@@ -74,3 +74,15 @@ def test_cost_rows_that_cannot_be_measured(r, why):
 ])
 def test_measurable_cost_rows(r):
     assert not findings_for(submission(rows={3: r}), "COST_NOT_MEASURABLE")
+
+
+def test_a_head_count_written_in_households_is_still_priced_per_person():
+    """1000人 × 100元 + 1000（户，实为人）× 150元 = 25万元: the standard pairs with its own group, not the other."""
+    sub = submission({"project": "老年人免费体检", "budget_yuan": 250000,
+                      "annual_goal": "2024年为男性老年人体检1000人、女性老年人体检1000人。"},
+                     rows={0: row("产出指标", "数量指标", "男性老年人体检人数", "=", "1000", "人", 10),
+                           3: row("产出指标", "成本指标", "男性老年人人均体检费", "≤", "100", "元/人", 10)},
+                     add=[row("产出指标", "数量指标", "女性老年人体检人数", "=", "1000", "户", 10),
+                          row("产出指标", "成本指标", "女性老年人人均体检费", "≤", "150", "元/人", 5)])
+    assert findings_for(sub, "WRONG_UNIT")
+    assert not findings_for(sub, "OUTPUT_BUDGET_MISMATCH")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from checks_kit import findings_for, row, submission
 
 from assistant.checks import check_submission
@@ -95,3 +96,17 @@ def test_no_weights_at_all_is_not_a_weight_defect():
     data = submission().canonical()
     sub = submission(rows={i: {**r, "weight": None} for i, r in enumerate(data["indicators"])})
     assert not findings_for(sub, "WEIGHTS_NOT_100")
+
+
+def test_a_per_unit_amount_among_the_benefits_is_not_a_cost_indicator():
+    sub = submission(rows={3: row("效益指标", "社会效益指标", "参训人员自付培训费用", "=", "0", "元/人", 15)})
+    assert findings_for(sub, "NO_COST")
+
+
+@pytest.mark.parametrize("project", ["教育其他专项经费", "社会事业发展资金（打捆）"])
+def test_bundled_and_other_funds_are_unidentifiable(project):
+    assert findings_for(submission({"project": project}), "PROJECT_UNIDENTIFIABLE")
+
+
+def test_other_entitled_groups_are_a_real_category():
+    assert not findings_for(submission({"project": "其他优抚对象生活补助"}), "PROJECT_UNIDENTIFIABLE")

@@ -283,3 +283,15 @@ def test_staff_hired_by_a_project_are_not_its_service_recipients():
                      rows={0: row("产出指标", "数量指标", "选聘普查员", "=", "200", "人", 10)},
                      drop=[6])
     assert not findings_for(sub, "SATISFACTION_MISSING")
+
+
+def test_towns_a_goal_covers_are_its_scope_not_its_output():
+    sub = submission({"annual_goal": "2024年培训农村实用人才600人，培训覆盖全县18个乡镇（街道），人均培训成本不超过1500元。"})
+    assert not findings_for(sub, "MISSING_CORE_OUTPUT")
+
+
+def test_a_unitless_row_written_in_ten_thousands_covers_the_goal():
+    sub = submission({"annual_goal": "2024年培训农村实用人才600人，储备物资可满足2.5万名群众应急安置需要。"},
+                     add=[row("效益指标", "社会效益指标", "储备物资可保障应急安置群众", "≥", "2.5", None, 0)])
+    assert not findings_for(sub, "MISSING_CORE_OUTPUT")
+    assert findings_for(sub, "NO_UNIT")

@@ -110,3 +110,40 @@ def test_goal_scope_breakdowns_and_time_spans_are_not_outputs():
     goal = ("2024年在全县12个乡镇培训农村实用人才600人，其中种植能手200人、养殖能手400人，"
             "培训后6个月内就业创业率不低于60%。")
     assert not findings_for(submission({"annual_goal": goal}), "MISSING_CORE_OUTPUT")
+
+
+def test_a_length_restated_as_a_benefit_under_another_name_is_a_duplicate():
+    """养护长度 / 养护里程 / 完成…里程: the measure word is how it is counted, not what."""
+    sub = submission({"project": "农村公路日常养护", "budget_yuan": 960000,
+                      "annual_goal": "2024年完成全镇农村公路日常养护120公里，每公里养护费不超过8000元。"},
+                     rows={0: row("产出指标", "数量指标", "农村公路日常养护长度", "=", "120", "公里", 20),
+                           3: row("产出指标", "成本指标", "每公里养护费", "≤", "8000", "元/公里", 15),
+                           4: row("效益指标", "社会效益指标", "完成全镇农村公路养护里程", "≥", "120", "公里", 15)})
+    dup = findings_for(sub, "DUPLICATE")
+    assert len(dup) == 1 and dup[0].location.indicator == 4
+    assert findings_for(sub, "OUTPUT_AS_BENEFIT")
+
+
+def test_two_areas_of_different_work_are_not_duplicates():
+    sub = submission(rows={0: row("产出指标", "数量指标", "道路硬化面积", "=", "5000", "平方米", 20),
+                           4: row("效益指标", "生态效益指标", "新增绿化面积", "≥", "5000", "平方米", 15)})
+    assert not findings_for(sub, "DUPLICATE")
+
+
+def test_placing_traps_counted_as_an_ecological_benefit_is_an_output():
+    sub = submission({"project": "城区病媒生物防制", "annual_goal": "2024年在城区投放毒饵站600个，鼠密度控制在1%以下。"},
+                     rows={4: row("效益指标", "生态效益指标", "投放灭鼠毒饵站", "≥", "600", "个", 15)})
+    found = findings_for(sub, "OUTPUT_AS_BENEFIT")
+    assert len(found) == 1 and found[0].location.indicator == 4
+
+
+def test_business_environment_is_not_an_ecological_subject():
+    sub = submission({"project": "产业招商推介活动经费", "annual_goal": "持续优化营商环境，全年举办招商推介会8场。"},
+                     rows={4: row("效益指标", "生态效益指标", "空气质量优良天数比率", "≥", "90", "%", 15)})
+    assert findings_for(sub, "IRRELEVANT")
+
+
+def test_funeral_reform_may_have_an_ecological_benefit():
+    sub = submission({"project": "惠民殡葬补贴", "annual_goal": "2024年为约3000例逝者减免基本殡葬服务费用。"},
+                     rows={4: row("效益指标", "生态效益指标", "节地生态安葬率", "≥", "40", "%", 15)})
+    assert not findings_for(sub, "IRRELEVANT")

@@ -198,3 +198,11 @@ def test_period_values_on_timeliness_rows_are_concrete(value):
 def test_implicit_share_names_take_a_percent():
     r = row("产出指标", "数量指标", "培训任务完成", "=", "100", "%", 10)
     assert not findings_for(submission(add=[r]), "PERCENT_WITHOUT_BASIS")
+
+
+def test_a_name_saying_what_the_rate_should_reach_conflicts_with_a_lower_value():
+    sub = submission(rows={1: row("产出指标", "质量指标", "培训考核合格率（应达到98%以上）", "≥", "95", "%", 15)})
+    found = findings_for(sub, "VALUE_NAME_CONFLICT")
+    assert len(found) == 1 and "98%" in found[0].message
+    same = submission(rows={1: row("产出指标", "质量指标", "培训考核合格率（不低于95%）", "≥", "95", "%", 15)})
+    assert not findings_for(same, "VALUE_NAME_CONFLICT")

@@ -108,3 +108,17 @@ def test_engine_meets_held_out_bar_on_second_red_team_set() -> None:
     assert micro.tp > 0
     assert micro.precision >= HELD_OUT_PRECISION, f"precision {micro.precision:.2f}; {detail}"
     assert micro.recall >= HELD_OUT_RECALL, f"recall {micro.recall:.2f}; {detail}"
+
+
+@pytest.mark.slow
+def test_engine_meets_held_out_bar_on_third_red_team_set() -> None:
+    """A third invented set (Y01–Y24), written blind to the engine and the other sets; see eval/datasets/README.md."""
+    from eval.checks import evaluate_checks
+
+    datasets = REPO / "eval" / "datasets"
+    scores = evaluate_checks(datasets / "redteam3_targets.json", datasets / "redteam3_labels.json")
+    micro = scores.micro
+    detail = f"FP={scores.false_positives} FN={scores.false_negatives}"
+    assert micro.tp > 0
+    assert micro.precision >= HELD_OUT_PRECISION, f"precision {micro.precision:.2f}; {detail}"
+    assert micro.recall >= HELD_OUT_RECALL, f"recall {micro.recall:.2f}; {detail}"
