@@ -15,6 +15,7 @@ _MEASURABLE_RE = re.compile(r"\d|[一二三四五六七八九十百千两]+(个|
 _DEADLINE_RE = re.compile(r"(\d{4}\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(前|之前|以前)?")
 _DATE_VALUE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
 _CONNECTORS = ("及", "和", "与", "并", "以及", "（", "(")   # 污水处理厂1座及配套管网: the subject is before
+_BOUND_WORDS = ("以上", "以下", "以内", "及以上", "左右", "上下", "之内")
 _COST_CLAUSE = re.compile(r"每|人均|户均|亩均|生均|不超过|标准(?!化)|单价|补助|元")
 
 
@@ -49,6 +50,10 @@ def goal_quantities(ctx: SubmissionContext, units: frozenset[str]) -> list[GoalQ
             before = _YEAR_PREFIX.sub("", clause[: m.start()]).strip()
             after = clause[m.start() + len(m.group(1)) + len(m.group(2) or "") + len(unit):].strip()
             after = re.split(r"\d", after)[0]
+            if after.startswith("/"):
+                continue            # 6000吨/日: a capacity or a rate, not a count of output
+            if after.startswith(_BOUND_WORDS):
+                after = ""          # 亩产450公斤以上, 减少10人以上: the bound, not the thing counted
             subject = after if len(after) >= 2 and not after.startswith(_CONNECTORS) else before
             if len(subject) < 2:
                 continue

@@ -74,6 +74,18 @@ def unit_misfit(name_core: str, unit: str) -> Kind | None:
 
 
 _PEOPLE_NAME = re.compile(r"(人数|人次)$")
+_PER_PERSON = re.compile(r"人均|每人|每名|生均")
+_PER_HOUSEHOLD = re.compile(r"户均|每户")
+
+
+def declared_per(name_core: str) -> str | None:
+    """What a standard's name says it is per: 人均培训费 -> 人, 户均补助 -> 户, else None."""
+    person, household = _PER_PERSON.search(name_core), _PER_HOUSEHOLD.search(name_core)
+    if person and not household:
+        return "人"
+    if household and not person:
+        return "户"
+    return None
 
 
 def counting_unit(name_core: str, unit: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.engine import Hit, row_hit
 from assistant.checks.goaltext import goal_quantities
-from assistant.checks.kinds import counting_unit
+from assistant.checks.kinds import HOUSEHOLDS, PEOPLE, counting_unit, declared_per
 from assistant.checks.rules_relevance import bigrams
 from assistant.checks.units import (
     DAY_TOKENS,
@@ -111,6 +111,9 @@ def cost_lines(ctx: SubmissionContext) -> tuple[list[CostLine], bool]:
         if cost.per_unit is None or cost.value_num is None:
             continue
         head, *rest = cost.per_unit.denominator
+        per = declared_per(cost.name_core)
+        if per and head in (HOUSEHOLDS if per == "人" else PEOPLE):
+            head = per           # 人均培训费 = 3000 元/户 (flagged WRONG_UNIT) still prices the people trained
         candidates = [q for q in quantities if _prices(head, q)]
         if not candidates:
             continue

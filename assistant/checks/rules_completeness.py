@@ -71,13 +71,19 @@ def _level1_rewrite(ctx: SubmissionContext, missing: list[str]) -> str:
     return "；".join(parts)
 
 
+_STUDIED = re.compile(r"(抽样|普查|调查|统计|监测|变动|信息|数据|台账|漏登|漏报|[^，。；]{0,2}率)")
+
+
 def _serves_people(ctx: SubmissionContext) -> str | None:
     """Who the project serves, read from its name and goal (None if it names no one)."""
     text = ctx.project_text
-    m = re.search(r"([\u4e00-\u9fff]{0,2})(" + ctx.lex.people_noun.pattern + ")", text)
-    if m:
+    for m in re.finditer(r"([\u4e00-\u9fff]{0,2})(" + ctx.lex.people_noun.pattern + ")", text):
+        if _STUDIED.match(text, m.end()):
+            continue             # 人口抽样调查, 居民收入统计: people counted or studied, not served
         return (m.group(1) if m.group(1) and m.group(1) not in "为对向给的和与及" else "") + m.group(2)
-    return "服务对象" if ctx.lex.beneficiary.search(text) else None
+    # people studied (人口抽样调查), pay and training for the project's own staff (劳务补助, 业务培训) serve no one
+    rest = re.sub(r"(" + ctx.lex.people_noun.pattern + r")(?=" + _STUDIED.pattern + ")|劳务(补助|报酬|费)|业务培训", "", text)
+    return "服务对象" if ctx.lex.beneficiary.search(rest) else None
 
 
 def check_satisfaction_missing(ctx: SubmissionContext) -> Iterator[Hit]:

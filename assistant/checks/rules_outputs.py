@@ -33,6 +33,11 @@ _TITLE_OUTPUTS = (
 )
 _YEAR = re.compile(r"^\d{4}\s*年(度)?")
 _PAREN = re.compile(r"[（(][^）)]*[）)]")
+_PER_LEVEL = re.compile(r"亩产|单产|人均|户均|生均|平均")
+# 通过率不低于… (a condition inside a rate), 使用量控制在… (a limit): not a promised output
+_NOT_OUTPUT = re.compile(r"率|比例|控制在|不超过|不高于|以内|以下")
+# a row counting the places the work reaches (改造涉及行政村 = 25个) measures scope, not output
+_SCOPE_ROW = re.compile(r"(乡镇|镇|村|行政村|社区|街道|镇街|县|区)$")
 
 
 def _unit_class(unit: str) -> str:
@@ -85,6 +90,8 @@ def uncovered_goal_outputs(ctx: SubmissionContext, all_goal: bool = False) -> li
     quantities = goal_quantities(ctx, lex.count_units | lex.measure_units | lex.people_units)
     out: list[GoalQuantity] = []
     for q in quantities:
+        if lex.change.search(q.subject) or _PER_LEVEL.search(q.subject) or _NOT_OUTPUT.search(q.subject):
+            continue             # 流失人数比上年减少10人, 水稻亩产450公斤: a result or a level, not an output
         subject = _PAREN.sub("", q.subject)        # 24个镇（街道）: the bracket only glosses the scope
         scope = _SCOPE_WORDS.match(subject)
         if scope and (len(subject) <= 4 or lex.activity_verbs.search(subject[scope.end():scope.end() + 4])):
@@ -111,7 +118,8 @@ def _indicator_name(q: GoalQuantity) -> str:
 
 def _counts_outputs(ctx: SubmissionContext) -> bool:
     """Whether any output (or level-less) row counts something other than money."""
-    return any(countable(r) for r in ctx.rows if r.level1 in ("产出", None) and r.sub in ("数量", "质量", None))
+    return any(countable(r) and not _SCOPE_ROW.search(r.name_core)
+               for r in ctx.rows if r.level1 in ("产出", None) and r.sub in ("数量", "质量", None))
 
 
 def _title_output(ctx: SubmissionContext) -> Hit | None:

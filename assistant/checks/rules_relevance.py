@@ -16,6 +16,7 @@ _GENERIC_BIGRAMS = {"人数", "数量", "指标", "完成", "项目", "任务", 
 _SATISFACTION_SUFFIX = re.compile(r"(的)?(满意度|满意率|满意程度)$")
 _HOUSEHOLD_PEOPLE = {"户", "人", "名", "人数"}
 # Words that say how a count is taken, not what is counted (removed before comparing two rows' subjects).
+_MONEY_WORDS = re.compile(r"资金|经费|预算|配套|补助|补贴|拨款|款项|奖补")
 _COUNT_TAIL = re.compile(r"(人数|数量|人次|次数|场次|总数|规模|长度|里程|面积|完成率|完成|情况|[个条座处项台套件场期批]?数)$")
 _COUNT_HEAD = re.compile(r"^(完成|全年|年度|本年|新增|累计|开展|实施|项目)")
 # Verbs and qualifiers: two names that differ only in these count the same thing (入住/集中供养特困人员).
@@ -89,14 +90,27 @@ def same_subject(a: str, b: str) -> bool:
 
 
 def restated_quantity(ctx: SubmissionContext, row: RowView) -> RowView | None:
-    """An earlier row counting the same thing: equal number, compatible unit, the same subject."""
+    """An earlier row counting the same thing: equal number, compatible unit, the same subject; or a benefit
+    that says it reaches (惠及, 受益…) exactly the people an output row counts."""
     if not countable(row):
         return None
+    reach = row.level1 == "效益" and _REACH.match(row.name_core) and _people_unit(row)
     for other in ctx.rows[: row.idx]:
-        if (countable(other) and abs(row_count(other) - row_count(row)) < 1e-6 and _units_compatible(other, row)
-                and same_subject(other.name_core, row.name_core)):
+        if not countable(other) or abs(row_count(other) - row_count(row)) >= 1e-6:
+            continue
+        if _units_compatible(other, row) and same_subject(other.name_core, row.name_core):
+            return other
+        if reach and other.level1 == "产出" and _people_unit(other):
             return other
     return None
+
+
+_REACH = re.compile(r"(惠及|受益|覆盖|服务)")
+
+
+def _people_unit(row: RowView) -> bool:
+    tokens = quantity_unit(row.unit)[1]
+    return bool(tokens) and tokens[0] in ("人", "人次", "名")
 
 
 def _respondent(ctx: SubmissionContext, name: str) -> str:
@@ -188,6 +202,8 @@ def check_input_as_output(ctx: SubmissionContext) -> Iterator[Hit]:
     for row in ctx.rows:
         raw_level1 = row.ind.level1 or ""
         m = ctx.lex.input_rate.search(row.name_core)
+        if m and m.group(0) in ("到位率", "到位比例") and not _MONEY_WORDS.search(row.name_core):
+            m = None             # 主推技术到位率, 人员到位率: things reaching their place, not money
         if m and "执行" not in raw_level1 and (row.level1 in ("产出", "效益") or "到位" in m.group(0)):
             why = f"是“{m.group(0)}”"
         elif (row.money is not None and not row.is_cost and row.value_num is not None

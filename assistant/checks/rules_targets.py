@@ -56,6 +56,8 @@ def check_trivial_threshold(ctx: SubmissionContext) -> Iterator[Hit]:
             why = "在任何情况下都成立（不可能不达标）"
         elif row.op in _DOWN and row.is_percent and v >= 100:
             why = "在任何情况下都成立（比率不可能超过100%）"
+        elif row.op in _DOWN and row.unit in ("天", "日") and v >= 365 and "天数" in row.name_core:
+            why = "在任何情况下都成立（一年只有365天）"
         else:
             continue
         yield row_hit("V05", row, "value", why=why, rewrite=_trivial_rewrite(ctx, row))
@@ -72,6 +74,20 @@ def _trivial_rewrite(ctx: SubmissionContext, row: RowView) -> str:
     return f"{row.name_core} ≥ 上年实际值{unit}（在设定依据中写明上年数据；无历史数据的按行业标准确定）"
 
 
+_FALL_WORDS = re.compile(r"^[^，。；]{0,6}?(降至|降到|降低|下降|控制在|不高于|不超过|低于)")
+
+
+def _meant_to_fall(ctx: SubmissionContext, row: RowView) -> bool:
+    """Whether the submission itself says a rate should fall: below last year's actual, or the goal says
+    "…率降至/控制在…以内" (a rate of something bad the lexicon does not know)."""
+    history = row.ind.history_num
+    if history is not None and row.value_num is not None and row.value_num < history:
+        return True
+    core = row.name_core[-4:]
+    at = ctx.goal.find(core) if core else -1
+    return at >= 0 and bool(_FALL_WORDS.search(ctx.goal[at + len(core):]))
+
+
 def _direction_problem(ctx: SubmissionContext, row: RowView) -> tuple[str, str] | None:
     """(why, fixed operator) when the operator points the wrong way for what the row measures."""
     lex, op, name = ctx.lex, row.op, row.name_core
@@ -84,7 +100,7 @@ def _direction_problem(ctx: SubmissionContext, row: RowView) -> tuple[str, str] 
     if op in _DOWN and row.sub == "数量" and not row.is_cost and not negative and (row.value_num or 0) > 0:
         return "是正向的产出数量，用“≤”等于只设上限、少做也达标", "≥"
     if (op in _DOWN and row.is_percent and row.is_rate_name and not negative and not lex.change.search(name)
-            and row.value_num is not None and row.value_num < 100):
+            and row.value_num is not None and row.value_num < 100 and not _meant_to_fall(ctx, row)):
         return "是越高越好的正向比率", "≥"
     if op in _UP and row.is_time and _TIME_LIMIT.search(name):
         return "是时限类指标，应设上限", "≤"

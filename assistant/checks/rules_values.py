@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.engine import Hit, row_hit
 from assistant.checks.goaltext import goal_deadline, row_target
-from assistant.checks.kinds import unit_misfit
+from assistant.checks.kinds import HOUSEHOLDS, PEOPLE, declared_per, unit_misfit
 from assistant.checks.lexicon import pick_rewrite
 from assistant.checks.units import fmt_number
 
@@ -170,6 +170,7 @@ def wrong_unit_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, str] |
     if not unit or row.is_percent or row.value_num is None:
         return None
     base = unit.split("/")[0]
+    base = base[1:] if base.startswith("万") and len(base) > 1 else base       # 万户 counts 户
     raw_level2 = row.ind.level2 or ""
     if (row.is_cost and "元" not in unit and not re.search(r"社会|生态|环境", raw_level2)
             and re.search(r"标准|单价|价格|费|金额|资金|报酬|工资|补助|补贴|造价|成本|投入|投资", row.name_core)):
@@ -178,6 +179,13 @@ def wrong_unit_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, str] |
         return "是比率，应以%计", f"{row.name_core} {op} {row.value}%"
     if lex.counted_as_people_end.search(row.name_core) and base in {"个", "户", "家", "所", "只", "台", "套"}:
         return "统计的是人数，应以“人”计", f"{row.name_core} {op} {row.value}人"
+    per = declared_per(row.name_core)
+    if row.per_unit is not None and per and row.per_unit.denominator:
+        written = row.per_unit.denominator[0]
+        other = HOUSEHOLDS if per == "人" else PEOPLE
+        if written in other:
+            fixed = unit.replace(f"/{written}", f"/{per}", 1)
+            return f"按{per}计，单位应为“{fixed}”", f"{row.name_core} {op} {row.value}{fixed}"
     kind = unit_misfit(row.name_core, unit)
     if kind is not None and not (kind.key == "money" and row.sub in ("社会效益", "生态效益")):
         fixed = "" if kind.key == "time" else kind.fixed_unit
@@ -222,6 +230,32 @@ def _name_percent(row: RowView) -> tuple[str, str] | None:
     return None
 
 
+_PAREN_TEXT = re.compile(r"[（(]([^）)]*)[）)]")
+# (row unit, unit a name may use instead, how many row units one of it is)
+_CONVERTIBLE = (("分钟", "小时", 60.0), ("小时", "天", 24.0), ("天", "周", 7.0))
+
+
+def _name_count(row: RowView) -> str | None:
+    """A count in the row's own unit that the name states at its end (覆盖全县18个乡镇 = 15 个,
+    一月一场（每村全年12场） = 10 场/村·年), when the value says another number."""
+    head = (row.unit or "").split("/")[0]
+    if (row.value_num is None or row.is_percent or row.money is not None or row.per_unit is not None or not head
+            or not re.fullmatch(r"[\u4e00-\u9fff]{1,2}", head) or head in ("元", "万元")):
+        return None
+    written = [(head, 1.0)] + [(other, factor) for unit, other, factor in _CONVERTIBLE if unit == head]
+    for text in [row.name_core, *_PAREN_TEXT.findall(row.name)]:
+        text = text.strip()
+        if len(re.findall(r"\d+", text)) != 1:
+            continue             # 大型1个、中型1个: a breakdown, not the target
+        for unit, factor in written:
+            m = re.search(rf"(\d+(?:\.\d+)?)\s*(万)?\s*{re.escape(unit)}[\u4e00-\u9fff]{{0,4}}$", text)
+            if m:
+                stated = float(m.group(1)) * (1e4 if m.group(2) else 1) * factor
+                if abs(stated - row.value_num) > 1e-9:
+                    return f"{m.group(1)}{m.group(2) or ''}{unit}"
+    return None
+
+
 def _period_conflict(row: RowView) -> tuple[int, str] | None:
     """(times a year the name implies, the period word) when a yearly count falls short of it."""
     if row.value_num is None or not row.unit.startswith(("次", "批", "期")) or not _DISBURSE.search(row.name):
@@ -243,6 +277,12 @@ def check_value_name_conflict(ctx: SubmissionContext) -> Iterator[Hit]:
                           rewrite=f"名称改为“{clean}”，指标值与名称统一为“{clean} = {target}%”"
                           f"（如{fmt_number(row.value_num)}%才是可实现的目标，则名称中删去“{target}%”，"
                           f"写成“{clean} ≥ {fmt_number(row.value_num)}%”）")
+            continue
+        stated = _name_count(row)
+        if stated:
+            yield row_hit("V11", row, "value", why=f"的名称写明{stated}",
+                          rewrite=f"指标值与名称统一：名称中写明的{stated}是目标的，指标值写“{stated}”；"
+                          f"{fmt_number(row.value_num)}{row.unit}才是目标的，改正名称中的数字")
             continue
         period = _period_conflict(row)
         if period:

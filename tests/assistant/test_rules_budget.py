@@ -86,3 +86,14 @@ def test_a_head_count_written_in_households_is_still_priced_per_person():
                           row("产出指标", "成本指标", "女性老年人人均体检费", "≤", "150", "元/人", 5)])
     assert findings_for(sub, "WRONG_UNIT")
     assert not findings_for(sub, "OUTPUT_BUDGET_MISMATCH")
+
+
+def test_a_per_person_fee_written_per_household_prices_the_people():
+    """400户 × 1000元 + 80人 × 3000元（写成元/户）= 64万元, far from 150万元."""
+    sub = submission({"project": "农技推广补助", "budget_yuan": 1500000,
+                      "annual_goal": "2024年培育示范主体400户，培训农技人员80人。"},
+                     rows={0: row("产出指标", "数量指标", "培育示范主体", "=", "400", "户", 10),
+                           3: row("产出指标", "成本指标", "示范主体物化补助标准", "=", "1000", "元/户", 10)},
+                     add=[row("产出指标", "数量指标", "培训农技人员", "=", "80", "人", 10),
+                          row("产出指标", "成本指标", "农技人员人均培训费", "=", "3000", "元/户", 5)])
+    assert findings_for(sub, "OUTPUT_BUDGET_MISMATCH")

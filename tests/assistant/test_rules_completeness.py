@@ -110,3 +110,14 @@ def test_bundled_and_other_funds_are_unidentifiable(project):
 
 def test_other_entitled_groups_are_a_real_category():
     assert not findings_for(submission({"project": "其他优抚对象生活补助"}), "PROJECT_UNIDENTIFIABLE")
+
+
+def test_a_survey_of_people_with_paid_enumerators_serves_no_public():
+    sub = submission({"project": "2025年人口抽样调查", "annual_goal": "完成120个调查小区的人口抽样调查，选聘调查员300人（劳务补助每人1000元），举办业务培训4期，人口漏登率控制在1‰以内。"},
+                     drop=[4, 5, 6])
+    assert not findings_for(sub, "SATISFACTION_MISSING")
+
+
+def test_girls_vaccinated_are_a_served_public():
+    sub = submission({"project": "适龄女生HPV疫苗免费接种", "annual_goal": "2025年为3000名13周岁女生免费接种HPV疫苗。"}, drop=[6])
+    assert findings_for(sub, "SATISFACTION_MISSING")

@@ -295,3 +295,17 @@ def test_a_unitless_row_written_in_ten_thousands_covers_the_goal():
                      add=[row("效益指标", "社会效益指标", "储备物资可保障应急安置群众", "≥", "2.5", None, 0)])
     assert not findings_for(sub, "MISSING_CORE_OUTPUT")
     assert findings_for(sub, "NO_UNIT")
+
+
+@pytest.mark.parametrize("clause", ["示范田水稻亩产稳定在450公斤以上", "农村教师流失人数比上年减少10人以上",
+                                    "化学农药使用量控制在0.6吨以内", "运维污水处理站（设计规模6000吨/日）",
+                                    "学员考核（连续操作20次）通过率不低于85%"])
+def test_levels_changes_limits_and_capacities_in_a_goal_are_not_outputs(clause):
+    sub = submission({"annual_goal": f"2024年培训农村实用人才600人，人均培训成本不超过1500元，{clause}。"})
+    assert not findings_for(sub, "MISSING_CORE_OUTPUT")
+
+
+def test_counting_the_villages_reached_does_not_count_the_output():
+    sub = submission({"project": "农村户厕改造补助", "annual_goal": "扎实推进农村改厕工作，改善农村人居环境。"},
+                     rows={0: row("产出指标", "数量指标", "改造涉及行政村", "≥", "25", "个", 20)})
+    assert findings_for(sub, "MISSING_CORE_OUTPUT")

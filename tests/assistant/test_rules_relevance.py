@@ -147,3 +147,27 @@ def test_funeral_reform_may_have_an_ecological_benefit():
     sub = submission({"project": "惠民殡葬补贴", "annual_goal": "2024年为约3000例逝者减免基本殡葬服务费用。"},
                      rows={4: row("效益指标", "生态效益指标", "节地生态安葬率", "≥", "40", "%", 15)})
     assert not findings_for(sub, "IRRELEVANT")
+
+
+def test_reaching_a_place_is_not_money_but_money_reaching_is_an_input():
+    tech = submission(add=[row("产出指标", "质量指标", "主推技术到位率", "≥", "95", "%", 0)])
+    assert not findings_for(tech, "INPUT_AS_OUTPUT")
+    money = submission(add=[row("产出指标", "数量指标", "省级补助资金到位比例", "=", "100", "%", 0)])
+    assert findings_for(money, "INPUT_AS_OUTPUT")
+
+
+def test_county_industrial_growth_on_a_school_meal_project_is_irrelevant():
+    sub = submission({"project": "农村义务教育学生营养改善计划", "annual_goal": "2024年为全县12000名农村学生提供营养膳食补助。"},
+                     rows={4: row("效益指标", "经济效益指标", "全县规模以上工业增加值增速", "≥", "6", "%", 15)})
+    assert findings_for(sub, "IRRELEVANT")
+
+
+def test_a_benefit_reaching_the_trained_people_restates_the_output():
+    sub = submission(rows={4: row("效益指标", "社会效益指标", "惠及参训农民", "≥", "600", "人次", 15)})
+    assert findings_for(sub, "DUPLICATE") and findings_for(sub, "OUTPUT_AS_BENEFIT")
+
+
+@pytest.mark.parametrize("name, value, unit", [("放映科教电影", "120", "场"), ("栽植苗木", "5.5", "万株")])
+def test_screenings_and_plantings_counted_as_benefits_are_outputs(name, value, unit):
+    sub = submission(rows={4: row("效益指标", "社会效益指标", name, "≥", value, unit, 15)})
+    assert findings_for(sub, "OUTPUT_AS_BENEFIT")

@@ -206,3 +206,50 @@ def test_a_name_saying_what_the_rate_should_reach_conflicts_with_a_lower_value()
     assert len(found) == 1 and "98%" in found[0].message
     same = submission(rows={1: row("产出指标", "质量指标", "培训考核合格率（不低于95%）", "≥", "95", "%", 15)})
     assert not findings_for(same, "VALUE_NAME_CONFLICT")
+
+
+@pytest.mark.parametrize("name, value, unit, conflict", [
+    ("每周开放时长（每周不少于3小时）", "150", "分钟", True),
+    ("每周开放时长（每周不少于3小时）", "180", "分钟", False),
+    ("培训覆盖全县18个乡镇", "15", "个", True),
+    ("开放场馆（大型1个、中型1个）", "2", "个", False),
+    ("生均补助标准（每学期200元）", "400", "元/人", False),
+])
+def test_a_count_the_name_states_must_be_the_value(name, value, unit, conflict):
+    sub = submission(add=[row("产出指标", "数量指标", name, "=", value, unit, 0)])
+    assert bool(findings_for(sub, "VALUE_NAME_CONFLICT")) is conflict
+
+
+@pytest.mark.parametrize("name, unit", [("农技人员人均培训费", "元/户"), ("服务集镇常住人口", "万户")])
+def test_per_person_and_people_written_per_household(name, unit):
+    sub = submission(add=[row("产出指标", "成本指标" if "费" in name else "数量指标", name, "≤" if "费" in name else "≥",
+                              "3000" if "费" in name else "4.2", unit, 0)])
+    assert findings_for(sub, "WRONG_UNIT")
+
+
+@pytest.mark.parametrize("value, vague", [("优良", True), ("符合《城镇污水处理厂污染物排放标准》一级B要求", False),
+                                          ("每户出具专项审计报告", False)])
+def test_qualitative_values_citing_a_standard_or_a_deliverable_are_judgeable(value, vague):
+    sub = submission(add=[row("产出指标", "质量指标", "工作质量", "定性", value, None, 0)])
+    assert bool(findings_for(sub, "VAGUE_VALUE")) is vague
+
+
+@pytest.mark.parametrize("name, extra, flagged", [
+    ("学生总体近视率", {}, False),                                   # a bad thing the lexicon knows
+    ("城区积水点占比", {"history": "8"}, False),                      # below last year's actual: meant to fall
+    ("培训考核合格率", {}, True),                                     # a good rate capped from above
+])
+def test_a_rate_capped_from_above_is_wrong_only_when_it_should_rise(name, extra, flagged):
+    sub = submission(add=[row("效益指标", "社会效益指标", name, "≤", "5", "%", 0, **extra)])
+    assert bool(findings_for(sub, "WRONG_DIRECTION")) is flagged
+
+
+def test_the_goal_saying_a_rate_falls_makes_a_cap_right():
+    sub = submission({"annual_goal": "2024年培训农村实用人才600人，人均培训成本不超过1500元，城区黑臭水体占比降至3%以内。"},
+                     add=[row("效益指标", "生态效益指标", "城区黑臭水体占比", "≤", "3", "%", 0)])
+    assert not findings_for(sub, "WRONG_DIRECTION")
+
+
+def test_days_in_a_year_capped_at_365_is_trivial():
+    sub = submission(add=[row("产出指标", "质量指标", "设施停运天数", "≤", "365", "天", 0)])
+    assert findings_for(sub, "TRIVIAL_THRESHOLD")

@@ -111,12 +111,14 @@ def test_engine_meets_held_out_bar_on_second_red_team_set() -> None:
 
 
 @pytest.mark.slow
-def test_engine_meets_held_out_bar_on_third_red_team_set() -> None:
-    """A third invented set (Y01–Y24), written blind to the engine and the other sets; see eval/datasets/README.md."""
+@pytest.mark.parametrize("name", ["redteam3", "redteam4", "redteam5"])
+def test_engine_meets_held_out_bar_on_later_red_team_sets(name: str) -> None:
+    """Invented sets written blind to the engine and to the other sets (eval/datasets/README.md): Y01–Y24 in new
+    sectors, Z01–Z24 in the dev set's own style, W01–W24 mostly clean but messy tables (a false-alarm test)."""
     from eval.checks import evaluate_checks
 
     datasets = REPO / "eval" / "datasets"
-    scores = evaluate_checks(datasets / "redteam3_targets.json", datasets / "redteam3_labels.json")
+    scores = evaluate_checks(datasets / f"{name}_targets.json", datasets / f"{name}_labels.json")
     micro = scores.micro
     detail = f"FP={scores.false_positives} FN={scores.false_negatives}"
     assert micro.tp > 0
