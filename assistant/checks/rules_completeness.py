@@ -71,7 +71,7 @@ def _level1_rewrite(ctx: SubmissionContext, missing: list[str]) -> str:
     return "；".join(parts)
 
 
-_STUDIED = re.compile(r"(抽样|普查|调查|统计|监测|变动|信息|数据|台账|漏登|漏报|[^，。；]{0,2}率)")
+_STUDIED = re.compile(r"(抽样|普查|调查|统计|监测|变动|信息|数据|台账|漏登|漏报|(?!满意)[^，。；]{0,2}率)")
 
 
 def _serves_people(ctx: SubmissionContext) -> str | None:

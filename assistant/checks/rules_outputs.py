@@ -37,7 +37,7 @@ _PER_LEVEL = re.compile(r"亩产|单产|人均|户均|生均|平均")
 # 通过率不低于… (a condition inside a rate), 使用量控制在… (a limit): not a promised output
 _NOT_OUTPUT = re.compile(r"率|比例|控制在|不超过|不高于|以内|以下")
 # a row counting the places the work reaches (改造涉及行政村 = 25个) measures scope, not output
-_SCOPE_ROW = re.compile(r"(乡镇|镇|村|行政村|社区|街道|镇街|县|区)$")
+_SCOPE_ROW = re.compile(r"(涉及|覆盖|惠及|辐射|服务|受益)[\u4e00-\u9fff]{0,4}(乡镇|镇|村|行政村|社区|街道|镇街|县|区)$")
 
 
 def _unit_class(unit: str) -> str:
