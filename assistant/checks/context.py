@@ -94,8 +94,12 @@ def _sub_category(ind: Indicator) -> str | None:
     return None
 
 
+# a survey of the served public by another name (认可度, 获得感): a satisfaction row
+SATISFACTION_NAME = re.compile(r"满意|认可度|获得感|幸福感|认同度")
+
+
 def _infer_sub_from_name(name: str, unit: str, lex: Lexicon) -> str | None:
-    if "满意" in name:
+    if SATISFACTION_NAME.search(name):
         return "满意度"
     if lex.timeliness_name.search(name) and not lex.rate.search(name.replace("及时", "")):
         return "时效"

@@ -44,7 +44,7 @@ def goal_quantities(ctx: SubmissionContext, units: frozenset[str]) -> list[GoalQ
         if not clause or _COST_CLAUSE.search(clause):
             continue
         for m in _QTY_RE.finditer(clause):
-            unit = _match_unit(m.group(3), units, time_units)
+            unit = _match_unit(clause[m.start(3):m.start(3) + 6], units, time_units)
             if unit is None:
                 continue
             before = _YEAR_PREFIX.sub("", clause[: m.start()]).strip()
@@ -63,8 +63,8 @@ def goal_quantities(ctx: SubmissionContext, units: frozenset[str]) -> list[GoalQ
 
 
 def _match_unit(word: str, units: frozenset[str], time_units: frozenset[str]) -> str | None:
-    """The longest unit the word starts with; None for a time span (6个月 is not 6个)."""
-    if any(word.startswith((t, "个" + t)) for t in time_units):
+    """The longest unit the word starts with; None for a time span (6个月 is not 6个) or percentage points."""
+    if any(word.startswith((t, "个" + t)) for t in time_units) or word.startswith(("百分点", "个百分点")):
         return None
     for n in range(len(word), 0, -1):
         if word[:n] in units:

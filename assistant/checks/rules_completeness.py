@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from assistant.checks.context import RowView, SubmissionContext
+from assistant.checks.context import SATISFACTION_NAME, RowView, SubmissionContext
 from assistant.checks.engine import Hit, field_hit, row_hit
 from assistant.checks.goaltext import draft_goal, has_measurable_content, row_target
 from assistant.checks.units import fmt_number, fmt_yuan
@@ -87,7 +87,7 @@ def _serves_people(ctx: SubmissionContext) -> str | None:
 
 
 def check_satisfaction_missing(ctx: SubmissionContext) -> Iterator[Hit]:
-    if not ctx.rows or any(r.level1 == "满意度" or "满意" in r.name for r in ctx.rows):
+    if not ctx.rows or any(r.level1 == "满意度" or SATISFACTION_NAME.search(r.name) for r in ctx.rows):
         return
     who = _serves_people(ctx)
     if who is None:

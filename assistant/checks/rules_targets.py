@@ -74,6 +74,7 @@ def _trivial_rewrite(ctx: SubmissionContext, row: RowView) -> str:
     return f"{row.name_core} ≥ 上年实际值{unit}（在设定依据中写明上年数据；无历史数据的按行业标准确定）"
 
 
+_EXPLAINED_DECLINE = re.compile(r"核减|减员|退出|注销|死亡|迁出|调减|压减|到期|缩减|不再|减少|下降")
 _FALL_WORDS = re.compile(r"^[^，。；]{0,6}?(降至|降到|降低|下降|控制在|不高于|不超过|低于)")
 
 
@@ -102,7 +103,7 @@ def _direction_problem(ctx: SubmissionContext, row: RowView) -> tuple[str, str] 
     if (op in _DOWN and row.is_percent and row.is_rate_name and not negative and not lex.change.search(name)
             and row.value_num is not None and row.value_num < 100 and not _meant_to_fall(ctx, row)):
         return "是越高越好的正向比率", "≥"
-    if op in _UP and row.is_time and _TIME_LIMIT.search(name):
+    if op in _UP and row.is_time and not row.is_percent and _TIME_LIMIT.search(name):
         return "是时限类指标，应设上限", "≤"
     return None
 
@@ -140,8 +141,8 @@ def check_target_too_low(ctx: SubmissionContext) -> Iterator[Hit]:
         if lex.negative.search(row.name_core) or "反向" in (row.ind.direction or ""):
             continue
         ref = _reference(ctx, row)
-        if ref is None:
-            continue
+        if ref is None or _EXPLAINED_DECLINE.search(row.ind.basis or ""):
+            continue             # 核减死亡、迁出62人: the basis says why the target is lower
         scale = quantity_unit(row.unit)[0] if row.unit else 1.0
         value = row.value_num * scale
         if value < ref[0] * 0.999:

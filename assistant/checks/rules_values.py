@@ -177,7 +177,8 @@ def wrong_unit_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, str] |
         return "是金额", f"{row.name_core} {op} {row.value}元/{_money_denominator(ctx, row)}"
     if re.search(r"(率|满意度|比例|占比)$", row.name_core) and (base in lex.people_units or base in lex.count_units):
         return "是比率，应以%计", f"{row.name_core} {op} {row.value}%"
-    if lex.counted_as_people_end.search(row.name_core) and base in {"个", "户", "家", "所", "只", "台", "套"}:
+    people = lex.counted_as_people_end.search(row.name_core) or _STAFF_END.search(row.name_core)
+    if people and base in {"个", "户", "家", "所", "只", "台", "套", "辆", "艘"}:
         return "统计的是人数，应以“人”计", f"{row.name_core} {op} {row.value}人"
     per = declared_per(row.name_core)
     if row.per_unit is not None and per and row.per_unit.denominator:
@@ -230,6 +231,9 @@ def _name_percent(row: RowView) -> tuple[str, str] | None:
     return None
 
 
+_STAFF_END = re.compile(r"(?<!动)员$")          # 照管员, 网格员: a person, whatever the role
+_NAME_DATE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_VALUE_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _PAREN_TEXT = re.compile(r"[（(]([^）)]*)[）)]")
 # (row unit, unit a name may use instead, how many row units one of it is)
 _CONVERTIBLE = (("分钟", "小时", 60.0), ("小时", "天", 24.0), ("天", "周", 7.0))
@@ -268,6 +272,16 @@ def _period_conflict(row: RowView) -> tuple[int, str] | None:
 
 def check_value_name_conflict(ctx: SubmissionContext) -> Iterator[Hit]:
     for row in ctx.rows:
+        named_date = _NAME_DATE.search(row.name)
+        value_date = _VALUE_DATE.match(row.value or "")
+        if named_date and value_date and (int(named_date.group(1)), int(named_date.group(2))) != (
+                int(value_date.group(2)), int(value_date.group(3))):
+            shown = f"{named_date.group(1)}月{named_date.group(2)}日"
+            year = value_date.group(1)
+            yield row_hit("V11", row, "value", why=f"的名称写明{shown}前",
+                          rewrite=f"{row.name_core} ≤ {year}-{int(named_date.group(1)):02d}-{int(named_date.group(2)):02d}"
+                          f"（与名称和年度目标一致）")
+            continue
         if row.value_num is None:
             continue
         named = _name_percent(row)

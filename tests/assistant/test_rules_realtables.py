@@ -309,3 +309,9 @@ def test_counting_the_villages_reached_does_not_count_the_output():
     sub = submission({"project": "农村户厕改造补助", "annual_goal": "扎实推进农村改厕工作，改善农村人居环境。"},
                      rows={0: row("产出指标", "数量指标", "改造涉及行政村", "≥", "25", "个", 20)})
     assert findings_for(sub, "MISSING_CORE_OUTPUT")
+
+
+@pytest.mark.parametrize("clause", ["筛查结果15个工作日内反馈学校", "学生近视率较上年下降0.5个百分点以上"])
+def test_time_spans_and_percentage_points_in_a_goal_are_not_outputs(clause):
+    sub = submission({"annual_goal": f"2024年培训农村实用人才600人，人均培训成本不超过1500元，{clause}。"})
+    assert not findings_for(sub, "MISSING_CORE_OUTPUT")

@@ -171,3 +171,9 @@ def test_a_benefit_reaching_the_trained_people_restates_the_output():
 def test_screenings_and_plantings_counted_as_benefits_are_outputs(name, value, unit):
     sub = submission(rows={4: row("效益指标", "社会效益指标", name, "≥", value, unit, 15)})
     assert findings_for(sub, "OUTPUT_AS_BENEFIT")
+
+
+def test_fish_stocking_is_an_ecological_subject():
+    sub = submission({"project": "瓯江鱼类增殖放流", "annual_goal": "2024年放流鱼苗300万尾。"},
+                     rows={4: row("效益指标", "生态效益指标", "放流水域放流品种回捕占比", "≥", "10", "%", 15)})
+    assert not findings_for(sub, "IRRELEVANT")

@@ -253,3 +253,38 @@ def test_the_goal_saying_a_rate_falls_makes_a_cap_right():
 def test_days_in_a_year_capped_at_365_is_trivial():
     sub = submission(add=[row("产出指标", "质量指标", "设施停运天数", "≤", "365", "天", 0)])
     assert findings_for(sub, "TRIVIAL_THRESHOLD")
+
+
+@pytest.mark.parametrize("name", ["参训学员认可度（问卷调查）", "受益群众获得感（入户抽样）"])
+def test_satisfaction_by_another_name_is_a_rate_and_a_satisfaction_row(name):
+    sub = submission(rows={6: row("满意度指标", "服务对象满意度指标", name, "≥", "90", "%", 10)})
+    assert not findings_for(sub, "PERCENT_WITHOUT_BASIS")
+    levelless = submission(rows={6: row(None, None, name, "≥", "90", "%", None)})
+    assert not findings_for(levelless, "SATISFACTION_MISSING")
+
+
+@pytest.mark.parametrize("name, op", [("诉求工单按期办结率（5个工作日内办结数/应办结数×100%）", "≥"), ("治愈患者复发率", "≤")])
+def test_on_time_rates_and_relapse_rates_point_the_right_way(name, op):
+    sub = submission(add=[row("产出指标", "质量指标", name, op, "95" if op == "≥" else "3", "%", 0)])
+    assert not findings_for(sub, "WRONG_DIRECTION")
+
+
+def test_a_lower_target_the_basis_explains_is_not_too_low():
+    explained = submission(rows={0: row("产出指标", "数量指标", "培训农村实用人才", "≥", "600", "人", 20,
+                                        history="640", basis="上年640人，今年核减已退出产业的40人")})
+    assert not findings_for(explained, "TARGET_TOO_LOW")
+    unexplained = submission(rows={0: row("产出指标", "数量指标", "培训农村实用人才", "≥", "600", "人", 20, history="640")})
+    assert findings_for(unexplained, "TARGET_TOO_LOW")
+
+
+def test_a_staff_member_counted_in_vehicles_is_the_wrong_unit():
+    sub = submission(add=[row("产出指标", "数量指标", "配备随车照管员", "=", "45", "辆", 0)])
+    assert findings_for(sub, "WRONG_UNIT")
+
+
+def test_a_deadline_in_the_name_must_be_the_value():
+    late = submission(rows={2: row("产出指标", "时效指标", "培训完成时间（10月31日前）", "≤", "2024-12-31", "日期", 10)})
+    found = findings_for(late, "VALUE_NAME_CONFLICT")
+    assert len(found) == 1 and "10月31日" in found[0].message
+    same = submission(rows={2: row("产出指标", "时效指标", "培训完成时间（10月31日前）", "≤", "2024-10-31", "日期", 10)})
+    assert not findings_for(same, "VALUE_NAME_CONFLICT")
