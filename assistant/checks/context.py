@@ -18,7 +18,7 @@ _PAREN_RE = re.compile(r"[（(][^）)]*[）)]")
 # Real cells write the target with words around it: ≥90%以上, 95%及以上, 100%完成, ≤15天以内.
 _LOOSE_VALUE = re.compile(r"^[≥≤=<>]*\s*(\d+(?:\.\d+)?)\s*(%?)\s*(及以上|以上|及以下|以下|以内|完成)$")
 _LOOSE_OP = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤"}
-_BENEFIT_MONEY = re.compile(r"增收|收入|增长|效益|节约|节省|带动")
+BENEFIT_MONEY = re.compile(r"增收|收入|增长|效益|节约|节省|带动")
 _SUBS = (("数量", "数量"), ("质量", "质量"), ("时效", "时效"), ("成本", "成本"), ("经济", "经济效益"),
          ("社会", "社会效益"), ("生态", "生态效益"), ("环境", "生态效益"), ("可持续", "可持续影响"),
          ("满意", "满意度"))
@@ -103,7 +103,7 @@ def _infer_sub_from_name(name: str, unit: str, lex: Lexicon) -> str | None:
         return "满意度"
     if lex.timeliness_name.search(name) and not lex.rate.search(name.replace("及时", "")):
         return "时效"
-    if (per_unit_money(unit) or money_scale(unit)) and lex.unit_cost.search(name) and not _BENEFIT_MONEY.search(name):
+    if (per_unit_money(unit) or money_scale(unit)) and lex.unit_cost.search(name) and not BENEFIT_MONEY.search(name):
         return "成本"
     return None
 

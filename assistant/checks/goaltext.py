@@ -25,6 +25,7 @@ class GoalQuantity:
     subject: str       # the object counted: 新建标准化茶园
     number: float      # with 万 applied
     unit: str
+    bracketed: bool = False   # inside （…）: a gloss or breakdown of the clause (10万亩×3遍), not a promise
 
 
 def has_measurable_content(text: str) -> bool:
@@ -58,7 +59,9 @@ def goal_quantities(ctx: SubmissionContext, units: frozenset[str]) -> list[GoalQ
             if len(subject) < 2:
                 continue
             number = float(m.group(1)) * (1e4 if m.group(2) == "万" else 1e8 if m.group(2) == "亿" else 1.0)
-            out.append(GoalQuantity(phrase=clause, subject=subject, number=number, unit=unit))
+            depth = clause[: m.start()].count("（") + clause[: m.start()].count("(") \
+                - clause[: m.start()].count("）") - clause[: m.start()].count(")")
+            out.append(GoalQuantity(phrase=clause, subject=subject, number=number, unit=unit, bracketed=depth > 0))
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from assistant.checks.context import SATISFACTION_NAME, RowView, SubmissionContext
+from assistant.checks.context import BENEFIT_MONEY, SATISFACTION_NAME, RowView, SubmissionContext
 from assistant.checks.engine import Hit, field_hit, row_hit
 from assistant.checks.goaltext import draft_goal, has_measurable_content, row_target
 from assistant.checks.units import fmt_number, fmt_yuan
@@ -105,7 +105,8 @@ def _main_quantity(ctx: SubmissionContext) -> RowView | None:
 
 def check_no_cost(ctx: SubmissionContext) -> Iterator[Hit]:
     # a per-unit amount among the results (群众自付费用 = 0 元/例) measures the beneficiary, not the project's cost
-    if not ctx.rows or any(r.is_cost or (r.per_unit and r.level1 not in ("效益", "满意度")) for r in ctx.rows):
+    if not ctx.rows or any(r.is_cost or (r.per_unit and r.level1 not in ("效益", "满意度")
+                                         and not BENEFIT_MONEY.search(r.name_core)) for r in ctx.rows):
         return
     yield field_hit("C04", "indicators", rewrite=_cost_rewrite(ctx))
 

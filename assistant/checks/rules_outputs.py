@@ -33,6 +33,7 @@ _TITLE_OUTPUTS = (
 )
 _YEAR = re.compile(r"^\d{4}\s*年(度)?")
 _PAREN = re.compile(r"[（(][^）)]*[）)]")
+_SUPPORT = re.compile(r"扶持|支持|带动|指导|发展")   # 10个乡镇扶持种植户…: where, not what
 _PER_LEVEL = re.compile(r"亩产|单产|人均|户均|生均|平均")
 # 通过率不低于… (a condition inside a rate), 使用量控制在… (a limit): not a promised output
 _NOT_OUTPUT = re.compile(r"率|比例|控制在|不超过|不高于|以内|以下")
@@ -90,11 +91,12 @@ def uncovered_goal_outputs(ctx: SubmissionContext, all_goal: bool = False) -> li
     quantities = goal_quantities(ctx, lex.count_units | lex.measure_units | lex.people_units)
     out: list[GoalQuantity] = []
     for q in quantities:
-        if lex.change.search(q.subject) or _PER_LEVEL.search(q.subject) or _NOT_OUTPUT.search(q.subject):
+        if q.bracketed or lex.change.search(q.subject) or _PER_LEVEL.search(q.subject) or _NOT_OUTPUT.search(q.subject):
             continue             # 流失人数比上年减少10人, 水稻亩产450公斤: a result or a level, not an output
         subject = _PAREN.sub("", q.subject)        # 24个镇（街道）: the bracket only glosses the scope
         scope = _SCOPE_WORDS.match(subject)
-        if scope and (len(subject) <= 4 or lex.activity_verbs.search(subject[scope.end():scope.end() + 4])):
+        after_scope = subject[scope.end():scope.end() + 4] if scope else ""
+        if scope and (len(subject) <= 4 or lex.activity_verbs.search(after_scope) or _SUPPORT.search(after_scope)):
             continue             # 12个乡镇 / 在12个乡镇培训…: where the work is done, not what it produces
         covered = (any(_covers(r, q) for r in ctx.rows) or _covered_as_sum(ctx, quantities, q)
                    or _single_facility(ctx, q))

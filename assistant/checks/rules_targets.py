@@ -74,6 +74,7 @@ def _trivial_rewrite(ctx: SubmissionContext, row: RowView) -> str:
     return f"{row.name_core} ≥ 上年实际值{unit}（在设定依据中写明上年数据；无历史数据的按行业标准确定）"
 
 
+_ESTIMATE = re.compile(r"测算|估算|预计|预测|约")
 _EXPLAINED_DECLINE = re.compile(r"核减|减员|退出|注销|死亡|迁出|调减|压减|到期|缩减|不再|减少|下降")
 _FALL_WORDS = re.compile(r"^[^，。；]{0,6}?(降至|降到|降低|下降|控制在|不高于|不超过|低于)")
 
@@ -127,6 +128,8 @@ def _reference(ctx: SubmissionContext, row: RowView) -> tuple[float, str] | None
     _, tokens = quantity_unit(row.unit) if row.unit else (1.0, ())
     base = tokens[0] if tokens else ""
     for text, label in ((ind.history, "上年实际"), (ind.basis, "设定依据")):
+        if label == "设定依据" and _ESTIMATE.search(text or ""):
+            continue             # 按人均每日0.4公斤测算约54天: an estimate, not a level already reached
         for number, unit_word in numbers_with_units(text):
             if base and unit_word.startswith(base) or (row.is_percent and unit_word.startswith("%")):
                 return number, f"{label}（{text}）"

@@ -215,6 +215,8 @@ def check_percent_without_basis(ctx: SubmissionContext) -> Iterator[Hit]:
             continue
         if "完成" in row.value or "覆盖" in row.value:   # 100%完成 / 100%覆盖 state a completion or coverage share
             continue
+        if _FORMULA.search(row.name):
+            continue             # （防前数−防后数）/防前数×100%: the name gives its own basis
         rewrite = _fill(pick_rewrite(lex, "percent_basis", name), ctx, row)
         yield row_hit("V13", row, "value", rewrite=rewrite)
 
@@ -231,6 +233,7 @@ def _name_percent(row: RowView) -> tuple[str, str] | None:
     return None
 
 
+_FORMULA = re.compile(r"[×x*]\s*100\s*[%％]|[/÷][^）)]{1,30}[）)]?\s*[×x*]\s*100")
 _STAFF_END = re.compile(r"(?<!动)员$")          # 照管员, 网格员: a person, whatever the role
 _NAME_DATE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _VALUE_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -291,6 +294,10 @@ def check_value_name_conflict(ctx: SubmissionContext) -> Iterator[Hit]:
                           rewrite=f"名称改为“{clean}”，指标值与名称统一为“{clean} = {target}%”"
                           f"（如{fmt_number(row.value_num)}%才是可实现的目标，则名称中删去“{target}%”，"
                           f"写成“{clean} ≥ {fmt_number(row.value_num)}%”）")
+            continue
+        if "一次性" in row.name and row.unit.startswith("次") and row.value_num >= 2:
+            yield row_hit("V11", row, "value", why="的名称写明一次性完成",
+                          rewrite=f"{row.name_core}：次数 = 1次（确需分次的，名称中删去“一次性”，写明每次的时点）")
             continue
         stated = _name_count(row)
         if stated:

@@ -121,3 +121,8 @@ def test_a_survey_of_people_with_paid_enumerators_serves_no_public():
 def test_girls_vaccinated_are_a_served_public():
     sub = submission({"project": "适龄女生HPV疫苗免费接种", "annual_goal": "2025年为3000名13周岁女生免费接种HPV疫苗。"}, drop=[6])
     assert findings_for(sub, "SATISFACTION_MISSING")
+
+
+def test_income_per_household_is_a_benefit_not_a_cost_even_without_levels():
+    sub = submission(rows={3: row(None, None, "受益农户户均增收", "≥", "2000", "元/户", None)})
+    assert findings_for(sub, "NO_COST")

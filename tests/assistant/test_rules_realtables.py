@@ -315,3 +315,10 @@ def test_counting_the_villages_reached_does_not_count_the_output():
 def test_time_spans_and_percentage_points_in_a_goal_are_not_outputs(clause):
     sub = submission({"annual_goal": f"2024年培训农村实用人才600人，人均培训成本不超过1500元，{clause}。"})
     assert not findings_for(sub, "MISSING_CORE_OUTPUT")
+
+
+@pytest.mark.parametrize("clause", ["开展统防统治作业30万亩次（10万亩防治3遍）", "在10个乡镇扶持种植户发展林下种植"])
+def test_bracketed_breakdowns_and_supported_towns_in_a_goal_are_not_outputs(clause):
+    sub = submission({"annual_goal": f"2024年培训农村实用人才600人，人均培训成本不超过1500元，{clause}。"},
+                     add=[row("产出指标", "数量指标", "统防统治作业面积", "=", "300000", "亩·次", 0)])
+    assert not findings_for(sub, "MISSING_CORE_OUTPUT")

@@ -288,3 +288,26 @@ def test_a_deadline_in_the_name_must_be_the_value():
     assert len(found) == 1 and "10月31日" in found[0].message
     same = submission(rows={2: row("产出指标", "时效指标", "培训完成时间（10月31日前）", "≤", "2024-10-31", "日期", 10)})
     assert not findings_for(same, "VALUE_NAME_CONFLICT")
+
+
+@pytest.mark.parametrize("name", ["病虫害防治效果（(对照区病情指数−防治区病情指数)/对照区病情指数×100%）", "保种群近交系数年增量"])
+def test_a_percentage_whose_name_gives_its_formula_or_is_a_coefficient_has_a_basis(name):
+    sub = submission(add=[row("效益指标", "生态效益指标", name, "≥", "85", "%", 0)])
+    assert not findings_for(sub, "PERCENT_WITHOUT_BASIS")
+
+
+@pytest.mark.parametrize("value", ["通过县卫生健康委员会验收（以验收意见书为准）", "未出现品种丢失或混杂（以省级监测报告结论为准）"])
+def test_acceptance_by_a_named_body_and_a_stated_non_event_are_judgeable(value):
+    sub = submission(add=[row("产出指标", "质量指标", "验收情况", "定性", value, None, 0)])
+    assert not findings_for(sub, "VAGUE_VALUE")
+
+
+def test_an_estimate_in_the_basis_is_not_a_level_already_reached():
+    sub = submission(add=[row("效益指标", "社会效益指标", "应急口粮保障天数", "≥", "50", "天", 0,
+                              basis="储备2.5万吨，按人均每日0.4公斤测算约54天")])
+    assert not findings_for(sub, "TARGET_TOO_LOW")
+
+
+def test_a_one_off_payment_made_twice_conflicts_with_its_name():
+    sub = submission(add=[row("产出指标", "时效指标", "补贴资金一次性兑付", "=", "2", "次", 0)])
+    assert findings_for(sub, "VALUE_NAME_CONFLICT")

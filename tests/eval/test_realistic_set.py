@@ -111,7 +111,7 @@ def test_engine_meets_held_out_bar_on_second_red_team_set() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["redteam3", "redteam4", "redteam5", "redteam6", "redteam7"])
+@pytest.mark.parametrize("name", ["redteam3", "redteam4", "redteam5", "redteam6", "redteam7", "redteam8"])
 def test_engine_meets_held_out_bar_on_later_red_team_sets(name: str) -> None:
     """Invented sets written blind to the engine and to the other sets (eval/datasets/README.md): Y01–Y24 in new
     sectors, Z01–Z24 in the dev set's own style, W01–W24 and V01–V24 mostly clean but messy tables (false-alarm tests)."""
