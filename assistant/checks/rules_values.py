@@ -235,7 +235,7 @@ def _name_percent(row: RowView) -> tuple[str, str] | None:
 
 _FORMULA = re.compile(r"[×x*]\s*100\s*[%％]|[/÷][^）)]{1,30}[）)]?\s*[×x*]\s*100")
 _STAFF_END = re.compile(r"(?<!动)员$")          # 照管员, 网格员: a person, whatever the role
-_NAME_DATE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_NAME_DATE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:前|之前|以前)")   # a deadline, not a start
 _VALUE_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _PAREN_TEXT = re.compile(r"[（(]([^）)]*)[）)]")
 # (row unit, unit a name may use instead, how many row units one of it is)
@@ -302,8 +302,8 @@ def check_value_name_conflict(ctx: SubmissionContext) -> Iterator[Hit]:
         stated = _name_count(row)
         if stated:
             yield row_hit("V11", row, "value", why=f"的名称写明{stated}",
-                          rewrite=f"指标值与名称统一：名称中写明的{stated}是目标的，指标值写“{stated}”；"
-                          f"{fmt_number(row.value_num)}{row.unit}才是目标的，改正名称中的数字")
+                          rewrite=f"指标值与名称统一：如名称中的{stated}是目标，指标值改为“{stated}”；"
+                          f"如{fmt_number(row.value_num)}{row.unit}才是目标，改正名称中的数字")
             continue
         period = _period_conflict(row)
         if period:

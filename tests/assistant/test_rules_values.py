@@ -311,3 +311,8 @@ def test_an_estimate_in_the_basis_is_not_a_level_already_reached():
 def test_a_one_off_payment_made_twice_conflicts_with_its_name():
     sub = submission(add=[row("产出指标", "时效指标", "补贴资金一次性兑付", "=", "2", "次", 0)])
     assert findings_for(sub, "VALUE_NAME_CONFLICT")
+
+
+def test_a_start_date_in_the_name_is_not_a_deadline():
+    sub = submission(rows={2: row("产出指标", "时效指标", "培训完成时间（3月1日起）", "≤", "2024-10-31", "日期", 10)})
+    assert not findings_for(sub, "VALUE_NAME_CONFLICT")
