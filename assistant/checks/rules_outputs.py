@@ -126,7 +126,7 @@ def _counts_outputs(ctx: SubmissionContext) -> bool:
 
 def _title_output(ctx: SubmissionContext) -> Hit | None:
     """Fallback when the goal states no quantity: the title's output noun, if no row counts any output."""
-    title = _YEAR.sub("", re.sub(r"[（(][^）)]*[）)]", "", ctx.project)).strip()
+    title = _YEAR.sub("", _PAREN.sub("", ctx.project)).strip()
     if not ctx.rows or _counts_outputs(ctx):
         return None
     for pattern, output, template in _TITLE_OUTPUTS:

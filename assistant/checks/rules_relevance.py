@@ -10,6 +10,7 @@ from functools import lru_cache
 from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.engine import Hit, row_hit
 from assistant.checks.goaltext import row_target
+from assistant.checks.kinds import PEOPLE, base_unit
 from assistant.checks.units import fmt_number, quantity_unit, same_quantity_unit
 
 _GENERIC_BIGRAMS = {"人数", "数量", "指标", "完成", "项目", "任务", "计划", "工作", "全年", "年度", "情况", "开展"}
@@ -109,8 +110,7 @@ _REACH = re.compile(r"(惠及|受益|覆盖|服务)")
 
 
 def _people_unit(row: RowView) -> bool:
-    tokens = quantity_unit(row.unit)[1]
-    return bool(tokens) and tokens[0] in ("人", "人次", "名")
+    return base_unit(row.unit) in PEOPLE
 
 
 def _respondent(ctx: SubmissionContext, name: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.engine import Hit, row_hit
 from assistant.checks.goaltext import goal_deadline, row_target
-from assistant.checks.kinds import HOUSEHOLDS, PEOPLE, declared_per, unit_misfit
+from assistant.checks.kinds import HOUSEHOLDS, PEOPLE, base_unit, declared_per, unit_misfit
 from assistant.checks.lexicon import pick_rewrite
 from assistant.checks.units import fmt_number
 
@@ -169,8 +169,7 @@ def wrong_unit_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, str] |
     lex, unit, op = ctx.lex, row.unit, row.op or "="
     if not unit or row.is_percent or row.value_num is None:
         return None
-    base = unit.split("/")[0]
-    base = base[1:] if base.startswith("万") and len(base) > 1 else base       # 万户 counts 户
+    base = base_unit(unit)                       # 万户 counts 户
     raw_level2 = row.ind.level2 or ""
     if (row.is_cost and "元" not in unit and not re.search(r"社会|生态|环境", raw_level2)
             and re.search(r"标准|单价|价格|费|金额|资金|报酬|工资|补助|补贴|造价|成本|投入|投资", row.name_core)):

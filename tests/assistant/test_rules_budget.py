@@ -76,24 +76,28 @@ def test_measurable_cost_rows(r):
     assert not findings_for(submission(rows={3: r}), "COST_NOT_MEASURABLE")
 
 
+def _two_groups(project: str, budget: int, goal: str, first: tuple, second: tuple):
+    """A project funding two groups, each a (quantity name, count, unit, standard name, standard, unit) row pair."""
+    def pair(name, count, unit, cost_name, cost, cost_unit):
+        return (row("产出指标", "数量指标", name, "=", count, unit, 10),
+                row("产出指标", "成本指标", cost_name, "=", cost, cost_unit, 5))
+    qty1, cost1 = pair(*first)
+    return submission({"project": project, "budget_yuan": budget, "annual_goal": goal},
+                      rows={0: qty1, 3: cost1}, add=list(pair(*second)))
+
+
 def test_a_head_count_written_in_households_is_still_priced_per_person():
     """1000人 × 100元 + 1000（户，实为人）× 150元 = 25万元: the standard pairs with its own group, not the other."""
-    sub = submission({"project": "老年人免费体检", "budget_yuan": 250000,
-                      "annual_goal": "2024年为男性老年人体检1000人、女性老年人体检1000人。"},
-                     rows={0: row("产出指标", "数量指标", "男性老年人体检人数", "=", "1000", "人", 10),
-                           3: row("产出指标", "成本指标", "男性老年人人均体检费", "≤", "100", "元/人", 10)},
-                     add=[row("产出指标", "数量指标", "女性老年人体检人数", "=", "1000", "户", 10),
-                          row("产出指标", "成本指标", "女性老年人人均体检费", "≤", "150", "元/人", 5)])
+    sub = _two_groups("老年人免费体检", 250000, "2024年为男性老年人体检1000人、女性老年人体检1000人。",
+                      ("男性老年人体检人数", "1000", "人", "男性老年人人均体检费", "100", "元/人"),
+                      ("女性老年人体检人数", "1000", "户", "女性老年人人均体检费", "150", "元/人"))
     assert findings_for(sub, "WRONG_UNIT")
     assert not findings_for(sub, "OUTPUT_BUDGET_MISMATCH")
 
 
 def test_a_per_person_fee_written_per_household_prices_the_people():
     """400户 × 1000元 + 80人 × 3000元（写成元/户）= 64万元, far from 150万元."""
-    sub = submission({"project": "农技推广补助", "budget_yuan": 1500000,
-                      "annual_goal": "2024年培育示范主体400户，培训农技人员80人。"},
-                     rows={0: row("产出指标", "数量指标", "培育示范主体", "=", "400", "户", 10),
-                           3: row("产出指标", "成本指标", "示范主体物化补助标准", "=", "1000", "元/户", 10)},
-                     add=[row("产出指标", "数量指标", "培训农技人员", "=", "80", "人", 10),
-                          row("产出指标", "成本指标", "农技人员人均培训费", "=", "3000", "元/户", 5)])
+    sub = _two_groups("农技推广补助", 1500000, "2024年培育示范主体400户，培训农技人员80人。",
+                      ("培育示范主体", "400", "户", "示范主体物化补助标准", "1000", "元/户"),
+                      ("培训农技人员", "80", "人", "农技人员人均培训费", "3000", "元/户"))
     assert findings_for(sub, "OUTPUT_BUDGET_MISMATCH")
