@@ -15,7 +15,7 @@ from api.routers import audit, chat, knowledge, reviews, submissions, system, tr
 from api.state import AppServices
 from assistant.llm import make_chat_model, mode_of
 from assistant.records import open_records
-from jixiao.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 
 log = logging.getLogger("jixiao.api")
 
@@ -30,8 +30,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     chat_model = make_chat_model(settings)
     mode, label = mode_of(chat_model)
-    services = AppServices(settings=settings, session_factory=open_records(settings), chat_model=chat_model,
-                           mode=mode, mode_label=label)
+    services = AppServices(
+        settings=settings,
+        session_factory=open_records(settings),
+        chat_model=chat_model,
+        mode=mode,
+        mode_label=label,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -39,12 +44,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         services.close()
 
-    app = FastAPI(title="绩效目标审核助手 API", version=jixiao.__version__, description=API_DESCRIPTION,
-                  lifespan=lifespan, docs_url="/docs", openapi_url="/openapi.json")
+    app = FastAPI(
+        title="绩效目标审核助手 API",
+        version=jixiao.__version__,
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
     app.state.services = services
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=int(settings.max_upload_mb * 1024 * 1024),
-                       limit_mb=settings.max_upload_mb)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=int(settings.max_upload_mb * 1024 * 1024),
+        limit_mb=settings.max_upload_mb,
+    )
     for module in (system, submissions, reviews, audit, knowledge, chat, training):
         app.include_router(module.router, prefix="/v1")
     _mount_ui_if_present(app)

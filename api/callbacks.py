@@ -19,12 +19,22 @@ log = logging.getLogger("jixiao.api")
 
 
 def precheck_payload(submission_id: int, precheck: dict[str, Any]) -> dict[str, Any]:
-    return {"event": "precheck.done", "submission_id": submission_id, "grade": precheck.get("grade"),
-            "findings": precheck.get("findings", [])}
+    return {
+        "event": "precheck.done",
+        "submission_id": submission_id,
+        "grade": precheck.get("grade"),
+        "findings": precheck.get("findings", []),
+    }
 
 
-def send_precheck_callback(session_factory: sessionmaker[Session], *, url: str, submission_id: int,
-                           precheck: dict[str, Any], timeout_s: float = CALLBACK_TIMEOUT_S) -> None:
+def send_precheck_callback(
+    session_factory: sessionmaker[Session],
+    *,
+    url: str,
+    submission_id: int,
+    precheck: dict[str, Any],
+    timeout_s: float = CALLBACK_TIMEOUT_S,
+) -> None:
     outcome: dict[str, Any] = {"url": url}
     try:
         response = httpx.post(url, json=precheck_payload(submission_id, precheck), timeout=timeout_s)

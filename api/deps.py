@@ -40,8 +40,9 @@ def _verify_token(services: AppServices, token: str) -> User | None:
         return user_for_token(session, token)
 
 
-async def get_current_user(services: ServicesDep,
-                           credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
+async def get_current_user(
+    services: ServicesDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> User:
     if credentials is None or not credentials.credentials:
         raise ApiError(401, "unauthorized", "未登录：请在请求头提供 Authorization: Bearer <令牌>。")
     token = credentials.credentials
@@ -62,8 +63,12 @@ def require(permission: Permission) -> Callable[[User], User]:
 
     async def _check(user: CurrentUser) -> User:
         if not has_permission(user, permission):
-            raise ApiError(403, "forbidden", f"当前角色（{role_zh(user.role)}）无权执行此操作。",
-                           {"required": permission.value, "role": user.role})
+            raise ApiError(
+                403,
+                "forbidden",
+                f"当前角色（{role_zh(user.role)}）无权执行此操作。",
+                {"required": permission.value, "role": user.role},
+            )
         return user
 
     return _check

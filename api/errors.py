@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.workflow import Forbidden, InvalidState, NotFound
-from ingest.errors import UserError
+from core.errors import UserError
 
 log = logging.getLogger("jixiao.api")
 
@@ -40,7 +40,9 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
-def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> JSONResponse:
     return JSONResponse(error_body(code, message, details), status_code=status)
 
 
@@ -68,8 +70,10 @@ def _user_error_status(exc: UserError) -> int:
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
-    return [{"loc": [str(p) for p in err.get("loc", ())], "type": err.get("type"), "msg": err.get("msg")}
-            for err in exc.errors()]
+    return [
+        {"loc": [str(p) for p in err.get("loc", ())], "type": err.get("type"), "msg": err.get("msg")}
+        for err in exc.errors()
+    ]
 
 
 def _validation_message(details: list[dict[str, Any]]) -> str:
@@ -120,8 +124,9 @@ class BodySizeLimitMiddleware:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            response = error_response(413, "payload_too_large", BodyTooLarge(self.limit_mb).detail,
-                                      {"limit_mb": self.limit_mb})
+            response = error_response(
+                413, "payload_too_large", BodyTooLarge(self.limit_mb).detail, {"limit_mb": self.limit_mb}
+            )
             await response(scope, receive, send)
             return
         received = 0

@@ -27,8 +27,12 @@ async def save_uploads(services: AppServices, uploads: list[UploadFile], job_dir
     names = [PurePath(u.filename or "未命名文件").name for u in uploads]
     for name in names:
         if not name.lower().endswith(suffixes):
-            raise ApiError(415, "unsupported_file_type",
-                           f"文件“{name}”的类型不受支持：只接受 {'、'.join(suffixes)}。", {"file": name})
+            raise ApiError(
+                415,
+                "unsupported_file_type",
+                f"文件“{name}”的类型不受支持：只接受 {'、'.join(suffixes)}。",
+                {"file": name},
+            )
     target = services.settings.data_dir / "uploads" / job_dir_name
     target.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -42,7 +46,9 @@ async def save_uploads(services: AppServices, uploads: list[UploadFile], job_dir
 def start_job(services: AppServices, *, actor: str, files: list[str]) -> str:
     with session_scope(services.session_factory) as session:
         job = create_job(session, created_by=actor, files=files)
-        record_audit(session, actor=actor, action="document.upload", details={"job_id": job.id, "files": files})
+        record_audit(
+            session, actor=actor, action="document.upload", details={"job_id": job.id, "files": files}
+        )
         return job.id
 
 
@@ -57,13 +63,20 @@ def run_job(services: AppServices, job_id: str, paths: list[Path], actor: str) -
         report = services.knowledge_base().ingest_paths(paths, progress=progress)
         errors = [{"file": PurePath(f.file).name, "message": f.message} for f in report.failed]
         failed = bool(report.failed) and not (report.added or report.replaced or report.unchanged)
-        outcome = {"added": len(report.added), "replaced": len(report.replaced), "unchanged": len(report.unchanged)}
+        outcome = {
+            "added": len(report.added),
+            "replaced": len(report.replaced),
+            "unchanged": len(report.unchanged),
+        }
     except Exception as exc:
         log.exception("ingest job %s failed", job_id)
         errors = [{"file": None, "message": f"索引失败（{type(exc).__name__}），请联系管理员查看日志。"}]
         failed, outcome = True, {"added": 0, "replaced": 0, "unchanged": 0}
     with session_scope(services.session_factory) as session:
         mark_finished(session, job_id, errors=errors, failed=failed, **outcome)
-        record_audit(session, actor=actor, action="document.ingest",
-                     details={"job_id": job_id, "status": "failed" if failed else "done", **outcome,
-                              "errors": errors})
+        record_audit(
+            session,
+            actor=actor,
+            action="document.ingest",
+            details={"job_id": job_id, "status": "failed" if failed else "done", **outcome, "errors": errors},
+        )

@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 
 from api.errors import ApiError
 from assistant.models import Submission
-from ingest.errors import ImportIssue, UserError
+from core.errors import ImportIssue, UserError
 
 ACCEPTED_SUFFIXES = (".xlsx", ".json")
 
@@ -33,13 +33,22 @@ async def read_intake(request: Request) -> Intake:
     elif content_type.startswith("application/json") or content_type.endswith("+json"):
         intake = _from_json_bytes(await request.body(), source="请求体")
     else:
-        raise ApiError(415, "unsupported_media_type",
-                       "不支持的内容类型：请以 application/json 提交规范 JSON，或以 multipart/form-data 上传 .xlsx/.json 文件（字段名 file）。",
-                       {"content_type": content_type or None})
-    intake.callback_url = validate_callback_url(request.query_params.get("callback_url") or intake.callback_url)
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "不支持的内容类型：请以 application/json 提交规范 JSON，或以 multipart/form-data 上传 .xlsx/.json 文件（字段名 file）。",
+            {"content_type": content_type or None},
+        )
+    intake.callback_url = validate_callback_url(
+        request.query_params.get("callback_url") or intake.callback_url
+    )
     if not intake.submissions:
-        raise ApiError(400, "no_submissions", _nothing_usable_message(intake.issues),
-                       {"errors": [i.model_dump() for i in intake.issues]})
+        raise ApiError(
+            400,
+            "no_submissions",
+            _nothing_usable_message(intake.issues),
+            {"errors": [i.model_dump() for i in intake.issues]},
+        )
     return intake
 
 
@@ -58,11 +67,14 @@ async def _from_multipart(request: Request) -> Intake:
     for upload in uploads:
         name = PurePath(upload.filename or "未命名文件").name
         if not name.lower().endswith(ACCEPTED_SUFFIXES):
-            raise ApiError(415, "unsupported_file_type",
-                           f"文件“{name}”的类型不受支持：只接受 .xlsx（申报表/一体化导出）或 .json（规范 JSON）。",
-                           {"file": name})
+            raise ApiError(
+                415,
+                "unsupported_file_type",
+                f"文件“{name}”的类型不受支持：只接受 .xlsx（申报表/一体化导出）或 .json（规范 JSON）。",
+                {"file": name},
+            )
         data = await upload.read()
-        result = await run_in_threadpool(_import_file, name, data)     # openpyxl must not block the loop
+        result = await run_in_threadpool(_import_file, name, data)  # openpyxl must not block the loop
         intake.submissions.extend(result.submissions)
         intake.issues.extend(result.issues)
     return intake
@@ -92,10 +104,16 @@ def _from_json_bytes(body: bytes, *, source: str) -> Intake:
     except UnicodeDecodeError as exc:
         raise ApiError(400, "bad_encoding", f"{source}不是 UTF-8 编码的 JSON。") from exc
     except json.JSONDecodeError as exc:
-        raise ApiError(400, "bad_json", f"{source}不是有效的 JSON：第{exc.lineno}行第{exc.colno}列附近{exc.msg}。",
-                       {"line": exc.lineno, "column": exc.colno}) from exc
+        raise ApiError(
+            400,
+            "bad_json",
+            f"{source}不是有效的 JSON：第{exc.lineno}行第{exc.colno}列附近{exc.msg}。",
+            {"line": exc.lineno, "column": exc.colno},
+        ) from exc
     if data is None:
-        raise ApiError(400, "empty_body", f"{source}为空：请提交一个申报对象、对象列表或 {{\"submissions\": [...]}}。")
+        raise ApiError(
+            400, "empty_body", f'{source}为空：请提交一个申报对象、对象列表或 {{"submissions": [...]}}。'
+        )
     try:
         result = parse_submissions_json(data, source=source)
     except UserError as exc:
@@ -108,5 +126,7 @@ def validate_callback_url(url: str | None) -> str | None:
         return None
     parsed = urlparse(url.strip())
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ApiError(400, "bad_callback_url", f"回调地址“{url}”无效：须为 http:// 或 https:// 开头的完整地址。")
+        raise ApiError(
+            400, "bad_callback_url", f"回调地址“{url}”无效：须为 http:// 或 https:// 开头的完整地址。"
+        )
     return url.strip()

@@ -42,33 +42,57 @@ def check_result_public(result: CheckResult) -> dict[str, Any]:
 
 def submission_summary(record: SubmissionRecord, grade_consequence: str | None = None) -> dict[str, Any]:
     return {
-        "id": record.id, "external_id": record.external_id, "project": record.project, "unit": record.unit,
-        "year": record.year, "status": record.status, "status_zh": STATUS_ZH[record.status],
-        "grade": record.grade, "grade_consequence": grade_consequence,
-        "findings_count": record.findings_count, "counts": record.severity_counts,
-        "submitter": record.submitter.username, "submitter_name": record.submitter.display_name,
-        "created_at": as_utc(record.created_at).isoformat(), "version": record.version,
-        "previous_id": record.previous_id, "superseded_by_id": record.superseded_by_id,
+        "id": record.id,
+        "external_id": record.external_id,
+        "project": record.project,
+        "unit": record.unit,
+        "year": record.year,
+        "status": record.status,
+        "status_zh": STATUS_ZH[record.status],
+        "grade": record.grade,
+        "grade_consequence": grade_consequence,
+        "findings_count": record.findings_count,
+        "counts": record.severity_counts,
+        "submitter": record.submitter.username,
+        "submitter_name": record.submitter.display_name,
+        "created_at": as_utc(record.created_at).isoformat(),
+        "version": record.version,
+        "previous_id": record.previous_id,
+        "superseded_by_id": record.superseded_by_id,
     }
 
 
 def submission_detail(record: SubmissionRecord, precheck: CheckResult) -> dict[str, Any]:
     return {
         **submission_summary(record, precheck.grade_consequence),
-        "submission": record.canonical, "precheck": check_result_public(precheck), "diff": record.diff,
+        "submission": record.canonical,
+        "precheck": check_result_public(precheck),
+        "diff": record.diff,
     }
 
 
 def review_public(record: SubmissionRecord, review: ReviewRecord) -> dict[str, Any]:
     return {
-        "submission_id": record.id, "status": record.status, "status_zh": STATUS_ZH[record.status],
-        "mode": review.mode, "mode_label": review.mode_label, "opinion": review.opinion, "text": review.text,
+        "submission_id": record.id,
+        "status": record.status,
+        "status_zh": STATUS_ZH[record.status],
+        "mode": review.mode,
+        "mode_label": review.mode_label,
+        "opinion": review.opinion,
+        "text": review.text,
         "updated_at": as_utc(review.updated_at).isoformat(),
         "versions": [
-            {"version": v.version, "author": v.author.username, "author_name": v.author.display_name,
-             "role": v.author_role, "role_zh": role_zh(v.author_role),
-             "created_at": as_utc(v.created_at).isoformat(), "action": v.action, "comment": v.comment,
-             "text": v.text}
+            {
+                "version": v.version,
+                "author": v.author.username,
+                "author_name": v.author.display_name,
+                "role": v.author_role,
+                "role_zh": role_zh(v.author_role),
+                "created_at": as_utc(v.created_at).isoformat(),
+                "action": v.action,
+                "comment": v.comment,
+                "text": v.text,
+            }
             for v in review.versions
         ],
     }

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from jixiao.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger("jixiao.api")
 
@@ -75,7 +75,8 @@ class AppServices:
     mode_label: str
     # one worker: ingestion jobs write the index, so they run one after another
     ingest_executor: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-ingest"))
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-ingest")
+    )
     token_cache: TokenCache = field(default_factory=TokenCache)
     _knowledge_base: Any = None
     _kb_lock: threading.Lock = field(default_factory=threading.Lock)

@@ -19,7 +19,7 @@ class Role(str, Enum):
 class Permission(str, Enum):
     submit = "submit"
     view_all = "view_all"
-    review = "review"          # draft, edit, return an opinion
+    review = "review"  # draft, edit, return an opinion
     approve = "approve"
     manage_docs = "manage_docs"
     manage_users = "manage_users"
@@ -38,8 +38,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.submitter: frozenset({Permission.submit}),
     Role.reviewer: frozenset({Permission.submit, Permission.view_all, Permission.review, Permission.approve}),
     Role.approver: frozenset({Permission.submit, Permission.view_all, Permission.review, Permission.approve}),
-    Role.admin: frozenset({Permission.submit, Permission.view_all, Permission.manage_docs,
-                           Permission.manage_users}),
+    Role.admin: frozenset(
+        {Permission.submit, Permission.view_all, Permission.manage_docs, Permission.manage_users}
+    ),
 }
 
 PERMISSION_ZH: dict[Permission, str] = {

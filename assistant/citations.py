@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from ingest.models import Clause
+from core.models import Clause
 
 PRACTICE = "实务"
 MEMORY = "记忆"
@@ -50,16 +50,15 @@ class VerifiedAnswer(BaseModel):
     text: str
     citations: list[ChatCitation]
     dropped: int
-    problems: list[str]               # Chinese, one per dropped citation
+    problems: list[str]  # Chinese, one per dropped citation
 
 
 # the title may itself carry a bracketed part such as （试行）; the 文号 is the last bracket
-_TITLE_WITH_DOCNO = re.compile(
-    r"^《?(?P<title>[^《》]+?)》?\s*[（(](?P<no>[^（）()]*〔\d{4}〕\d+号)[）)]$")
+_TITLE_WITH_DOCNO = re.compile(r"^《?(?P<title>[^《》]+?)》?\s*[（(](?P<no>[^（）()]*〔\d{4}〕\d+号)[）)]$")
 
 
 def split_doc(doc: str) -> tuple[str, str | None]:
-    """"中央部门预算绩效目标管理办法（财预〔2015〕88号）" -> (title, "财预〔2015〕88号"); a bare 文号 stays whole."""
+    """ "中央部门预算绩效目标管理办法（财预〔2015〕88号）" -> (title, "财预〔2015〕88号"); a bare 文号 stays whole."""
     m = _TITLE_WITH_DOCNO.match(doc.strip())
     if m:
         return m["title"].strip(), m["no"]
@@ -87,8 +86,14 @@ def clause_label(clause: Clause) -> str:
 
 def to_chat_citation(clause: Clause, quote: str | None = None) -> ChatCitation:
     return ChatCitation(
-        clause_id=clause.id, label=clause_label(clause), doc=clause.doc_short, article=clause.article,
-        page=clause.page, source=clause.source, quote=quote, confidence=clause.confidence,
+        clause_id=clause.id,
+        label=clause_label(clause),
+        doc=clause.doc_short,
+        article=clause.article,
+        page=clause.page,
+        source=clause.source,
+        quote=quote,
+        confidence=clause.confidence,
     )
 
 
@@ -118,13 +123,15 @@ def _same_doc(mentioned: str, name: str) -> bool:
 
 
 def _doc_matches(mentioned: str, clause: Clause) -> bool:
-    return any(_same_doc(mentioned, n) for n in (clause.doc_short, clause.doc_title, clause.doc_no or "") if n)
+    return any(
+        _same_doc(mentioned, n) for n in (clause.doc_short, clause.doc_title, clause.doc_no or "") if n
+    )
 
 
 @dataclass
 class _Edits:
     replacements: list[tuple[int, int, str]] = field(default_factory=list)
-    cited: dict[int, tuple[int, str | None]] = field(default_factory=dict)   # source index -> (pos, quote)
+    cited: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # source index -> (pos, quote)
     problems: list[str] = field(default_factory=list)
 
     def cite(self, index: int, pos: int, quote: str | None = None) -> None:
@@ -136,8 +143,9 @@ class _Edits:
         self.problems.append(problem)
 
 
-def verify_answer(text: str, sources: Sequence[Clause], *,
-                  allowed_mentions: Iterable[tuple[str, str | None]] = ()) -> VerifiedAnswer:
+def verify_answer(
+    text: str, sources: Sequence[Clause], *, allowed_mentions: Iterable[tuple[str, str | None]] = ()
+) -> VerifiedAnswer:
     """Check every marker, quote and article mention in `text` against the numbered `sources` (1-based).
 
     `allowed_mentions` are (doc, article) pairs the model may name without a retrieved clause — the
@@ -162,11 +170,14 @@ def verify_answer(text: str, sources: Sequence[Clause], *,
     cleaned = _apply(text, edits.replacements)
     ordered = sorted(edits.cited.items(), key=lambda item: item[1][0])
     citations = [to_chat_citation(sources[i], quote) for i, (_, quote) in ordered]
-    return VerifiedAnswer(text=cleaned, citations=citations, dropped=len(edits.problems), problems=edits.problems)
+    return VerifiedAnswer(
+        text=cleaned, citations=citations, dropped=len(edits.problems), problems=edits.problems
+    )
 
 
-def _check_quotes(text: str, sources: Sequence[Clause], markers: list[tuple[int, int, int]],
-                  edits: _Edits) -> list[tuple[int, int]]:
+def _check_quotes(
+    text: str, sources: Sequence[Clause], markers: list[tuple[int, int, int]], edits: _Edits
+) -> list[tuple[int, int]]:
     """Verify each 「quote」 against the clause its following marker names (or any source); returns spans."""
     spans: list[tuple[int, int]] = []
     for m in _QUOTE_RE.finditer(text):
@@ -194,15 +205,22 @@ def _check_quotes(text: str, sources: Sequence[Clause], markers: list[tuple[int,
     return spans
 
 
-def _check_mentions(text: str, sources: Sequence[Clause], allowed: list[tuple[str, str | None]],
-                    in_quote, edits: _Edits) -> None:
+def _check_mentions(
+    text: str, sources: Sequence[Clause], allowed: list[tuple[str, str | None]], in_quote, edits: _Edits
+) -> None:
     for regex in (_MENTION_RE, _DOCNO_MENTION_RE):
         for m in regex.finditer(text):
             if in_quote(m.start()):
                 continue
             doc, article = m.group(1), m.group(2)
-            hit = next((i for i, c in enumerate(sources)
-                        if _doc_matches(doc, c) and _article_matches(article, c.article)), None)
+            hit = next(
+                (
+                    i
+                    for i, c in enumerate(sources)
+                    if _doc_matches(doc, c) and _article_matches(article, c.article)
+                ),
+                None,
+            )
             if hit is not None:
                 edits.cite(hit, m.start())
                 continue
@@ -235,7 +253,8 @@ def dropped_note(dropped: int) -> str:
 
 _HOLD_QUOTE_TAIL = re.compile(r"[ \t，。；、,.;:：]{0,3}(?:[\[［【]\d{0,3}[\]］】]?)?")
 _HOLD_MENTION_TAIL = re.compile(
-    rf"\s*(?:第[{_CN_NUM}]*(?:条(?:第[{_CN_NUM}]*(?:款(?:第[{_CN_NUM}]*项?)?)?)?)?)?")
+    rf"\s*(?:第[{_CN_NUM}]*(?:条(?:第[{_CN_NUM}]*(?:款(?:第[{_CN_NUM}]*项?)?)?)?)?)?"
+)
 
 
 def stable_prefix_length(text: str) -> int:
@@ -274,7 +293,7 @@ class StreamingVerifier:
     def feed(self, chunk: str) -> str:
         self.raw += chunk
         cut = stable_prefix_length(self.raw)
-        if cut == self._stable_len:          # nothing new can be decided yet
+        if cut == self._stable_len:  # nothing new can be decided yet
             return ""
         self._stable_len = cut
         stable = verify_answer(self.raw[:cut], self.sources, allowed_mentions=self.allowed).text
@@ -289,6 +308,6 @@ class StreamingVerifier:
         # a later decision can only differ inside the held-back tail; never un-show text
         if not verified.startswith(self.emitted):
             return ""
-        delta = verified[len(self.emitted):]
+        delta = verified[len(self.emitted) :]
         self.emitted = verified
         return delta

@@ -31,20 +31,26 @@ BODY_FONT, HEADING_FONT = "仿宋", "黑体"
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
 SECTION_ALIASES: dict[str, tuple[str, ...]] = {
     "审核结论": ("审核结论", "总体结论", "结论", "总体意见"),
-    "完整性": ("完整性",), "相关性": ("相关性",), "适当性": ("适当性",), "可行性": ("可行性",),
+    "完整性": ("完整性",),
+    "相关性": ("相关性",),
+    "适当性": ("适当性",),
+    "可行性": ("可行性",),
     "修改建议": ("修改建议", "整改建议", "修改意见", "完善建议"),
     "其他意见": ("其他意见",),
-    "项目基本信息": ("项目基本信息", "基本信息"),    # the Word layout prints its own table instead
+    "项目基本信息": ("项目基本信息", "基本信息"),  # the Word layout prints its own table instead
 }
 NOTES_KEY = "说明"
-_NUMBERING = re.compile(r"^(?:#+\s*|[一二三四五六七八九十]+[、.．]\s*|[（(][一二三四五六七八九十\d]+[）)]\s*|"
-                        r"\d+[、.．]\s*|【)+")
+_NUMBERING = re.compile(
+    r"^(?:#+\s*|[一二三四五六七八九十]+[、.．]\s*|[（(][一二三四五六七八九十\d]+[）)]\s*|"
+    r"\d+[、.．]\s*|【)+"
+)
 CN_DIGITS = "一二三四五六七八九十"
 # structural headings of a drafted text that the Word layout provides itself
 SKIPPED_HEADINGS = (TITLE, "审核意见", "分项意见", "分项审核意见", "具体意见", "审核情况", "审核发现")
 
 
 # ---- splitting the reviewer's text into sections (pure) -------------------------------------
+
 
 def _heading_key(line: str) -> tuple[str | None, str]:
     """(section key, rest of the line) when the line is a section heading, else (None, line)."""
@@ -72,11 +78,11 @@ def split_sections(text: str) -> dict[str, list[str]]:
         line = raw.strip().replace("**", "")
         if not line:
             continue
-        if re.fullmatch(r"[-—_*]{3,}", line):     # a rule line: what follows are notes
+        if re.fullmatch(r"[-—_*]{3,}", line):  # a rule line: what follows are notes
             current = NOTES_KEY
             continue
         key, rest = (None, line) if raw[:1].isspace() else _heading_key(line)
-        if key == "审核结论" and rest:              # "审核结论：良。" is a statement, not a heading
+        if key == "审核结论" and rest:  # "审核结论：良。" is a statement, not a heading
             key, rest = None, line
         if key is not None:
             current = key
@@ -96,6 +102,7 @@ def _is_grade_statement(line: str, grade: str) -> bool:
 
 
 # ---- the Word document ----------------------------------------------------------------------
+
 
 @dataclass
 class Signatures:
@@ -129,8 +136,16 @@ def _set_run_font(run: Any, name: str, size_pt: float, bold: bool = False) -> No
     fonts.set(qn("w:eastAsia"), name)
 
 
-def _paragraph(doc: Any, text: str, *, font: str = BODY_FONT, size: float = 14, bold: bool = False,
-               align: Any = None, indent: bool = False) -> Any:
+def _paragraph(
+    doc: Any,
+    text: str,
+    *,
+    font: str = BODY_FONT,
+    size: float = 14,
+    bold: bool = False,
+    align: Any = None,
+    indent: bool = False,
+) -> Any:
     para = doc.add_paragraph()
     if align is not None:
         para.alignment = align
@@ -142,8 +157,9 @@ def _paragraph(doc: Any, text: str, *, font: str = BODY_FONT, size: float = 14, 
 
 
 def _heading(doc: Any, text: str, level: int = 1) -> None:
-    _paragraph(doc, text, font=HEADING_FONT if level == 1 else "楷体", size=16 if level == 1 else 15,
-               bold=level == 2)
+    _paragraph(
+        doc, text, font=HEADING_FONT if level == 1 else "楷体", size=16 if level == 1 else 15, bold=level == 2
+    )
 
 
 def _yuan_to_wan(amount: float | None) -> str:
@@ -155,13 +171,22 @@ def _info_rows(record: SubmissionRecord, precheck: CheckResult) -> list[tuple[st
     counts = record.severity_counts or {}
     external = f"，外部编号 {record.external_id}" if record.external_id else ""
     return [
-        ("项目名称", sub.get("project") or ""), ("实施单位", sub.get("unit") or ""),
-        ("主管部门", sub.get("department") or ""), ("所属地区", sub.get("region") or ""),
-        ("预算年度", f"{sub['year']}年" if sub.get("year") else ""), ("项目类型", sub.get("project_type") or ""),
-        ("实施期", sub.get("period") or ""), ("年度资金总额（万元）", _yuan_to_wan(sub.get("budget_yuan"))),
+        ("项目名称", sub.get("project") or ""),
+        ("实施单位", sub.get("unit") or ""),
+        ("主管部门", sub.get("department") or ""),
+        ("所属地区", sub.get("region") or ""),
+        ("预算年度", f"{sub['year']}年" if sub.get("year") else ""),
+        ("项目类型", sub.get("project_type") or ""),
+        ("实施期", sub.get("period") or ""),
+        ("年度资金总额（万元）", _yuan_to_wan(sub.get("budget_yuan"))),
         ("年度目标", sub.get("annual_goal") or ""),
-        ("预审发现", (f"错误 {counts.get('error', 0)} 项，警告 {counts.get('warning', 0)} 项，"
-                      f"提示 {counts.get('info', 0)} 项（共 {len(precheck.findings)} 项）")),
+        (
+            "预审发现",
+            (
+                f"错误 {counts.get('error', 0)} 项，警告 {counts.get('warning', 0)} 项，"
+                f"提示 {counts.get('info', 0)} 项（共 {len(precheck.findings)} 项）"
+            ),
+        ),
         ("申报编号", f"#{record.id}（第 {record.version} 版{external}）"),
     ]
 
@@ -201,8 +226,10 @@ def _date(moment: datetime | None) -> str:
 def _signature_block(doc: Any, signatures: Signatures) -> None:
     doc.add_paragraph()
     table = doc.add_table(rows=2, cols=2)
-    lines = [(f"审核人：{signatures.reviewer or '__________'}", f"日期：{_date(signatures.reviewed_at)}"),
-             (f"审批人：{signatures.approver or '__________'}", f"日期：{_date(signatures.approved_at)}")]
+    lines = [
+        (f"审核人：{signatures.reviewer or '__________'}", f"日期：{_date(signatures.reviewed_at)}"),
+        (f"审批人：{signatures.approver or '__________'}", f"日期：{_date(signatures.approved_at)}"),
+    ]
     for row, (left, right) in zip(table.rows, lines, strict=True):
         _set_run_font(row.cells[0].paragraphs[0].add_run(left), BODY_FONT, 14)
         _set_run_font(row.cells[1].paragraphs[0].add_run(right), BODY_FONT, 14)
@@ -228,7 +255,7 @@ def export_review_docx(*, record: SubmissionRecord, review: ReviewRecord, preche
     _heading(doc, "二、审核结论")
     grade = precheck.grade.value
     stated = f"审核等级：{grade}。"
-    consequence_core = precheck.grade_consequence.split("（《")[0].strip()   # without its citation suffix
+    consequence_core = precheck.grade_consequence.split("（《")[0].strip()  # without its citation suffix
     if consequence_core not in review.text:
         stated += precheck.grade_consequence
     _paragraph(doc, stated, bold=True, indent=True)
@@ -252,6 +279,7 @@ def export_review_docx(*, record: SubmissionRecord, review: ReviewRecord, preche
 
 
 # ---- the precheck report --------------------------------------------------------------------
+
 
 def precheck_report(result: CheckResult, fmt: Literal["json", "markdown"]) -> tuple[str, str]:
     """(text, media type) of one submission's precheck report, rendered by assistant.checks.render."""

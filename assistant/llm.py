@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import BaseMessage
 
-    from jixiao.settings import Settings
+    from core.settings import Settings
 
 RULES_ONLY_MODE = "rules-only"
 LLM_MODE = "llm"
@@ -129,7 +129,7 @@ def parse_json_model(text: str, schema: type[T]) -> T:
     candidates = [m.group(1) for m in _FENCE_RE.finditer(text)]
     start, end = text.find("{"), text.rfind("}")
     if start != -1 and end > start:
-        candidates.append(text[start:end + 1])
+        candidates.append(text[start : end + 1])
     for candidate in candidates:
         try:
             data = json.loads(candidate)
@@ -142,9 +142,7 @@ def parse_json_model(text: str, schema: type[T]) -> T:
     raise StructuredOutputError(f"大模型输出无法解析为{schema.__name__}")
 
 
-_JSON_INSTRUCTION = (
-    "请只输出一个JSON对象，不要输出任何其他文字。JSON须符合以下JSON Schema：\n{schema}"
-)
+_JSON_INSTRUCTION = "请只输出一个JSON对象，不要输出任何其他文字。JSON须符合以下JSON Schema：\n{schema}"
 
 
 def invoke_structured(llm: BaseChatModel, messages: list[BaseMessage], schema: type[T]) -> T:

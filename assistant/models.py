@@ -6,7 +6,7 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
-from ingest.models import Clause, Indicator, ParsedDocument, Submission  # re-exported for callers
+from core.models import Clause, Indicator, ParsedDocument, Submission  # re-exported for callers
 
 __all__ = [
     "SEVERITY_ZH",
@@ -50,28 +50,28 @@ class Grade(str, Enum):
 class Location(BaseModel):
     """Where a finding points: a submission field, or an indicator row (0-based) and optionally its cell."""
 
-    field: str | None = None          # annual_goal / overall_goal / project / indicators / weights
-    indicator: int | None = None      # 0-based index into Submission.indicators
-    cell: str | None = None           # name / op / value / unit / weight / level1 / level2
+    field: str | None = None  # annual_goal / overall_goal / project / indicators / weights
+    indicator: int | None = None  # 0-based index into Submission.indicators
+    cell: str | None = None  # name / op / value / unit / weight / level1 / level2
 
 
 class Citation(BaseModel):
     """A rule behind a finding. `quote` is our paraphrase/summary unless verified against an ingested clause."""
 
-    doc: str                          # 《项目支出绩效目标…》 short title or 财预〔2015〕88号
-    article: str | None = None        # 第二十五条, 第十三条(二), 第（五）项; None for 审核实务
+    doc: str  # 《项目支出绩效目标…》 short title or 财预〔2015〕88号
+    article: str | None = None  # 第二十五条, 第十三条(二), 第（五）项; None for 审核实务
     quote: str | None = None
-    confidence: str | None = None     # 源文✔ / 二手✔ / 记忆 / 实务
+    confidence: str | None = None  # 源文✔ / 二手✔ / 记忆 / 实务
 
 
 class Finding(BaseModel):
     rule_id: str
-    code: str                         # formats.md §3
+    code: str  # formats.md §3
     severity: Severity
     dimension: Dimension
     location: Location
-    message: str                      # Chinese, what is wrong and why
-    suggestion: str                   # Chinese, a concrete rewrite
+    message: str  # Chinese, what is wrong and why
+    suggestion: str  # Chinese, a concrete rewrite
     citations: list[Citation] = Field(default_factory=list)
 
 
@@ -81,6 +81,6 @@ class CheckResult(BaseModel):
     id: str | None = None
     project: str | None = None
     grade: Grade
-    grade_consequence: str            # per 财预〔2015〕88号 第二十五条
+    grade_consequence: str  # per 财预〔2015〕88号 第二十五条
     findings: list[Finding] = Field(default_factory=list)
     source: str | None = None

@@ -39,11 +39,26 @@ from assistant.opinion_render import location_text, render_opinion_text
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-__all__ = ["ClauseRef", "DimensionSection", "OpinionFinding", "OpinionProse", "ProjectInfo", "ReviewOpinion",
-           "RewriteSuggestion", "draft_opinion", "render_opinion_text", "suggest_rewrite"]
+__all__ = [
+    "ClauseRef",
+    "DimensionSection",
+    "OpinionFinding",
+    "OpinionProse",
+    "ProjectInfo",
+    "ReviewOpinion",
+    "RewriteSuggestion",
+    "draft_opinion",
+    "render_opinion_text",
+    "suggest_rewrite",
+]
 
 GRADE_BASIS = "《中央部门预算绩效目标管理办法》（财预〔2015〕88号）第二十五条"
-DIMENSION_ORDER = [Dimension.completeness, Dimension.relevance, Dimension.appropriateness, Dimension.feasibility]
+DIMENSION_ORDER = [
+    Dimension.completeness,
+    Dimension.relevance,
+    Dimension.appropriateness,
+    Dimension.feasibility,
+]
 _SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 _SUBMISSION_DATA_MAX = 8000
 
@@ -69,8 +84,8 @@ class ClauseRef(BaseModel):
     article: str | None = None
     confidence: str | None = None
     clause_id: str | None = None
-    text: str | None = None           # the clause as ingested (official text or starter card)
-    summary: str | None = None        # the rule's own summary of the clause
+    text: str | None = None  # the clause as ingested (official text or starter card)
+    summary: str | None = None  # the rule's own summary of the clause
     in_kb: bool = False
 
 
@@ -86,13 +101,13 @@ class OpinionFinding(BaseModel):
     message: str
     suggestion: str
     citations: list[ClauseRef] = Field(default_factory=list)
-    rewrite_example: str | None = None     # model-written, shown as 供参考
+    rewrite_example: str | None = None  # model-written, shown as 供参考
 
 
 class DimensionSection(BaseModel):
     dimension: Dimension
-    verdict: str                           # from the rules: 未发现问题 / 发现N处问题（…）
-    comment: str | None = None             # model-written one-line summary
+    verdict: str  # from the rules: 未发现问题 / 发现N处问题（…）
+    comment: str | None = None  # model-written one-line summary
     findings: list[OpinionFinding] = Field(default_factory=list)
 
 
@@ -107,7 +122,7 @@ class ReviewOpinion(BaseModel):
     summary_source: Literal["rules", "llm"] = "rules"
     sections: list[DimensionSection]
     suggestions: list[str]
-    observations: list[str] = Field(default_factory=list)   # model-written, 供参考
+    observations: list[str] = Field(default_factory=list)  # model-written, 供参考
     mode: str
     mode_label: str
     notes: list[str] = Field(default_factory=list)
@@ -140,15 +155,23 @@ class RewriteSuggestion(BaseModel):
 
 # -- drafting ----------------------------------------------------------------------------------
 
-def draft_opinion(submission: Submission, result: CheckResult, *, kb=None,
-                  llm: BaseChatModel | None = None) -> ReviewOpinion:
+
+def draft_opinion(
+    submission: Submission, result: CheckResult, *, kb=None, llm: BaseChatModel | None = None
+) -> ReviewOpinion:
     """The 审核意见 for one submission from its rule check; `llm` only phrases (see module docstring)."""
     findings = _opinion_findings(submission, result, kb)
     mode, label = mode_of(llm)
     opinion = ReviewOpinion(
-        submission_id=submission.id or result.id, info=_project_info(submission), grade=result.grade,
-        grade_consequence=result.grade_consequence, summary=_rules_summary(result, findings),
-        sections=_sections(findings), suggestions=_suggestions(findings), mode=mode, mode_label=label,
+        submission_id=submission.id or result.id,
+        info=_project_info(submission),
+        grade=result.grade,
+        grade_consequence=result.grade_consequence,
+        summary=_rules_summary(result, findings),
+        sections=_sections(findings),
+        suggestions=_suggestions(findings),
+        mode=mode,
+        mode_label=label,
     )
     if llm is None:
         return opinion
@@ -175,23 +198,42 @@ def _project_info(submission: Submission) -> ProjectInfo:
     budget = submission.budget_yuan
     wan = round(budget / 10000, 4) if budget is not None else None
     text = f"{wan:,.2f}".rstrip("0").rstrip(".") + "万元" if wan is not None else "未填报"
-    return ProjectInfo(id=submission.id, project=submission.project, unit=submission.unit,
-                       department=submission.department, region=submission.region, year=submission.year,
-                       budget_yuan=budget, budget_wan=wan, budget_text=text, period=submission.period)
+    return ProjectInfo(
+        id=submission.id,
+        project=submission.project,
+        unit=submission.unit,
+        department=submission.department,
+        region=submission.region,
+        year=submission.year,
+        budget_yuan=budget,
+        budget_wan=wan,
+        budget_text=text,
+        period=submission.period,
+    )
 
 
 def _opinion_findings(submission: Submission, result: CheckResult, kb) -> list[OpinionFinding]:
     order = {d: i for i, d in enumerate(DIMENSION_ORDER)}
-    ranked = sorted(enumerate(result.findings),
-                    key=lambda p: (order.get(p[1].dimension, 9), _SEVERITY_ORDER.get(p[1].severity, 9), p[0]))
+    ranked = sorted(
+        enumerate(result.findings),
+        key=lambda p: (order.get(p[1].dimension, 9), _SEVERITY_ORDER.get(p[1].severity, 9), p[0]),
+    )
     return [_opinion_finding(n, f, submission, kb) for n, (_, f) in enumerate(ranked, 1)]
 
 
 def _opinion_finding(number: int, f: Finding, submission: Submission, kb) -> OpinionFinding:
     return OpinionFinding(
-        number=number, rule_id=f.rule_id, code=f.code, severity=f.severity, severity_zh=SEVERITY_ZH[f.severity],
-        dimension=f.dimension, location=f.location, location_text=location_text(f.location, submission),
-        message=f.message, suggestion=f.suggestion, citations=[_clause_ref(c, kb) for c in f.citations],
+        number=number,
+        rule_id=f.rule_id,
+        code=f.code,
+        severity=f.severity,
+        severity_zh=SEVERITY_ZH[f.severity],
+        dimension=f.dimension,
+        location=f.location,
+        location_text=location_text(f.location, submission),
+        message=f.message,
+        suggestion=f.suggestion,
+        citations=[_clause_ref(c, kb) for c in f.citations],
     )
 
 
@@ -200,9 +242,16 @@ def _clause_ref(cite: Citation, kb) -> ClauseRef:
     if kb is not None and cite.article and PRACTICE not in (cite.confidence or ""):
         clause = lookup_cited_clause(kb, cite.doc, cite.article)
     label = citation_label(cite.doc, cite.article, cite.confidence)
-    return ClauseRef(label=label, doc=cite.doc, article=cite.article, confidence=cite.confidence,
-                     clause_id=clause.id if clause else None, text=clause.text if clause else None,
-                     summary=cite.quote, in_kb=clause is not None)
+    return ClauseRef(
+        label=label,
+        doc=cite.doc,
+        article=cite.article,
+        confidence=cite.confidence,
+        clause_id=clause.id if clause else None,
+        text=clause.text if clause else None,
+        summary=cite.quote,
+        in_kb=clause is not None,
+    )
 
 
 def lookup_cited_clause(kb, doc: str, article: str) -> Clause | None:
@@ -231,8 +280,9 @@ def _sections(findings: list[OpinionFinding]) -> list[DimensionSection]:
 def _verdict(findings: list[OpinionFinding]) -> str:
     if not findings:
         return "未发现问题。"
-    counts = "、".join(f"{SEVERITY_ZH[s]}{n}处" for s in Severity
-                      if (n := sum(1 for f in findings if f.severity == s)))
+    counts = "、".join(
+        f"{SEVERITY_ZH[s]}{n}处" for s in Severity if (n := sum(1 for f in findings if f.severity == s))
+    )
     return f"发现{len(findings)}处问题（{counts}）。"
 
 
@@ -252,35 +302,57 @@ def _rules_summary(result: CheckResult, findings: list[OpinionFinding]) -> str:
     conclusion = f"审核结论为“{result.grade.value}”，{consequence_core(result.grade_consequence)}。"
     if not findings:
         return f"经审核，规则预审未发现问题，绩效目标与指标完整、明确、可衡量。{conclusion}"
-    counts = "、".join(f"{SEVERITY_ZH[s]}{n}处" for s in Severity
-                      if (n := sum(1 for f in findings if f.severity == s)))
+    counts = "、".join(
+        f"{SEVERITY_ZH[s]}{n}处" for s in Severity if (n := sum(1 for f in findings if f.severity == s))
+    )
     per_dim = {d: sum(1 for f in findings if f.dimension == d) for d in DIMENSION_ORDER}
     main = "、".join(d.value for d in sorted(per_dim, key=lambda d: -per_dim[d]) if per_dim[d])
-    return (f"经审核，该项目绩效目标共有{len(findings)}处问题（{counts}），主要集中在{main}方面。"
-            f"{conclusion}请申报单位按修改建议逐条完善。")
+    return (
+        f"经审核，该项目绩效目标共有{len(findings)}处问题（{counts}），主要集中在{main}方面。"
+        f"{conclusion}请申报单位按修改建议逐条完善。"
+    )
 
 
 # -- model prose -------------------------------------------------------------------------------
+
 
 def _opinion_messages(submission: Submission, opinion: ReviewOpinion) -> list:
     from prompts.loader import chat_prompt
 
     info = opinion.info
-    project_info = "\n".join(f"{k}：{v or '未填报'}" for k, v in (
-        ("项目名称", info.project), ("实施单位", info.unit), ("主管部门", info.department),
-        ("预算年度", info.year), ("年度资金总额", info.budget_text), ("实施期", info.period)))
-    findings = "\n".join(
-        f"{f.number}. 【{f.dimension.value}｜{f.severity_zh}｜{f.code}】{f.location_text}：{f.message}"
-        f" 规则建议：{f.suggestion} 依据：{'；'.join(r.label for r in f.citations) or '无'}"
-        for f in opinion.findings()) or "（无）"
+    project_info = "\n".join(
+        f"{k}：{v or '未填报'}"
+        for k, v in (
+            ("项目名称", info.project),
+            ("实施单位", info.unit),
+            ("主管部门", info.department),
+            ("预算年度", info.year),
+            ("年度资金总额", info.budget_text),
+            ("实施期", info.period),
+        )
+    )
+    findings = (
+        "\n".join(
+            f"{f.number}. 【{f.dimension.value}｜{f.severity_zh}｜{f.code}】{f.location_text}：{f.message}"
+            f" 规则建议：{f.suggestion} 依据：{'；'.join(r.label for r in f.citations) or '无'}"
+            for f in opinion.findings()
+        )
+        or "（无）"
+    )
     data = json.dumps(submission.canonical(), ensure_ascii=False, indent=1)[:_SUBMISSION_DATA_MAX]
     return chat_prompt("opinion_system", "opinion_user").format_messages(
-        project_info=project_info, grade=opinion.grade.value, grade_consequence=opinion.grade_consequence,
-        finding_count=len(opinion.findings()), findings=findings, submission_data=data)
+        project_info=project_info,
+        grade=opinion.grade.value,
+        grade_consequence=opinion.grade_consequence,
+        finding_count=len(opinion.findings()),
+        findings=findings,
+        submission_data=data,
+    )
 
 
 _GRADE_CLAIM = re.compile(
-    r"(?:评为|评定为|定为|结论为|结论是|结论：|等级为|等级：|结果为|评级为|给予)\s*[“\"「『]?\s*([优良中差])")
+    r"(?:评为|评定为|定为|结论为|结论是|结论：|等级为|等级：|结果为|评级为|给予)\s*[“\"「『]?\s*([优良中差])"
+)
 
 
 def contradicts_grade(text: str, grade: Grade) -> bool:
@@ -328,8 +400,10 @@ def _merge_prose(opinion: ReviewOpinion, prose: OpinionProse) -> None:
 
 # -- single-finding rewrite --------------------------------------------------------------------
 
-def suggest_rewrite(submission: Submission, finding: Finding, *,
-                    llm: BaseChatModel | None = None) -> RewriteSuggestion:
+
+def suggest_rewrite(
+    submission: Submission, finding: Finding, *, llm: BaseChatModel | None = None
+) -> RewriteSuggestion:
     """A concrete rewrite for one finding: the rule's suggestion, or a model's (marked as such)."""
     rule = RewriteSuggestion(rewrite=finding.suggestion, explanation=finding.message)
     if llm is None:
@@ -337,9 +411,12 @@ def suggest_rewrite(submission: Submission, finding: Finding, *,
     from prompts.loader import chat_prompt
 
     messages = chat_prompt("rewrite_system", "rewrite_user").format_messages(
-        project=submission.project or "（未命名项目）", annual_goal=submission.annual_goal or "",
-        message=finding.message, suggestion=finding.suggestion,
-        original=_original_text(submission, finding.location))
+        project=submission.project or "（未命名项目）",
+        annual_goal=submission.annual_goal or "",
+        message=finding.message,
+        suggestion=finding.suggestion,
+        original=_original_text(submission, finding.location),
+    )
     try:
         proposal = invoke_structured(llm, messages, RewriteSuggestion)
     except (LLMUnavailable, StructuredOutputError) as exc:

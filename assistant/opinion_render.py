@@ -13,11 +13,25 @@ if TYPE_CHECKING:
 CLAUSE_MISSING = "（知识库未收录原文）"
 CLAUSE_TEXT_MAX = 300
 _FIELD_ZH = {
-    "project": "项目名称", "annual_goal": "年度目标", "overall_goal": "总体目标", "indicators": "指标表",
-    "weights": "指标权重", "unit": "实施单位", "budget_yuan": "年度资金总额", "period": "实施期",
+    "project": "项目名称",
+    "annual_goal": "年度目标",
+    "overall_goal": "总体目标",
+    "indicators": "指标表",
+    "weights": "指标权重",
+    "unit": "实施单位",
+    "budget_yuan": "年度资金总额",
+    "period": "实施期",
 }
-_CELL_ZH = {"name": "指标名称", "op": "指标性质", "value": "指标值", "unit": "度量单位", "weight": "权重",
-            "level1": "一级指标", "level2": "二级指标", "direction": "指标方向"}
+_CELL_ZH = {
+    "name": "指标名称",
+    "op": "指标性质",
+    "value": "指标值",
+    "unit": "度量单位",
+    "weight": "权重",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "direction": "指标方向",
+}
 _CHINESE_ORDINALS = "一二三四五六七八九十"
 
 
@@ -75,13 +89,29 @@ def render_opinion_text(op: ReviewOpinion) -> str:
 
     info = op.info
     lines = [f"# {op.title}", "", "## 一、项目基本信息", ""]
-    lines += [f"- {label}：{value or '未填报'}" for label, value in (
-        ("项目名称", info.project), ("实施单位", info.unit), ("主管部门", info.department),
-        ("预算年度", f"{info.year}年" if info.year else None), ("年度资金总额", info.budget_text),
-        ("实施期", info.period))]
-    lines += ["", "## 二、审核结论", "", f"审核结论：**{op.grade.value}**。",
-              f"依据{op.grade_basis}：{consequence_core(op.grade_consequence)}。", "", op.summary, "",
-              "## 三、审核发现", ""]
+    lines += [
+        f"- {label}：{value or '未填报'}"
+        for label, value in (
+            ("项目名称", info.project),
+            ("实施单位", info.unit),
+            ("主管部门", info.department),
+            ("预算年度", f"{info.year}年" if info.year else None),
+            ("年度资金总额", info.budget_text),
+            ("实施期", info.period),
+        )
+    ]
+    lines += [
+        "",
+        "## 二、审核结论",
+        "",
+        f"审核结论：**{op.grade.value}**。",
+        f"依据{op.grade_basis}：{consequence_core(op.grade_consequence)}。",
+        "",
+        op.summary,
+        "",
+        "## 三、审核发现",
+        "",
+    ]
     for i, section in enumerate(op.sections):
         lines.append(f"### （{_CHINESE_ORDINALS[i]}）{section.dimension.value}")
         lines.append("")
@@ -94,9 +124,16 @@ def render_opinion_text(op: ReviewOpinion) -> str:
     if op.observations:
         lines += ["", "## 五、其他意见（供参考，由大模型生成，不影响审核结论）", ""]
         lines += [f"{n}. {s}" for n, s in enumerate(op.observations, 1)]
-    made_by = ("未配置大模型，本意见由规则模式生成" if op.mode == "rules-only"
-               else f"{op.mode_label}（仅润色文字，标注“供参考”的内容由大模型生成）")
-    lines += ["", "---", f"说明：审核结论与问题清单由审核规则判定，最终结论须经审核人员确认。生成方式：{made_by}。"]
+    made_by = (
+        "未配置大模型，本意见由规则模式生成"
+        if op.mode == "rules-only"
+        else f"{op.mode_label}（仅润色文字，标注“供参考”的内容由大模型生成）"
+    )
+    lines += [
+        "",
+        "---",
+        f"说明：审核结论与问题清单由审核规则判定，最终结论须经审核人员确认。生成方式：{made_by}。",
+    ]
     lines += [f"注：{note}" for note in op.notes]
     if any(MEMORY in (ref.confidence or "") for f in op.findings() for ref in f.citations):
         lines.append("注：标注“可信度：记忆”的条款号尚未对照原文核实，正式行文前须核对。")

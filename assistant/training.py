@@ -22,7 +22,7 @@ from assistant.checks.catalog import DEFECT_CODES
 from assistant.models import SEVERITY_ZH, Finding, Location, Severity, Submission
 from assistant.opinion_render import location_text
 from assistant.workflow import NotFound
-from ingest.errors import UserError
+from core.errors import UserError
 
 PRACTICE_DIR = Path(__file__).resolve().parent / "knowledge" / "practice"
 CASES_FILE = PRACTICE_DIR / "cases.json"
@@ -32,7 +32,7 @@ DIFFICULTIES = ("入门", "中等", "较难")
 SUBMISSION_LEVEL_ZH = "整体/目标"
 _ROW_REF = re.compile(r"第(\d+)行")
 
-FindingKey = tuple[int | None, str]      # (indicator index or None for the submission level, defect code)
+FindingKey = tuple[int | None, str]  # (indicator index or None for the submission level, defect code)
 
 
 # ---------------------------------------------------------------- models
@@ -48,7 +48,9 @@ class PracticeCase(BaseModel):
     @model_validator(mode="after")
     def _sane(self) -> PracticeCase:
         if self.difficulty not in DIFFICULTIES:
-            raise ValueError(f"练习案例 {self.case_id}：难度“{self.difficulty}”应为{'、'.join(DIFFICULTIES)}之一")
+            raise ValueError(
+                f"练习案例 {self.case_id}：难度“{self.difficulty}”应为{'、'.join(DIFFICULTIES)}之一"
+            )
         if not self.submission.indicators:
             raise ValueError(f"练习案例 {self.case_id}：没有绩效指标")
         return self
@@ -67,11 +69,11 @@ class DefectChoice(BaseModel):
     """One defect code a trainee may pick, in the reviewer's words."""
 
     code: str
-    name: str                          # the catalog rule's title
+    name: str  # the catalog rule's title
     dimension: str
     severity: str
     severity_zh: str
-    scope: str                         # submission / indicator (a hint where such problems usually sit)
+    scope: str  # submission / indicator (a hint where such problems usually sit)
     explanation: str
 
 
@@ -80,7 +82,7 @@ class Exercise(BaseModel):
     title: str
     sector: str
     difficulty: str
-    submission: dict[str, Any]         # canonical JSON (formats.md §1); no findings, no grade
+    submission: dict[str, Any]  # canonical JSON (formats.md §1); no findings, no grade
     choices: list[DefectChoice]
     instructions: str
 
@@ -99,7 +101,7 @@ class CitationView(BaseModel):
     article: str | None = None
     quote: str | None = None
     confidence: str | None = None
-    label: str                         # as a reviewer cites it (审核实务 / 记忆 keep their caveat)
+    label: str  # as a reviewer cites it (审核实务 / 记忆 keep their caveat)
 
 
 class FindingView(BaseModel):
@@ -130,14 +132,14 @@ class MarkResult(BaseModel):
 
 class TrainingScore(BaseModel):
     case_id: str
-    score: int                         # 0–100, F1 of the marks against the rules' findings
+    score: int  # 0–100, F1 of the marks against the rules' findings
     precision: float
     recall: float
     correct: int
     incorrect: int
     missed: int
     total_findings: int
-    grade: str                         # the rules' grade for the case, revealed after answering
+    grade: str  # the rules' grade for the case, revealed after answering
     grade_consequence: str
     marks: list[MarkResult]
     missed_findings: list[FindingView]
@@ -181,9 +183,15 @@ def defect_choices() -> tuple[DefectChoice, ...]:
     for rule in load_catalog().rules:
         first_rule.setdefault(rule.code, rule)
     return tuple(
-        DefectChoice(code=code, name=first_rule[code].title, dimension=dimension.value,
-                     severity=first_rule[code].severity.value, severity_zh=SEVERITY_ZH[first_rule[code].severity],
-                     scope=explained[code]["scope"], explanation=explained[code]["explanation"])
+        DefectChoice(
+            code=code,
+            name=first_rule[code].title,
+            dimension=dimension.value,
+            severity=first_rule[code].severity.value,
+            severity_zh=SEVERITY_ZH[first_rule[code].severity],
+            scope=explained[code]["scope"],
+            explanation=explained[code]["explanation"],
+        )
         for code, dimension in DEFECT_CODES.items()
     )
 
@@ -193,9 +201,17 @@ def _choice_by_code() -> dict[str, DefectChoice]:
 
 
 def list_cases(cases: tuple[PracticeCase, ...] | None = None) -> list[CaseSummary]:
-    return [CaseSummary(case_id=c.case_id, title=c.title, sector=c.sector, difficulty=c.difficulty,
-                        unit=c.submission.unit, indicators=len(c.submission.indicators))
-            for c in (cases if cases is not None else load_practice_cases())]
+    return [
+        CaseSummary(
+            case_id=c.case_id,
+            title=c.title,
+            sector=c.sector,
+            difficulty=c.difficulty,
+            unit=c.submission.unit,
+            indicators=len(c.submission.indicators),
+        )
+        for c in (cases if cases is not None else load_practice_cases())
+    ]
 
 
 def get_case(case_id: str, cases: tuple[PracticeCase, ...] | None = None) -> PracticeCase:
@@ -208,10 +224,16 @@ def get_case(case_id: str, cases: tuple[PracticeCase, ...] | None = None) -> Pra
 def build_exercise(case: PracticeCase) -> Exercise:
     """What the trainee sees: the submission as filed and the codes to choose from, never the findings."""
     return Exercise(
-        case_id=case.case_id, title=case.title, sector=case.sector, difficulty=case.difficulty,
-        submission=case.submission.canonical(), choices=list(defect_choices()),
-        instructions=("请像审核人员一样逐项审阅本案的年度目标和绩效指标：在有问题的指标行（或“整体/目标”）"
-                      "上标注问题类型，可标注多处；提交后按规则引擎的审核结论评分，并给出漏判问题的依据和修改建议。"),
+        case_id=case.case_id,
+        title=case.title,
+        sector=case.sector,
+        difficulty=case.difficulty,
+        submission=case.submission.canonical(),
+        choices=list(defect_choices()),
+        instructions=(
+            "请像审核人员一样逐项审阅本案的年度目标和绩效指标：在有问题的指标行（或“整体/目标”）"
+            "上标注问题类型，可标注多处；提交后按规则引擎的审核结论评分，并给出漏判问题的依据和修改建议。"
+        ),
     )
 
 
@@ -232,8 +254,10 @@ def validate_marks(marks: list[Mark], indicator_count: int) -> list[Mark]:
         if code not in choices:
             raise InvalidAnswer(f"第{n}条标注：问题类型“{mark.code}”不在可选范围内，请从列表中选择。")
         if mark.indicator is not None and not 0 <= mark.indicator < indicator_count:
-            raise InvalidAnswer(f"第{n}条标注：指标序号 {mark.indicator} 超出范围，本案共 {indicator_count} 项指标"
-                                f"（序号从 0 开始；整体/目标层面的问题序号留空）。")
+            raise InvalidAnswer(
+                f"第{n}条标注：指标序号 {mark.indicator} 超出范围，本案共 {indicator_count} 项指标"
+                f"（序号从 0 开始；整体/目标层面的问题序号留空）。"
+            )
         unique.setdefault((mark.indicator, code), Mark(indicator=mark.indicator, code=code))
     return list(unique.values())
 
@@ -298,10 +322,16 @@ def citation_views(rule_id: str) -> list[CitationView]:
 def finding_view(finding: Finding, submission: Submission) -> FindingView:
     choice = _choice_by_code()[finding.code]
     return FindingView(
-        rule_id=finding.rule_id, code=finding.code, code_name=choice.name, severity=finding.severity.value,
-        severity_zh=SEVERITY_ZH[Severity(finding.severity)], dimension=finding.dimension.value,
-        location=finding.location, location_text=location_text(finding.location, submission),
-        message=finding.message, suggestion=finding.suggestion,
+        rule_id=finding.rule_id,
+        code=finding.code,
+        code_name=choice.name,
+        severity=finding.severity.value,
+        severity_zh=SEVERITY_ZH[Severity(finding.severity)],
+        dimension=finding.dimension.value,
+        location=finding.location,
+        location_text=location_text(finding.location, submission),
+        message=finding.message,
+        suggestion=finding.suggestion,
         citations=citation_views(finding.rule_id),
     )
 
@@ -318,8 +348,12 @@ def _miss_note(mark: Mark, keyed: dict[FindingKey, Finding], submission: Submiss
     name = names[mark.code].name
     elsewhere = [k for k in keyed if k[1] == mark.code and k[0] != mark.indicator]
     if elsewhere:
-        where = "、".join(_mark_place(k[0], submission) if k[0] is not None else
-                         location_text(keyed[k].location, submission) for k in elsewhere)
+        where = "、".join(
+            _mark_place(k[0], submission)
+            if k[0] is not None
+            else location_text(keyed[k].location, submission)
+            for k in elsewhere
+        )
         return f"本案确有“{name}”问题，但不在这里，而在{where}。"
     here = [names[k[1]].name for k in keyed if k[0] == mark.indicator and mark.indicator is not None]
     if here:
@@ -338,8 +372,10 @@ def _comment(score: int, total: int, incorrect: int, missed: list[FindingView]) 
     if total == 0:
         if incorrect == 0:
             return "本案目标明确、指标细化量化、与预算匹配，规则未发现问题。能判断“没有问题”同样是审核功夫。"
-        return (f"本案规则未发现问题，{incorrect}处标注均属误判。审核意见的每个问题都要有规则依据，"
-                "不能为挑错而挑错。")
+        return (
+            f"本案规则未发现问题，{incorrect}处标注均属误判。审核意见的每个问题都要有规则依据，"
+            "不能为挑错而挑错。"
+        )
     if score >= 90:
         parts = [f"得分{score}分，判断准确，已能独立审核此类项目。"]
     elif score >= 60:
@@ -350,7 +386,9 @@ def _comment(score: int, total: int, incorrect: int, missed: list[FindingView]) 
         dimension, _ = Counter(v.dimension for v in missed).most_common(1)[0]
         names = "、".join(dict.fromkeys(f"“{v.code_name}”" for v in missed if v.dimension == dimension))
         parts.append(f"漏判{len(missed)}处，主要在{dimension}方面（{names}）。")
-        binding = next((c.label for v in missed for c in v.citations if c.confidence not in ("实务", None)), None)
+        binding = next(
+            (c.label for v in missed for c in v.citations if c.confidence not in ("实务", None)), None
+        )
         if binding:
             parts.append(f"建议重读{binding}。")
     if incorrect:
@@ -358,8 +396,14 @@ def _comment(score: int, total: int, incorrect: int, missed: list[FindingView]) 
     return "".join(parts)
 
 
-def score_findings(case_id: str, submission: Submission, findings: list[Finding], marks: list[Mark],
-                   grade: str = "", grade_consequence: str = "") -> TrainingScore:
+def score_findings(
+    case_id: str,
+    submission: Submission,
+    findings: list[Finding],
+    marks: list[Mark],
+    grade: str = "",
+    grade_consequence: str = "",
+) -> TrainingScore:
     """Score validated marks against the rules' findings (pure)."""
     keyed = findings_by_key(findings)
     matched = match_marks(marks, keyed)
@@ -372,20 +416,39 @@ def score_findings(case_id: str, submission: Submission, findings: list[Finding]
         elif key[0] is None and mark.indicator is not None:
             note = "判断正确（这是整体层面的问题，不限于这一行）。"
         elif key[0] != mark.indicator:
-            note = f"判断正确（该问题也涉及{location_text(keyed[key].location, submission)}，标在任一行均可）。"
+            note = (
+                f"判断正确（该问题也涉及{location_text(keyed[key].location, submission)}，标在任一行均可）。"
+            )
         else:
             note = "判断正确。"
-        results.append(MarkResult(indicator=mark.indicator, code=mark.code, code_name=names[mark.code].name,
-                                  location_text=_mark_place(mark.indicator, submission), correct=key is not None,
-                                  note=note, finding=view))
+        results.append(
+            MarkResult(
+                indicator=mark.indicator,
+                code=mark.code,
+                code_name=names[mark.code].name,
+                location_text=_mark_place(mark.indicator, submission),
+                correct=key is not None,
+                note=note,
+                finding=view,
+            )
+        )
     earned = {k for k in matched if k is not None}
     missed = [finding_view(f, submission) for k, f in keyed.items() if k not in earned]
     correct = len(earned)
     precision, recall, score = _rates(correct, len(marks), correct, len(keyed))
     return TrainingScore(
-        case_id=case_id, score=score, precision=precision, recall=recall, correct=correct,
-        incorrect=len(marks) - correct, missed=len(missed), total_findings=len(keyed), grade=grade,
-        grade_consequence=grade_consequence, marks=results, missed_findings=missed,
+        case_id=case_id,
+        score=score,
+        precision=precision,
+        recall=recall,
+        correct=correct,
+        incorrect=len(marks) - correct,
+        missed=len(missed),
+        total_findings=len(keyed),
+        grade=grade,
+        grade_consequence=grade_consequence,
+        marks=results,
+        missed_findings=missed,
         comment=_comment(score, len(keyed), len(marks) - correct, missed),
     )
 
@@ -394,5 +457,11 @@ def score_answer(case: PracticeCase, marks: list[Mark]) -> TrainingScore:
     """Check the case with the real rules and score the trainee's marks against the findings."""
     valid = validate_marks(marks, len(case.submission.indicators))
     result = check_submission(case.submission)
-    return score_findings(case.case_id, case.submission, result.findings, valid,
-                          grade=result.grade.value, grade_consequence=result.grade_consequence)
+    return score_findings(
+        case.case_id,
+        case.submission,
+        result.findings,
+        valid,
+        grade=result.grade.value,
+        grade_consequence=result.grade_consequence,
+    )

@@ -27,7 +27,7 @@ from assistant.records.models import (
     User,
     utcnow,
 )
-from ingest.errors import UserError
+from core.errors import UserError
 
 STATUS_ZH = {"pending": "待审", "returned": "已退回", "approved": "已通过"}
 
@@ -55,6 +55,7 @@ class FindingsDiff(BaseModel):
 
 # ---- findings diff (pure) -------------------------------------------------------------------
 
+
 def _finding_key(finding: Finding) -> tuple:
     loc = finding.location
     return (finding.code, loc.field, loc.indicator, loc.cell)
@@ -73,6 +74,7 @@ def diff_findings(previous: CheckResult, current: CheckResult) -> FindingsDiff:
 
 # ---- submit / resubmit ----------------------------------------------------------------------
 
+
 def run_precheck(submission: Submission) -> CheckResult:
     from assistant.checks import check_submission
 
@@ -86,14 +88,30 @@ def _severity_counts(result: CheckResult) -> dict[str, int]:
     return counts
 
 
-def _store(session: Session, *, submitter: User, submission: Submission, result: CheckResult,
-           callback_url: str | None, previous: SubmissionRecord | None = None) -> SubmissionRecord:
+def _store(
+    session: Session,
+    *,
+    submitter: User,
+    submission: Submission,
+    result: CheckResult,
+    callback_url: str | None,
+    previous: SubmissionRecord | None = None,
+) -> SubmissionRecord:
     record = SubmissionRecord(
-        external_id=submission.id, project=submission.project, unit=submission.unit, year=submission.year,
-        canonical=submission.canonical(), source=submission.source, submitter_id=submitter.id,
-        status="pending", grade=result.grade.value, findings_count=len(result.findings),
-        severity_counts=_severity_counts(result), callback_url=callback_url,
-        version=previous.version + 1 if previous else 1, previous_id=previous.id if previous else None,
+        external_id=submission.id,
+        project=submission.project,
+        unit=submission.unit,
+        year=submission.year,
+        canonical=submission.canonical(),
+        source=submission.source,
+        submitter_id=submitter.id,
+        status="pending",
+        grade=result.grade.value,
+        findings_count=len(result.findings),
+        severity_counts=_severity_counts(result),
+        callback_url=callback_url,
+        version=previous.version + 1 if previous else 1,
+        previous_id=previous.id if previous else None,
     )
     session.add(record)
     session.flush()
@@ -101,49 +119,85 @@ def _store(session: Session, *, submitter: User, submission: Submission, result:
     return record
 
 
-def submit(*, session: Session, submitter: User, submission: Submission,
-           callback_url: str | None = None) -> SubmissionRecord:
+def submit(
+    *, session: Session, submitter: User, submission: Submission, callback_url: str | None = None
+) -> SubmissionRecord:
     """Store a submission and its automatic precheck; status 待审."""
     _require(submitter, Permission.submit)
     result = run_precheck(submission)
-    record = _store(session, submitter=submitter, submission=submission, result=result, callback_url=callback_url)
-    record_audit(session, actor=submitter.username, action="submission.create", submission_id=record.id,
-                 details={"project": record.project, "external_id": record.external_id, "source": record.source})
+    record = _store(
+        session, submitter=submitter, submission=submission, result=result, callback_url=callback_url
+    )
+    record_audit(
+        session,
+        actor=submitter.username,
+        action="submission.create",
+        submission_id=record.id,
+        details={"project": record.project, "external_id": record.external_id, "source": record.source},
+    )
     _audit_precheck(session, record)
     return record
 
 
-def resubmit(*, session: Session, submitter: User, previous_id: int, submission: Submission,
-             callback_url: str | None = None) -> SubmissionRecord:
+def resubmit(
+    *,
+    session: Session,
+    submitter: User,
+    previous_id: int,
+    submission: Submission,
+    callback_url: str | None = None,
+) -> SubmissionRecord:
     """A corrected version of a pending or returned submission, linked to it with the findings diff."""
     previous = get_submission(session, viewer=submitter, submission_id=previous_id)
     if previous.submitter_id != submitter.id:
         raise Forbidden("只有原提交单位可以重新报送该项目。")
     if previous.superseded_by_id is not None:
-        raise InvalidState(f"申报 #{previous_id} 已被 #{previous.superseded_by_id} 替代，请在最新版本上重新报送。")
+        raise InvalidState(
+            f"申报 #{previous_id} 已被 #{previous.superseded_by_id} 替代，请在最新版本上重新报送。"
+        )
     if previous.status == "approved":
         raise InvalidState(f"申报 #{previous_id} 已审核通过，不能再重新报送。")
     result = run_precheck(submission)
-    record = _store(session, submitter=submitter, submission=submission, result=result,
-                    callback_url=callback_url or previous.callback_url, previous=previous)
+    record = _store(
+        session,
+        submitter=submitter,
+        submission=submission,
+        result=result,
+        callback_url=callback_url or previous.callback_url,
+        previous=previous,
+    )
     diff = diff_findings(latest_precheck(session, submission_id=previous.id), result)
     record.diff = diff.model_dump(mode="json")
     previous.superseded_by_id = record.id
-    record_audit(session, actor=submitter.username, action="submission.resubmit", submission_id=record.id,
-                 details={"previous_id": previous.id, "version": record.version,
-                          "added": [f.code for f in diff.added], "resolved": [f.code for f in diff.resolved],
-                          "unchanged": diff.unchanged})
+    record_audit(
+        session,
+        actor=submitter.username,
+        action="submission.resubmit",
+        submission_id=record.id,
+        details={
+            "previous_id": previous.id,
+            "version": record.version,
+            "added": [f.code for f in diff.added],
+            "resolved": [f.code for f in diff.resolved],
+            "unchanged": diff.unchanged,
+        },
+    )
     _audit_precheck(session, record)
     return record
 
 
 def _audit_precheck(session: Session, record: SubmissionRecord) -> None:
-    record_audit(session, actor="system", action="precheck.done", submission_id=record.id,
-                 details={"grade": record.grade, "findings": record.findings_count,
-                          "counts": record.severity_counts})
+    record_audit(
+        session,
+        actor="system",
+        action="precheck.done",
+        submission_id=record.id,
+        details={"grade": record.grade, "findings": record.findings_count, "counts": record.severity_counts},
+    )
 
 
 # ---- reading --------------------------------------------------------------------------------
+
 
 def get_submission(session: Session, *, viewer: User, submission_id: int) -> SubmissionRecord:
     """The record if the viewer may see it; otherwise NotFound (a submitter cannot probe others' ids)."""
@@ -153,8 +207,15 @@ def get_submission(session: Session, *, viewer: User, submission_id: int) -> Sub
     return record
 
 
-def list_submissions(session: Session, *, viewer: User, status: str | None = None, grade: str | None = None,
-                     query: str | None = None, include_superseded: bool = False) -> list[SubmissionRecord]:
+def list_submissions(
+    session: Session,
+    *,
+    viewer: User,
+    status: str | None = None,
+    grade: str | None = None,
+    query: str | None = None,
+    include_superseded: bool = False,
+) -> list[SubmissionRecord]:
     stmt = select(SubmissionRecord).order_by(SubmissionRecord.id.desc())
     if not has_permission(viewer, Permission.view_all):
         stmt = stmt.where(SubmissionRecord.submitter_id == viewer.id)
@@ -168,14 +229,23 @@ def list_submissions(session: Session, *, viewer: User, status: str | None = Non
         stmt = stmt.where(SubmissionRecord.grade == grade)
     if query:
         like = f"%{query.strip()}%"
-        stmt = stmt.where(or_(SubmissionRecord.project.like(like), SubmissionRecord.unit.like(like),
-                              SubmissionRecord.external_id.like(like)))
+        stmt = stmt.where(
+            or_(
+                SubmissionRecord.project.like(like),
+                SubmissionRecord.unit.like(like),
+                SubmissionRecord.external_id.like(like),
+            )
+        )
     return list(session.scalars(stmt))
 
 
 def latest_precheck(session: Session, *, submission_id: int) -> CheckResult:
-    row = session.scalar(select(PrecheckRecord).where(PrecheckRecord.submission_id == submission_id)
-                         .order_by(PrecheckRecord.id.desc()).limit(1))
+    row = session.scalar(
+        select(PrecheckRecord)
+        .where(PrecheckRecord.submission_id == submission_id)
+        .order_by(PrecheckRecord.id.desc())
+        .limit(1)
+    )
     if row is None:
         raise NotFound(f"申报 #{submission_id} 没有预审结果。", code="precheck_not_found")
     return CheckResult.model_validate(row.result)
@@ -195,6 +265,7 @@ def _review_of(session: Session, submission_id: int) -> ReviewRecord | None:
 
 # ---- the opinion ----------------------------------------------------------------------------
 
+
 def _require(user: User, permission: Permission) -> None:
     if not has_permission(user, permission):
         raise Forbidden(f"当前角色（{role_zh(user.role)}）无权执行此操作。")
@@ -205,46 +276,80 @@ def _pending_submission(session: Session, actor: User, submission_id: int) -> Su
     if record.superseded_by_id is not None:
         raise InvalidState(f"申报 #{submission_id} 已被重新报送的 #{record.superseded_by_id} 替代。")
     if record.status != "pending":
-        raise InvalidState(f"申报 #{submission_id} 当前状态为“{STATUS_ZH[record.status]}”，不能再修改审核意见。")
+        raise InvalidState(
+            f"申报 #{submission_id} 当前状态为“{STATUS_ZH[record.status]}”，不能再修改审核意见。"
+        )
     return record
 
 
-def _add_version(session: Session, review: ReviewRecord, *, actor: User, action: str,
-                 comment: str | None) -> ReviewVersion:
+def _add_version(
+    session: Session, review: ReviewRecord, *, actor: User, action: str, comment: str | None
+) -> ReviewVersion:
     number = len(review.versions) + 1
-    version = ReviewVersion(review=review, version=number, author_id=actor.id, author_role=actor.role,
-                            action=action, comment=comment, text=review.text, opinion=review.opinion)
+    version = ReviewVersion(
+        review=review,
+        version=number,
+        author_id=actor.id,
+        author_role=actor.role,
+        action=action,
+        comment=comment,
+        text=review.text,
+        opinion=review.opinion,
+    )
     session.add(version)
     review.updated_at = utcnow()
     return version
 
 
-def draft_review(*, session: Session, actor: User, submission_id: int, knowledge_base: Any = None,
-                 chat_model: Any = None) -> ReviewRecord:
+def draft_review(
+    *, session: Session, actor: User, submission_id: int, knowledge_base: Any = None, chat_model: Any = None
+) -> ReviewRecord:
     """(Re)draft the 审核意见 from the stored precheck; the grade is the rules' grade."""
     _require(actor, Permission.review)
     record = _pending_submission(session, actor, submission_id)
-    opinion = draft_opinion(Submission.model_validate(record.canonical),
-                            latest_precheck(session, submission_id=submission_id),
-                            kb=knowledge_base, llm=chat_model)
+    opinion = draft_opinion(
+        Submission.model_validate(record.canonical),
+        latest_precheck(session, submission_id=submission_id),
+        kb=knowledge_base,
+        llm=chat_model,
+    )
     text, opinion_json = render_opinion_text(opinion), opinion.model_dump(mode="json")
     review = _review_of(session, submission_id)
     if review is None:
-        review = ReviewRecord(submission_id=submission_id, text=text, opinion=opinion_json,
-                              mode=opinion.mode, mode_label=opinion.mode_label)
+        review = ReviewRecord(
+            submission_id=submission_id,
+            text=text,
+            opinion=opinion_json,
+            mode=opinion.mode,
+            mode_label=opinion.mode_label,
+        )
         session.add(review)
     else:
         review.text, review.opinion, review.mode, review.mode_label = (
-            text, opinion_json, opinion.mode, opinion.mode_label)
+            text,
+            opinion_json,
+            opinion.mode,
+            opinion.mode_label,
+        )
     version = _add_version(session, review, actor=actor, action="draft", comment=None)
-    record_audit(session, actor=actor.username, action="review.draft", submission_id=submission_id,
-                 details={"version": version.version, "grade": opinion.grade.value, "mode": opinion.mode,
-                          "findings": len(opinion.findings())})
+    record_audit(
+        session,
+        actor=actor.username,
+        action="review.draft",
+        submission_id=submission_id,
+        details={
+            "version": version.version,
+            "grade": opinion.grade.value,
+            "mode": opinion.mode,
+            "findings": len(opinion.findings()),
+        },
+    )
     return review
 
 
-def edit_review(*, session: Session, actor: User, submission_id: int, text: str,
-                comment: str | None = None) -> ReviewRecord:
+def edit_review(
+    *, session: Session, actor: User, submission_id: int, text: str, comment: str | None = None
+) -> ReviewRecord:
     """A reviewer's edit of the opinion text, stored as a new version with the changed lines audited."""
     _require(actor, Permission.review)
     _pending_submission(session, actor, submission_id)
@@ -255,8 +360,13 @@ def edit_review(*, session: Session, actor: User, submission_id: int, text: str,
     changed = _changed_lines(review.text, new_text)
     review.text = new_text
     version = _add_version(session, review, actor=actor, action="edit", comment=comment)
-    record_audit(session, actor=actor.username, action="review.edit", submission_id=submission_id,
-                 details={"version": version.version, "comment": comment, "changes": changed})
+    record_audit(
+        session,
+        actor=actor.username,
+        action="review.edit",
+        submission_id=submission_id,
+        details={"version": version.version, "comment": comment, "changes": changed},
+    )
     return review
 
 
@@ -265,7 +375,9 @@ def _changed_lines(old: str, new: str, limit: int = 40) -> list[str]:
     return [ln for ln in lines if ln[:1] in "+-" and not ln.startswith(("+++", "---"))][:limit]
 
 
-def approve_review(*, session: Session, actor: User, submission_id: int, comment: str | None = None) -> ReviewRecord:
+def approve_review(
+    *, session: Session, actor: User, submission_id: int, comment: str | None = None
+) -> ReviewRecord:
     _require(actor, Permission.approve)
     record = _pending_submission(session, actor, submission_id)
     review = _review_of(session, submission_id)
@@ -273,14 +385,25 @@ def approve_review(*, session: Session, actor: User, submission_id: int, comment
         raise InvalidState("请先起草审核意见，再审批通过。", code="review_not_drafted")
     record.status = "approved"
     version = _add_version(session, review, actor=actor, action="approve", comment=comment)
-    record_audit(session, actor=actor.username, action="review.approve", submission_id=submission_id,
-                 details={"version": version.version, "comment": comment, "status": "approved",
-                          "grade": record.grade})
+    record_audit(
+        session,
+        actor=actor.username,
+        action="review.approve",
+        submission_id=submission_id,
+        details={"version": version.version, "comment": comment, "status": "approved", "grade": record.grade},
+    )
     return review
 
 
-def return_review(*, session: Session, actor: User, submission_id: int, comment: str,
-                  knowledge_base: Any = None, chat_model: Any = None) -> ReviewRecord:
+def return_review(
+    *,
+    session: Session,
+    actor: User,
+    submission_id: int,
+    comment: str,
+    knowledge_base: Any = None,
+    chat_model: Any = None,
+) -> ReviewRecord:
     """退回修改: the comment is required and reaches the submitter with the opinion."""
     _require(actor, Permission.review)
     if not (comment or "").strip():
@@ -288,10 +411,20 @@ def return_review(*, session: Session, actor: User, submission_id: int, comment:
     record = _pending_submission(session, actor, submission_id)
     review = _review_of(session, submission_id)
     if review is None:
-        review = draft_review(session=session, actor=actor, submission_id=submission_id,
-                              knowledge_base=knowledge_base, chat_model=chat_model)
+        review = draft_review(
+            session=session,
+            actor=actor,
+            submission_id=submission_id,
+            knowledge_base=knowledge_base,
+            chat_model=chat_model,
+        )
     record.status = "returned"
     version = _add_version(session, review, actor=actor, action="return", comment=comment.strip())
-    record_audit(session, actor=actor.username, action="review.return", submission_id=submission_id,
-                 details={"version": version.version, "comment": comment.strip(), "status": "returned"})
+    record_audit(
+        session,
+        actor=actor.username,
+        action="review.return",
+        submission_id=submission_id,
+        details={"version": version.version, "comment": comment.strip(), "status": "returned"},
+    )
     return review

@@ -42,7 +42,9 @@ def _starter_cache_dir() -> Path:
     from assistant.knowledge import starter_pack_dir
 
     digest = hashlib.sha256()
-    sources = sorted(Path(vectorstore.__file__).parent.glob("*.py")) + sorted(Path(starter_pack_dir()).rglob("*"))
+    sources = sorted(Path(vectorstore.__file__).parent.glob("*.py")) + sorted(
+        Path(starter_pack_dir()).rglob("*")
+    )
     for path in sources:
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
@@ -71,7 +73,7 @@ def _free_port() -> int:
 
 def _bench_token(data_dir: Path) -> str:
     from assistant.records import create_user, issue_token, open_records, session_scope
-    from jixiao.settings import Settings
+    from core.settings import Settings
 
     factory = open_records(Settings(_env_file=None, data_dir=data_dir))
     with session_scope(factory) as session:
@@ -81,15 +83,35 @@ def _bench_token(data_dir: Path) -> str:
 
 def _start_server(data_dir: Path, port: int, workers: int = 1) -> subprocess.Popen:
     """The server's output goes to data_dir/server.log (a pipe nobody reads would fill up and stall it)."""
-    env = {**os.environ, "JIXIAO_DATA_DIR": str(data_dir), "JIXIAO_LLM_BASE_URL": "", "JIXIAO_LLM_MODEL": "",
-           "JIXIAO_DATABASE_URL": "", "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-               "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(workers)]
+    env = {
+        **os.environ,
+        "JIXIAO_DATA_DIR": str(data_dir),
+        "JIXIAO_LLM_BASE_URL": "",
+        "JIXIAO_LLM_MODEL": "",
+        "JIXIAO_DATABASE_URL": "",
+        "HF_HUB_OFFLINE": "1",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--workers",
+        str(workers),
+    ]
     log = (data_dir / "server.log").open("wb")
     try:
         return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     finally:
-        log.close()          # the child holds its own descriptor
+        log.close()  # the child holds its own descriptor
 
 
 def _wait_ready(base_url: str, server: subprocess.Popen, log_path: Path, timeout_s: float = 600) -> None:
@@ -131,8 +153,15 @@ def _stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-async def _run_clients(base_url: str, token: str, body: bytes, clients: int, per_client: int, warmup: int,
-                       on_done: Callable[[], None]) -> tuple[list[float], int, float]:
+async def _run_clients(
+    base_url: str,
+    token: str,
+    body: bytes,
+    clients: int,
+    per_client: int,
+    warmup: int,
+    on_done: Callable[[], None],
+) -> tuple[list[float], int, float]:
     """Each client warms its connection up, all start measuring together; returns (latencies, errors, wall s)."""
     import httpx
 
@@ -167,8 +196,9 @@ async def _run_clients(base_url: str, token: str, body: bytes, clients: int, per
     return latencies, errors, time.perf_counter() - started
 
 
-def run_bench(submission: dict, *, clients: int, per_client: int, warmup: int, workers: int = 1,
-              on_done=lambda: None) -> dict:
+def run_bench(
+    submission: dict, *, clients: int, per_client: int, warmup: int, workers: int = 1, on_done=lambda: None
+) -> dict:
     """Start a server, warm it up, measure; returns {p50, p95, p99, mean, rps, ok, errors} (ms)."""
     body = json.dumps(submission, ensure_ascii=False).encode("utf-8")
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
@@ -184,7 +214,8 @@ def run_bench(submission: dict, *, clients: int, per_client: int, warmup: int, w
         try:
             _wait_ready(base_url, server, data_dir / "server.log")
             latencies, errors, wall = asyncio.run(
-                _run_clients(base_url, token, body, clients, per_client, warmup, on_done))
+                _run_clients(base_url, token, body, clients, per_client, warmup, on_done)
+            )
         finally:
             _stop(server)
         if not cached:
@@ -192,9 +223,15 @@ def run_bench(submission: dict, *, clients: int, per_client: int, warmup: int, w
             _remove_stale_caches(keep=cache)
     if not latencies:
         raise RuntimeError(f"全部 {errors} 个请求失败")
-    return {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "p99": percentile(latencies, 99),
-            "mean": statistics.fmean(latencies), "rps": len(latencies) / wall, "ok": len(latencies),
-            "errors": errors}
+    return {
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "mean": statistics.fmean(latencies),
+        "rps": len(latencies) / wall,
+        "ok": len(latencies),
+        "errors": errors,
+    }
 
 
 @eval_app.command("bench-api")
@@ -226,13 +263,23 @@ def bench_api_command(
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(f"{clients} 个并发客户端，共 {total} 个请求…", total=total)
         try:
-            stats = run_bench(chosen, clients=clients, per_client=per_client, warmup=warmup, workers=workers,
-                              on_done=lambda: progress.advance(task))
+            stats = run_bench(
+                chosen,
+                clients=clients,
+                per_client=per_client,
+                warmup=warmup,
+                workers=workers,
+                on_done=lambda: progress.advance(task),
+            )
         except RuntimeError as exc:
             console.print(f"[red]基准测试失败：{exc}[/red]")
             raise typer.Exit(1) from exc
     verdict = "达标" if stats["p95"] < P95_BAR_MS else "未达标"
-    console.print(f"请求成功 {stats['ok']} 个，失败 {stats['errors']} 个；吞吐 {stats['rps']:.1f} 请求/秒；"
-                  f"平均 {stats['mean']:.1f} ms。p95 要求 < {P95_BAR_MS:.0f} ms：{verdict}。")
-    typer.echo(f"bench-api: workers={workers} clients={clients} requests={total} p50={stats['p50']:.1f}ms p95={stats['p95']:.1f}ms "
-               f"p99={stats['p99']:.1f}ms rps={stats['rps']:.1f} errors={stats['errors']} ({verdict})")
+    console.print(
+        f"请求成功 {stats['ok']} 个，失败 {stats['errors']} 个；吞吐 {stats['rps']:.1f} 请求/秒；"
+        f"平均 {stats['mean']:.1f} ms。p95 要求 < {P95_BAR_MS:.0f} ms：{verdict}。"
+    )
+    typer.echo(
+        f"bench-api: workers={workers} clients={clients} requests={total} p50={stats['p50']:.1f}ms p95={stats['p95']:.1f}ms "
+        f"p99={stats['p99']:.1f}ms rps={stats['rps']:.1f} errors={stats['errors']} ({verdict})"
+    )

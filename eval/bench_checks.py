@@ -27,7 +27,9 @@ def bench_checks(submissions: list, n: int) -> tuple[float, int]:
 @eval_app.command("bench-checks")
 def bench_checks_command(
     n: Annotated[int, typer.Option("--n", min=1, help="检查的申报项目数（复制开发集）")] = 1000,
-    dataset: Annotated[Path, typer.Option("--dataset", help="申报数据（canonical JSON 或 xlsx）")] = DEFAULT_DATASET,
+    dataset: Annotated[
+        Path, typer.Option("--dataset", help="申报数据（canonical JSON 或 xlsx）")
+    ] = DEFAULT_DATASET,
 ) -> None:
     """预审性能基准：仅规则（不调用大模型），复制开发集到 N 个项目，报告总耗时和单项目耗时。"""
     from rich.console import Console

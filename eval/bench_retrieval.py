@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ingest.errors import UserError
-from jixiao.settings import Settings
+from core.errors import UserError
+from core.settings import Settings
 from vectorstore.knowledge_base import KnowledgeBase
 
 
@@ -32,12 +32,16 @@ class BenchReport(BaseModel):
     clauses: int
     failed: list[str]
     ingest_s: float
-    reingest_s: float                     # second pass over the same files: everything unchanged
+    reingest_s: float  # second pass over the same files: everything unchanged
     latency: list[LatencyStats]
 
     def summary_line(self) -> str:
-        parts = [(f"bench-retrieval: ingest={self.ingest_s:.1f}s reingest={self.reingest_s:.1f}s "
-                  f"docs={self.documents} clauses={self.clauses}")]
+        parts = [
+            (
+                f"bench-retrieval: ingest={self.ingest_s:.1f}s reingest={self.reingest_s:.1f}s "
+                f"docs={self.documents} clauses={self.clauses}"
+            )
+        ]
         parts += [f"{s.mode}_p50={s.p50_ms:.1f}ms {s.mode}_p95={s.p95_ms:.1f}ms" for s in self.latency]
         return " ".join(parts)
 
@@ -50,8 +54,10 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[index]
 
 
-def measure_latency(kb: KnowledgeBase, queries: Sequence[str], mode: str, *, repeats: int = 3) -> LatencyStats:
-    for query in queries:                                   # warm-up: models loaded, caches built
+def measure_latency(
+    kb: KnowledgeBase, queries: Sequence[str], mode: str, *, repeats: int = 3
+) -> LatencyStats:
+    for query in queries:  # warm-up: models loaded, caches built
         kb.retrieve(query, k=5, mode=mode)
     timings = []
     for _ in range(repeats):
@@ -59,12 +65,18 @@ def measure_latency(kb: KnowledgeBase, queries: Sequence[str], mode: str, *, rep
             start = time.perf_counter()
             kb.retrieve(query, k=5, mode=mode)
             timings.append((time.perf_counter() - start) * 1000)
-    return LatencyStats(mode=mode, n=len(timings), p50_ms=statistics.median(timings),
-                        p95_ms=percentile(timings, 0.95))
+    return LatencyStats(
+        mode=mode, n=len(timings), p50_ms=statistics.median(timings), p95_ms=percentile(timings, 0.95)
+    )
 
 
-def run_bench(corpus: Path, queries: Sequence[str], *, repeats: int = 3,
-              progress: Callable[[int, int, str], None] | None = None) -> BenchReport:
+def run_bench(
+    corpus: Path,
+    queries: Sequence[str],
+    *,
+    repeats: int = 3,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> BenchReport:
     if not corpus.is_dir():
         raise UserError(f"语料目录“{corpus}”不存在。")
     if not queries:
@@ -78,14 +90,21 @@ def run_bench(corpus: Path, queries: Sequence[str], *, repeats: int = 3,
             start = time.perf_counter()
             kb.ingest_paths([corpus])
             reingest_s = time.perf_counter() - start
-            latency = [measure_latency(kb, queries, mode, repeats=repeats) for mode in ("hybrid", "lexical", "dense")]
+            latency = [
+                measure_latency(kb, queries, mode, repeats=repeats) for mode in ("hybrid", "lexical", "dense")
+            ]
             rrf_kb = kb.with_fusion("rrf")
             rrf = measure_latency(rrf_kb, queries, "hybrid", repeats=repeats)
             latency.insert(1, rrf.model_copy(update={"mode": "hybrid_rrf"}))
             stats = kb.stats()
         finally:
             kb.close()
-    return BenchReport(files=len(report.added) + len(report.replaced) + len(report.unchanged) + len(report.failed),
-                       documents=stats["documents"], clauses=stats["clauses"],
-                       failed=[f.message for f in report.failed], ingest_s=ingest_s, reingest_s=reingest_s,
-                       latency=latency)
+    return BenchReport(
+        files=len(report.added) + len(report.replaced) + len(report.unchanged) + len(report.failed),
+        documents=stats["documents"],
+        clauses=stats["clauses"],
+        failed=[f.message for f in report.failed],
+        ingest_s=ingest_s,
+        reingest_s=reingest_s,
+        latency=latency,
+    )

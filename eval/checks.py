@@ -12,7 +12,7 @@ import typer
 
 from eval.cli import eval_app
 
-Pair = tuple[str, str]   # (submission id, defect code)
+Pair = tuple[str, str]  # (submission id, defect code)
 
 
 @dataclass
@@ -61,8 +61,9 @@ def score_pairs(predicted: set[Pair], gold: set[Pair]) -> CheckScores:
     for pair in fns:
         per_code[pair[1]].fn += 1
     micro = CodeScore(tp=len(predicted & gold), fp=len(fps), fn=len(fns))
-    return CheckScores(per_code=dict(sorted(per_code.items())), micro=micro, false_positives=fps,
-                       false_negatives=fns)
+    return CheckScores(
+        per_code=dict(sorted(per_code.items())), micro=micro, false_positives=fps, false_negatives=fns
+    )
 
 
 def predict_pairs(dataset: Path) -> tuple[set[Pair], list[str]]:
@@ -89,7 +90,9 @@ def summary_line(scores: CheckScores) -> str:
 @eval_app.command("checks")
 def eval_checks_command(
     dataset: Annotated[Path, typer.Option("--dataset", help="申报数据（canonical JSON 或 xlsx）")],
-    labels: Annotated[Path | None, typer.Option("--labels", help="标注文件；缺省为数据文件旁的 *_labels.json")] = None,
+    labels: Annotated[
+        Path | None, typer.Option("--labels", help="标注文件；缺省为数据文件旁的 *_labels.json")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="列出误报和漏报")] = False,
 ) -> None:
     """预审规则评测：按（申报项目，问题代码）计算各代码与总体（micro）的准确率、召回率、F1。"""
@@ -105,7 +108,9 @@ def eval_checks_command(
     try:
         gold = load_labels(labels)
     except (ValueError, KeyError, TypeError) as exc:
-        console.print(f"[red]标注文件“{labels}”格式不对（应为 {{id, code, indicator, reason}} 列表）：{exc}[/red]")
+        console.print(
+            f"[red]标注文件“{labels}”格式不对（应为 {{id, code, indicator, reason}} 列表）：{exc}[/red]"
+        )
         raise typer.Exit(2) from None
     predicted, issues = predict_pairs(dataset)
     for issue in issues:
@@ -115,10 +120,15 @@ def eval_checks_command(
     for col in ("问题代码", "TP", "FP", "FN", "准确率", "召回率", "F1"):
         table.add_column(col, justify="left" if col == "问题代码" else "right")
     for code, s in scores.per_code.items():
-        table.add_row(code, str(s.tp), str(s.fp), str(s.fn), f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}")
+        table.add_row(
+            code, str(s.tp), str(s.fp), str(s.fn), f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}"
+        )
     console.print(table)
     if verbose:
-        for title, pairs in (("误报（预测有、标注无）", scores.false_positives), ("漏报（标注有、未预测）", scores.false_negatives)):
+        for title, pairs in (
+            ("误报（预测有、标注无）", scores.false_positives),
+            ("漏报（标注有、未预测）", scores.false_negatives),
+        ):
             console.print(f"{title}：{len(pairs)}")
             for sid, code in pairs:
                 console.print(f"  {sid}  {code}")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from ingest.errors import UserError
-from jixiao.settings import Settings
+from core.errors import UserError
+from core.settings import Settings
 from vectorstore.fusion import weighted_rrf
 from vectorstore.knowledge_base import KnowledgeBase
 from vectorstore.lexical import BM25Index, tokenize
@@ -34,7 +34,7 @@ HELDOUT_STANDIN_DATASET = REPO / "eval" / "datasets" / "retrieval_heldout_standi
 NAIVE_CHUNK_CHARS = 500
 MRR_DEPTH = 10
 
-Ranker = Callable[[str], list[tuple[str, str | None]]]        # query -> [(doc_short, article)], best first
+Ranker = Callable[[str], list[tuple[str, str | None]]]  # query -> [(doc_short, article)], best first
 
 
 class RetrievalQuestion(BaseModel):
@@ -49,7 +49,7 @@ class RetrievalMetrics(BaseModel):
     recall_at_1: float
     recall_at_5: float
     mrr: float
-    first_hit_ranks: list[int | None] = []      # per question, 1-based rank of the first hit (None = miss)
+    first_hit_ranks: list[int | None] = []  # per question, 1-based rank of the first hit (None = miss)
 
     def row(self) -> tuple[str, str, str, str]:
         return self.name, f"{self.recall_at_1:.3f}", f"{self.recall_at_5:.3f}", f"{self.mrr:.3f}"
@@ -66,22 +66,26 @@ def load_questions(path: Path) -> list[RetrievalQuestion]:
         try:
             questions.append(RetrievalQuestion.model_validate(json.loads(line)))
         except (json.JSONDecodeError, ValidationError) as exc:
-            raise UserError(f"评测集文件“{path.name}”第{line_no}行格式错误：应为含 q、doc、article 的 JSON 对象"
-                            f"（{type(exc).__name__}）。") from exc
+            raise UserError(
+                f"评测集文件“{path.name}”第{line_no}行格式错误：应为含 q、doc、article 的 JSON 对象"
+                f"（{type(exc).__name__}）。"
+            ) from exc
     if not questions:
         raise UserError(f"评测集文件“{path.name}”中没有题目。")
     return questions
 
 
-def score_rankings(name: str, questions: Sequence[RetrievalQuestion],
-                   hit_lists: Sequence[Sequence[bool]]) -> RetrievalMetrics:
+def score_rankings(
+    name: str, questions: Sequence[RetrievalQuestion], hit_lists: Sequence[Sequence[bool]]
+) -> RetrievalMetrics:
     """Metrics from per-question hit flags (best first)."""
     ranks: list[int | None] = []
     for flags in hit_lists:
         ranks.append(next((i for i, ok in enumerate(flags[:MRR_DEPTH], start=1) if ok), None))
     n = len(questions)
     return RetrievalMetrics(
-        name=name, n=n,
+        name=name,
+        n=n,
         recall_at_1=sum(1 for r in ranks if r == 1) / n,
         recall_at_5=sum(1 for r in ranks if r is not None and r <= 5) / n,
         mrr=sum(1.0 / r for r in ranks if r is not None) / n,
@@ -100,6 +104,7 @@ def evaluate_ranker(name: str, questions: Sequence[RetrievalQuestion], ranker: R
 def kb_ranker(kb: KnowledgeBase, mode: str) -> Ranker:
     def rank(query: str) -> list[tuple[str, str | None]]:
         return [(h.clause.doc_short, h.clause.article) for h in kb.retrieve(query, k=MRR_DEPTH, mode=mode)]
+
     return rank
 
 
@@ -108,13 +113,14 @@ class NaiveChunkIndex:
     """Fixed 500-character chunks of the raw text, no structure, ranked by BM25."""
 
     def __init__(self, files: Sequence[Path], chunk_chars: int = NAIVE_CHUNK_CHARS) -> None:
-        self.chunks: list[tuple[str, str]] = []           # (doc short title = file stem, chunk text)
+        self.chunks: list[tuple[str, str]] = []  # (doc short title = file stem, chunk text)
         for path in files:
             text = path.read_text(encoding="utf-8")
             for start in range(0, len(text), chunk_chars):
-                self.chunks.append((path.stem, text[start:start + chunk_chars]))
-        self.index = BM25Index([str(i) for i in range(len(self.chunks))],
-                               [tokenize(chunk) for _, chunk in self.chunks])
+                self.chunks.append((path.stem, text[start : start + chunk_chars]))
+        self.index = BM25Index(
+            [str(i) for i in range(len(self.chunks))], [tokenize(chunk) for _, chunk in self.chunks]
+        )
 
     def evaluate(self, questions: Sequence[RetrievalQuestion]) -> RetrievalMetrics:
         hit_lists = []
@@ -138,8 +144,13 @@ def corpus_files(corpus: Path) -> list[Path]:
     return files
 
 
-def build_temp_kb(files: Sequence[Path], data_dir: Path, *, embedder: str | None = None,
-                  progress: Callable[[int, int, str], None] | None = None) -> KnowledgeBase:
+def build_temp_kb(
+    files: Sequence[Path],
+    data_dir: Path,
+    *,
+    embedder: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> KnowledgeBase:
     """A fresh knowledge base under data_dir (local Chroma, whatever JIXIAO_CHROMA_URL says)."""
     overrides: dict = {"data_dir": data_dir, "chroma_url": None}
     if embedder:
@@ -158,9 +169,14 @@ class SweepPoint(BaseModel):
     metrics: RetrievalMetrics
 
 
-def sweep_fusion(kb: KnowledgeBase, questions: Sequence[RetrievalQuestion], *,
-                 weights: Sequence[tuple[float, float]], rrf_ks: Sequence[float], depth: int = 50
-                 ) -> list[SweepPoint]:
+def sweep_fusion(
+    kb: KnowledgeBase,
+    questions: Sequence[RetrievalQuestion],
+    *,
+    weights: Sequence[tuple[float, float]],
+    rrf_ks: Sequence[float],
+    depth: int = 50,
+) -> list[SweepPoint]:
     """MRR/recall for every (dense weight, lexical weight, rrf_k), from one dense and one BM25 run."""
     runs = [kb.rankings(q.q, depth) for q in questions]
     label = {}
@@ -174,11 +190,20 @@ def sweep_fusion(kb: KnowledgeBase, questions: Sequence[RetrievalQuestion], *,
         for rrf_k in rrf_ks:
             hit_lists = []
             for question, (dense, lexical) in zip(questions, runs, strict=True):
-                fused = weighted_rrf({"dense": dense, "lexical": lexical},
-                                     {"dense": dense_w, "lexical": lexical_w}, rrf_k=rrf_k)
+                fused = weighted_rrf(
+                    {"dense": dense, "lexical": lexical},
+                    {"dense": dense_w, "lexical": lexical_w},
+                    rrf_k=rrf_k,
+                )
                 hit_lists.append([label[f.id] == (question.doc, question.article) for f in fused[:MRR_DEPTH]])
-            points.append(SweepPoint(dense_weight=dense_w, lexical_weight=lexical_w, rrf_k=rrf_k,
-                                     metrics=score_rankings("hybrid", questions, hit_lists)))
+            points.append(
+                SweepPoint(
+                    dense_weight=dense_w,
+                    lexical_weight=lexical_w,
+                    rrf_k=rrf_k,
+                    metrics=score_rankings("hybrid", questions, hit_lists),
+                )
+            )
     return points
 
 
@@ -187,8 +212,8 @@ SWEEP_RRF_KS = [5, 10, 20, 30, 60]
 
 
 class RetrievalReport(BaseModel):
-    hybrid: RetrievalMetrics          # the product's hybrid retrieval (learned fusion by default)
-    rrf: RetrievalMetrics             # the same two retrievers joined by weighted reciprocal-rank fusion
+    hybrid: RetrievalMetrics  # the product's hybrid retrieval (learned fusion by default)
+    rrf: RetrievalMetrics  # the same two retrievers joined by weighted reciprocal-rank fusion
     bm25: RetrievalMetrics
     dense: RetrievalMetrics
     naive: RetrievalMetrics
@@ -198,13 +223,16 @@ class RetrievalReport(BaseModel):
 
     def summary_line(self, name: str | None = None) -> str:
         prefix = f"retrieval[{name}]" if name else "retrieval"
-        return (f"{prefix}: r@1={self.hybrid.recall_at_1:.2f} r@5={self.hybrid.recall_at_5:.2f} "
-                f"mrr={self.hybrid.mrr:.2f} bm25_r@5={self.bm25.recall_at_5:.2f} bm25_mrr={self.bm25.mrr:.2f} "
-                f"naive_r@5={self.naive.recall_at_5:.2f} rrf_mrr={self.rrf.mrr:.2f}")
+        return (
+            f"{prefix}: r@1={self.hybrid.recall_at_1:.2f} r@5={self.hybrid.recall_at_5:.2f} "
+            f"mrr={self.hybrid.mrr:.2f} bm25_r@5={self.bm25.recall_at_5:.2f} bm25_mrr={self.bm25.mrr:.2f} "
+            f"naive_r@5={self.naive.recall_at_5:.2f} rrf_mrr={self.rrf.mrr:.2f}"
+        )
 
 
-def evaluate_kb(kb: KnowledgeBase, files: Sequence[Path], questions: Sequence[RetrievalQuestion]
-                ) -> RetrievalReport:
+def evaluate_kb(
+    kb: KnowledgeBase, files: Sequence[Path], questions: Sequence[RetrievalQuestion]
+) -> RetrievalReport:
     stats = kb.stats()
     rrf_kb = kb.with_fusion("rrf")
     return RetrievalReport(
@@ -213,22 +241,33 @@ def evaluate_kb(kb: KnowledgeBase, files: Sequence[Path], questions: Sequence[Re
         bm25=evaluate_ranker("bm25", questions, kb_ranker(kb, "lexical")),
         dense=evaluate_ranker("dense", questions, kb_ranker(kb, "dense")),
         naive=NaiveChunkIndex(files).evaluate(questions),
-        clauses=stats["clauses"], documents=stats["documents"],
+        clauses=stats["clauses"],
+        documents=stats["documents"],
     )
 
 
-def run_retrieval_eval(dataset: Path, corpus: Path = DEFAULT_CORPUS, *, embedder: str | None = None,
-                       sweep: bool = False, progress: Callable[[int, int, str], None] | None = None
-                       ) -> RetrievalReport:
+def run_retrieval_eval(
+    dataset: Path,
+    corpus: Path = DEFAULT_CORPUS,
+    *,
+    embedder: str | None = None,
+    sweep: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> RetrievalReport:
     """Build a fresh index of the corpus in a temp dir and score every retriever on the dataset."""
     return run_retrieval_evals([dataset], corpus, embedder=embedder, sweep=sweep, progress=progress)[0]
 
 
-def run_retrieval_evals(datasets: Sequence[Path], corpus: Path = DEFAULT_CORPUS, *, embedder: str | None = None,
-                        sweep: bool = False, progress: Callable[[int, int, str], None] | None = None
-                        ) -> list[RetrievalReport]:
+def run_retrieval_evals(
+    datasets: Sequence[Path],
+    corpus: Path = DEFAULT_CORPUS,
+    *,
+    embedder: str | None = None,
+    sweep: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[RetrievalReport]:
     """One fresh index of the corpus, every retriever scored on each dataset (reports in the same order)."""
-    question_sets = [load_questions(path) for path in datasets]       # bad files fail before the slow build
+    question_sets = [load_questions(path) for path in datasets]  # bad files fail before the slow build
     files = corpus_files(corpus)
     with tempfile.TemporaryDirectory(prefix="jixiao-eval-") as tmp:
         kb = build_temp_kb(files, Path(tmp), embedder=embedder, progress=progress)

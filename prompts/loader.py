@@ -65,8 +65,13 @@ def load_prompt(name: str, version: int | None = None, directory: Path = PROMPTS
     meta = yaml.safe_load(m["meta"]) or {}
     if str(meta.get("version")) != str(chosen) or meta.get("name") != name:
         raise ValueError(f"提示词文件 {path.name} 的头信息 name/version 与文件名不一致")
-    return PromptFile(name=name, version=str(chosen), description=str(meta.get("description", "")),
-                      text=m["body"].strip() + "\n", path=str(path))
+    return PromptFile(
+        name=name,
+        version=str(chosen),
+        description=str(meta.get("description", "")),
+        text=m["body"].strip() + "\n",
+        path=str(path),
+    )
 
 
 def chat_prompt(system: str, human: str, *, with_history: bool = False) -> ChatPromptTemplate:

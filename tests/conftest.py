@@ -31,12 +31,17 @@ def data_dir_shared(shared_dir: Path) -> Path:
 @pytest.fixture()
 def tmp_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh JIXIAO_DATA_DIR for one test, with the settings cache cleared."""
-    from jixiao.settings import get_settings
+    from core.settings import get_settings
 
     d = tmp_path / "var"
     monkeypatch.setenv("JIXIAO_DATA_DIR", str(d))
-    for k in ("JIXIAO_LLM_BASE_URL", "JIXIAO_LLM_MODEL", "JIXIAO_LLM_API_KEY", "JIXIAO_CHROMA_URL",
-              "JIXIAO_DATABASE_URL"):
+    for k in (
+        "JIXIAO_LLM_BASE_URL",
+        "JIXIAO_LLM_MODEL",
+        "JIXIAO_LLM_API_KEY",
+        "JIXIAO_CHROMA_URL",
+        "JIXIAO_DATABASE_URL",
+    ):
         monkeypatch.delenv(k, raising=False)
     get_settings.cache_clear()
     yield d

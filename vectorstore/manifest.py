@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel
 
-from ingest.models import Clause, ParsedDocument
+from core.models import Clause, ParsedDocument
 from vectorstore.models import DocumentInfo
 
 _SCHEMA = """
@@ -130,21 +130,38 @@ class Manifest:
                 conn.execute("DELETE FROM documents WHERE doc_id = ?", (old,))
             conn.execute(
                 "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc.doc_id, doc.title, doc.short_title, doc.doc_no, doc.date, doc.issuer, doc.kind,
-                 doc.region, doc.source, Path(doc.source).name, doc.sha256, len(doc.clauses), now),
+                (
+                    doc.doc_id,
+                    doc.title,
+                    doc.short_title,
+                    doc.doc_no,
+                    doc.date,
+                    doc.issuer,
+                    doc.kind,
+                    doc.region,
+                    doc.source,
+                    Path(doc.source).name,
+                    doc.sha256,
+                    len(doc.clauses),
+                    now,
+                ),
             )
             conn.executemany(
                 "INSERT OR REPLACE INTO clauses VALUES (?,?,?,?,?)",
-                [(c.id, doc.doc_id, i, c.model_dump_json(), json.dumps(t, ensure_ascii=False))
-                 for i, (c, t) in enumerate(zip(doc.clauses, tokens, strict=True))],
+                [
+                    (c.id, doc.doc_id, i, c.model_dump_json(), json.dumps(t, ensure_ascii=False))
+                    for i, (c, t) in enumerate(zip(doc.clauses, tokens, strict=True))
+                ],
             )
             _bump_generation(conn)
 
     def remove_document(self, doc_id: str) -> list[str]:
         """Delete a document; returns the ids of the clauses it had."""
         with self._transaction() as conn:
-            ids = [r["clause_id"] for r in conn.execute(
-                "SELECT clause_id FROM clauses WHERE doc_id = ?", (doc_id,))]
+            ids = [
+                r["clause_id"]
+                for r in conn.execute("SELECT clause_id FROM clauses WHERE doc_id = ?", (doc_id,))
+            ]
             conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
             _bump_generation(conn)
         return ids
@@ -153,15 +170,19 @@ class Manifest:
     def cached_vectors(self, keys: list[str]) -> dict[str, list[float]]:
         found: dict[str, list[float]] = {}
         for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            rows = self._rows(f"SELECT key, vector FROM embeddings WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            chunk = keys[start : start + 500]
+            rows = self._rows(
+                f"SELECT key, vector FROM embeddings WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            )
             found.update((r["key"], np.frombuffer(r["vector"], dtype=np.float32).tolist()) for r in rows)
         return found
 
     def cache_vectors(self, vectors: dict[str, list[float]]) -> None:
         with self._transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO embeddings(key, vector) VALUES (?, ?)",
-                             [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()])
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings(key, vector) VALUES (?, ?)",
+                [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()],
+            )
 
     def vector_keys(self) -> set[str]:
         return {r["key"] for r in self._rows("SELECT key FROM embeddings")}
@@ -188,8 +209,12 @@ class Manifest:
             "SELECT c.clause_json, c.tokens_json FROM clauses c JOIN documents d USING (doc_id) "
             "ORDER BY d.ingested_at, d.doc_id, c.ordinal"
         )
-        return [StoredClause(clause=Clause.model_validate_json(r["clause_json"]),
-                             tokens=json.loads(r["tokens_json"])) for r in rows]
+        return [
+            StoredClause(
+                clause=Clause.model_validate_json(r["clause_json"]), tokens=json.loads(r["tokens_json"])
+            )
+            for r in rows
+        ]
 
     def counts(self) -> tuple[int, int]:
         docs = self._one("SELECT COUNT(*) FROM documents")[0]
@@ -206,7 +231,15 @@ def _bump_generation(conn: sqlite3.Connection) -> None:
 
 def _doc_info(row: sqlite3.Row) -> DocumentInfo:
     return DocumentInfo(
-        doc_id=row["doc_id"], title=row["title"], short_title=row["short_title"], doc_no=row["doc_no"],
-        date=row["date"], kind=row["kind"], region=row["region"], source=row["source"], sha256=row["sha256"],
-        clauses=row["clauses"], ingested_at=row["ingested_at"],
+        doc_id=row["doc_id"],
+        title=row["title"],
+        short_title=row["short_title"],
+        doc_no=row["doc_no"],
+        date=row["date"],
+        kind=row["kind"],
+        region=row["region"],
+        source=row["source"],
+        sha256=row["sha256"],
+        clauses=row["clauses"],
+        ingested_at=row["ingested_at"],
     )

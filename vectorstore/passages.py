@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.models import Clause
+from core.models import Clause
 
 PARAGRAPH = "paragraph"
 SENTENCE = "sentence"
@@ -46,7 +46,7 @@ def _paragraph_bodies(clause: Clause) -> list[str]:
     for paragraph in paragraphs:
         body = squeeze_cjk_spaces(paragraph.strip())
         if clause.article and body.startswith(clause.article):
-            body = body[len(clause.article):].lstrip()
+            body = body[len(clause.article) :].lstrip()
         bodies.append(body)
     return bodies
 

@@ -18,24 +18,33 @@ from pydantic import BaseModel
 
 DEFAULT_WEIGHTS_FILE = Path(__file__).resolve().parent / "rerank_weights.json"
 
-FEATURES = ("rrf_dense", "rrf_lexical", "cosine", "paragraph_cosine", "mean_cosine", "bm25_share", "coverage",
-            "local_coverage", "named")
+FEATURES = (
+    "rrf_dense",
+    "rrf_lexical",
+    "cosine",
+    "paragraph_cosine",
+    "mean_cosine",
+    "bm25_share",
+    "coverage",
+    "local_coverage",
+    "named",
+)
 
 
 class CandidateEvidence(BaseModel):
     """What the two retrievers said about one candidate clause."""
 
-    rank_dense: int | None = None        # 1-based, None if not in the dense list
+    rank_dense: int | None = None  # 1-based, None if not in the dense list
     rank_lexical: int | None = None
-    cosine: float = 0.0                  # best cosine of the clause's vectors (款 and sentences) with the question
-    paragraph_cosine: float = 0.0        # best over its 款 only
-    mean_cosine: float = 0.0             # mean over its 款: does the whole article fit?
+    cosine: float = 0.0  # best cosine of the clause's vectors (款 and sentences) with the question
+    paragraph_cosine: float = 0.0  # best over its 款 only
+    mean_cosine: float = 0.0  # mean over its 款: does the whole article fit?
     bm25: float = 0.0
-    coverage: float = 0.0                # idf-weighted share of the question's words found in the clause
+    coverage: float = 0.0  # idf-weighted share of the question's words found in the clause
     # the same with idf taken within the clause's own document (and the question's thesaurus words): words
     # every article of the document shares say little; those that set it apart from its neighbours do
     local_coverage: float = 0.0
-    named: bool = False                  # the question names the clause's document
+    named: bool = False  # the question names the clause's document
 
 
 def feature_matrix(candidates: Sequence[CandidateEvidence], *, rrf_k: float) -> np.ndarray:
@@ -50,17 +59,19 @@ def feature_matrix(candidates: Sequence[CandidateEvidence], *, rrf_k: float) -> 
     best_bm25 = max(c.bm25 for c in candidates)
     rows = []
     for c in candidates:
-        rows.append([
-            1.0 / (rrf_k + c.rank_dense) if c.rank_dense else 0.0,
-            1.0 / (rrf_k + c.rank_lexical) if c.rank_lexical else 0.0,
-            c.cosine,
-            c.paragraph_cosine,
-            c.mean_cosine,
-            c.bm25 / best_bm25 if best_bm25 > 0 else 0.0,
-            c.coverage,
-            c.local_coverage,
-            1.0 if c.named else 0.0,
-        ])
+        rows.append(
+            [
+                1.0 / (rrf_k + c.rank_dense) if c.rank_dense else 0.0,
+                1.0 / (rrf_k + c.rank_lexical) if c.rank_lexical else 0.0,
+                c.cosine,
+                c.paragraph_cosine,
+                c.mean_cosine,
+                c.bm25 / best_bm25 if best_bm25 > 0 else 0.0,
+                c.coverage,
+                c.local_coverage,
+                1.0 if c.named else 0.0,
+            ]
+        )
     return np.asarray(rows, dtype=np.float64)
 
 

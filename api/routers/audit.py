@@ -13,6 +13,10 @@ router = APIRouter(tags=["审计"])
 
 
 @router.get("/audit", summary="审计日志（只追加）")
-def audit(_user: Staff, session: SessionDep, submission_id: int | None = None,
-          limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[dict[str, Any]]:
+def audit(
+    _user: Staff,
+    session: SessionDep,
+    submission_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> list[dict[str, Any]]:
     return list_audit(session, submission_id=submission_id, limit=limit)

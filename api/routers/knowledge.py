@@ -24,9 +24,15 @@ JOB_POLL_S = 0.3
 
 
 @router.get("/search", summary="检索政策条文")
-def search(_user: CurrentUser, services: ServicesDep, q: Annotated[str, Query(min_length=1, max_length=500)],
-           k: Annotated[int, Query(ge=1, le=50)] = 5, doc: str | None = None, kind: str | None = None,
-           region: str | None = None) -> dict[str, Any]:
+def search(
+    _user: CurrentUser,
+    services: ServicesDep,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    k: Annotated[int, Query(ge=1, le=50)] = 5,
+    doc: str | None = None,
+    kind: str | None = None,
+    region: str | None = None,
+) -> dict[str, Any]:
     hits = services.knowledge_base().retrieve(q, k, doc=doc, kind=kind, region=region)
     return {"hits": [h.public() for h in hits]}
 
@@ -36,9 +42,19 @@ def clause(clause_id: str, _user: CurrentUser, services: ServicesDep) -> dict[st
     found = services.knowledge_base().get_clause(clause_id)
     if found is None:
         raise ApiError(404, "clause_not_found", f"条文“{clause_id}”不存在（可能所属文件已被移除）。")
-    return {"clause_id": found.id, "doc": found.doc_short, "doc_title": found.doc_title, "doc_no": found.doc_no,
-            "article": found.article, "citation": found.citation, "path": found.path, "text": found.text,
-            "page": found.page, "source": found.source, "confidence": found.confidence}
+    return {
+        "clause_id": found.id,
+        "doc": found.doc_short,
+        "doc_title": found.doc_title,
+        "doc_no": found.doc_no,
+        "article": found.article,
+        "citation": found.citation,
+        "path": found.path,
+        "text": found.text,
+        "page": found.page,
+        "source": found.source,
+        "confidence": found.confidence,
+    }
 
 
 @router.get("/documents", summary="已入库的政策文件")
@@ -46,9 +62,26 @@ def documents(_user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
     return {"items": [d.model_dump(mode="json") for d in services.knowledge_base().list_documents()]}
 
 
-@router.post("/documents", status_code=202, summary="上传政策文件（后台入库）", openapi_extra={
-    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}})
+@router.post(
+    "/documents",
+    status_code=202,
+    summary="上传政策文件（后台入库）",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "file": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
 async def upload_documents(request: Request, user: DocAdmin, services: ServicesDep) -> dict[str, Any]:
     if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
         raise ApiError(415, "unsupported_media_type", "请以 multipart/form-data 上传文件（字段名 file）。")
@@ -75,7 +108,9 @@ def job_status(job_id: str, _user: DocAdmin, session: SessionDep) -> dict[str, A
 
 
 @router.get("/documents/jobs/{job_id}/events", summary="入库任务进度（SSE）")
-def job_events(job_id: str, _user: DocAdmin, session: SessionDep, services: ServicesDep) -> EventSourceResponse:
+def job_events(
+    job_id: str, _user: DocAdmin, session: SessionDep, services: ServicesDep
+) -> EventSourceResponse:
     _job_or_404(session, job_id)
 
     def snapshot() -> dict[str, Any]:
@@ -97,10 +132,16 @@ def job_events(job_id: str, _user: DocAdmin, session: SessionDep, services: Serv
 
 
 @router.delete("/documents/{doc_id}", summary="移除政策文件及其条文")
-def delete_document(doc_id: str, user: DocAdmin, session: SessionDep, services: ServicesDep) -> dict[str, Any]:
+def delete_document(
+    doc_id: str, user: DocAdmin, session: SessionDep, services: ServicesDep
+) -> dict[str, Any]:
     removed = services.knowledge_base().remove_document(doc_id)
     if removed == 0:
         raise ApiError(404, "document_not_found", f"政策文件“{doc_id}”不存在。")
-    record_audit(session, actor=user.username, action="document.remove",
-                 details={"doc_id": doc_id, "clauses_removed": removed})
+    record_audit(
+        session,
+        actor=user.username,
+        action="document.remove",
+        details={"doc_id": doc_id, "clauses_removed": removed},
+    )
     return {"doc_id": doc_id, "clauses_removed": removed}

@@ -25,11 +25,18 @@ _BODY_DOC = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"description": "规范 JSON：一个申报对象、对象列表或 {submissions: [...]}"}},
-            "multipart/form-data": {"schema": {
-                "type": "object",
-                "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                               "callback_url": {"type": "string"}}}},
+            "application/json": {
+                "schema": {"description": "规范 JSON：一个申报对象、对象列表或 {submissions: [...]}"}
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        "callback_url": {"type": "string"},
+                    },
+                }
+            },
         },
     }
 }
@@ -39,23 +46,32 @@ def _detail(session, record: SubmissionRecord) -> dict[str, Any]:
     return submission_detail(record, workflow.latest_precheck(session, submission_id=record.id))
 
 
-def _schedule_callbacks(background: BackgroundTasks, services, details: list[dict[str, Any]],
-                        url: str | None) -> None:
+def _schedule_callbacks(
+    background: BackgroundTasks, services, details: list[dict[str, Any]], url: str | None
+) -> None:
     if not url:
         return
     for item in details:
-        background.add_task(send_precheck_callback, services.session_factory, url=url,
-                            submission_id=item["id"], precheck=item["precheck"])
+        background.add_task(
+            send_precheck_callback,
+            services.session_factory,
+            url=url,
+            submission_id=item["id"],
+            precheck=item["precheck"],
+        )
 
 
 @router.post("/submissions", status_code=201, summary="提交绩效目标（自动预审）", openapi_extra=_BODY_DOC)
-async def create_submissions(request: Request, user: Submitter, session: SessionDep, services: ServicesDep,
-                             background: BackgroundTasks) -> JSONResponse:
+async def create_submissions(
+    request: Request, user: Submitter, session: SessionDep, services: ServicesDep, background: BackgroundTasks
+) -> JSONResponse:
     intake: Intake = await read_intake(request)
 
     def store() -> list[dict[str, Any]]:
-        records = [workflow.submit(session=session, submitter=user, submission=s, callback_url=intake.callback_url)
-                   for s in intake.submissions]
+        records = [
+            workflow.submit(session=session, submitter=user, submission=s, callback_url=intake.callback_url)
+            for s in intake.submissions
+        ]
         return [_detail(session, r) for r in records]
 
     items = await run_in_threadpool(store)
@@ -64,10 +80,13 @@ async def create_submissions(request: Request, user: Submitter, session: Session
 
 
 @router.get("/submissions", summary="申报列表（提交单位只看到自己的）")
-def list_submissions(user: CurrentUser, session: SessionDep,
-                     status: Literal["pending", "returned", "approved"] | None = None,
-                     grade: Literal["优", "良", "中", "差"] | None = None,
-                     q: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
+def list_submissions(
+    user: CurrentUser,
+    session: SessionDep,
+    status: Literal["pending", "returned", "approved"] | None = None,
+    grade: Literal["优", "良", "中", "差"] | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> dict[str, Any]:
     records = workflow.list_submissions(session, viewer=user, status=status, grade=grade, query=q)
     return {"items": [submission_summary(r) for r in records]}
 
@@ -77,18 +96,36 @@ def get_submission(submission_id: int, user: CurrentUser, session: SessionDep) -
     return _detail(session, workflow.get_submission(session, viewer=user, submission_id=submission_id))
 
 
-@router.post("/submissions/{submission_id}/resubmit", status_code=201, summary="修改后重新报送",
-             openapi_extra=_BODY_DOC)
-async def resubmit(submission_id: int, request: Request, user: Submitter, session: SessionDep,
-                   services: ServicesDep, background: BackgroundTasks) -> JSONResponse:
+@router.post(
+    "/submissions/{submission_id}/resubmit",
+    status_code=201,
+    summary="修改后重新报送",
+    openapi_extra=_BODY_DOC,
+)
+async def resubmit(
+    submission_id: int,
+    request: Request,
+    user: Submitter,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+) -> JSONResponse:
     intake = await read_intake(request)
     if len(intake.submissions) != 1:
-        raise ApiError(400, "one_submission_expected",
-                       f"重新报送只能包含一个项目，本次读取到 {len(intake.submissions)} 个。")
+        raise ApiError(
+            400,
+            "one_submission_expected",
+            f"重新报送只能包含一个项目，本次读取到 {len(intake.submissions)} 个。",
+        )
 
     def store() -> tuple[dict[str, Any], str | None]:
-        record = workflow.resubmit(session=session, submitter=user, previous_id=submission_id,
-                                   submission=intake.submissions[0], callback_url=intake.callback_url)
+        record = workflow.resubmit(
+            session=session,
+            submitter=user,
+            previous_id=submission_id,
+            submission=intake.submissions[0],
+            callback_url=intake.callback_url,
+        )
         return _detail(session, record), record.callback_url
 
     item, callback_url = await run_in_threadpool(store)
@@ -97,8 +134,9 @@ async def resubmit(submission_id: int, request: Request, user: Submitter, sessio
 
 
 @router.get("/submissions/{submission_id}/precheck", summary="预审报告（JSON 或 Markdown）")
-def get_precheck(submission_id: int, user: CurrentUser, session: SessionDep,
-                 format: Literal["json", "markdown"] = "json"):
+def get_precheck(
+    submission_id: int, user: CurrentUser, session: SessionDep, format: Literal["json", "markdown"] = "json"
+):
     workflow.get_submission(session, viewer=user, submission_id=submission_id)
     result = workflow.latest_precheck(session, submission_id=submission_id)
     if format == "markdown":
@@ -115,5 +153,7 @@ async def precheck(request: Request, _user: CurrentUser) -> dict[str, Any]:
         results = [workflow.run_precheck(s) for s in intake.submissions]
     else:
         results = await run_in_threadpool(lambda: [workflow.run_precheck(s) for s in intake.submissions])
-    return {"submissions": [check_result_public(r) for r in results],
-            "errors": [i.model_dump() for i in intake.issues]}
+    return {
+        "submissions": [check_result_public(r) for r in results],
+        "errors": [i.model_dump() for i in intake.issues],
+    }

@@ -30,12 +30,23 @@ def health(services: ServicesDep) -> dict[str, Any]:
         except Exception:
             log.exception("knowledge base unavailable")
             status, message = "degraded", "知识库暂不可用，请查看服务日志。"
-    return {"status": status, "message": message, "version": getattr(jixiao, "__version__", "0.1.0"), "mode": services.mode,
-            "mode_label": services.mode_label, "documents": counts.get("documents"),
-            "clauses": counts.get("clauses")}
+    return {
+        "status": status,
+        "message": message,
+        "version": getattr(jixiao, "__version__", "0.1.0"),
+        "mode": services.mode,
+        "mode_label": services.mode_label,
+        "documents": counts.get("documents"),
+        "clauses": counts.get("clauses"),
+    }
 
 
 @router.get("/me", summary="当前用户、角色与权限")
 def me(user: CurrentUser) -> dict[str, Any]:
-    return {"username": user.username, "display_name": user.display_name, "role": user.role,
-            "role_zh": role_zh(user.role), "permissions": sorted(p.value for p in permissions_of(user.role))}
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "role_zh": role_zh(user.role),
+        "permissions": sorted(p.value for p in permissions_of(user.role)),
+    }

@@ -42,16 +42,28 @@ def article_label(article: str | None) -> str | None:
 
 
 def clause_public(clause: Clause) -> dict[str, Any]:
-    return {"clause_id": clause.id, "doc": clause.doc_short, "doc_title": clause.doc_title,
-            "doc_no": clause.doc_no, "article": clause.article, "citation": clause.citation,
-            "path": clause.path, "text": clause.text, "page": clause.page, "source": clause.source,
-            "confidence": clause.confidence}
+    return {
+        "clause_id": clause.id,
+        "doc": clause.doc_short,
+        "doc_title": clause.doc_title,
+        "doc_no": clause.doc_no,
+        "article": clause.article,
+        "citation": clause.citation,
+        "path": clause.path,
+        "text": clause.text,
+        "page": clause.page,
+        "source": clause.source,
+        "confidence": clause.confidence,
+    }
 
 
 @router.get("/citations/resolve", summary="按文件与条款查找被引用的条文（预审发现的依据）")
-def resolve_citation(_user: CurrentUser, services: ServicesDep,
-                     doc: Annotated[str, Query(min_length=1, max_length=200)],
-                     article: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
+def resolve_citation(
+    _user: CurrentUser,
+    services: ServicesDep,
+    doc: Annotated[str, Query(min_length=1, max_length=200)],
+    article: Annotated[str | None, Query(max_length=100)] = None,
+) -> dict[str, Any]:
     label = article_label(article)
     if label is None:
         raise ApiError(400, "article_required", "请提供条款号（article），例如“第二十五条”。")
@@ -60,4 +72,8 @@ def resolve_citation(_user: CurrentUser, services: ServicesDep,
         clause = knowledge_base.lookup(name, label)
         if clause is not None:
             return clause_public(clause)
-    raise ApiError(404, "clause_not_found", f"知识库中没有找到《{doc.strip('《》')}》{article}的条文（可能尚未导入该文件）。")
+    raise ApiError(
+        404,
+        "clause_not_found",
+        f"知识库中没有找到《{doc.strip('《》')}》{article}的条文（可能尚未导入该文件）。",
+    )

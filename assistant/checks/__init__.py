@@ -1,9 +1,9 @@
 """Precheck engine: the rule catalog, the checks, grading (see README.md in this package).
 
-    check_submission(sub) -> CheckResult
-    check_submissions(subs) -> list[CheckResult]
-    load_catalog() -> Catalog
-    grade_findings(findings) -> (Grade, consequence)
+check_submission(sub) -> CheckResult
+check_submissions(subs) -> list[CheckResult]
+load_catalog() -> Catalog
+grade_findings(findings) -> (Grade, consequence)
 """
 
 from assistant.checks.catalog import load_catalog

@@ -14,18 +14,31 @@ CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
 
 # formats.md §3 — the rule catalog must cover every one of them.
 DEFECT_CODES: dict[str, Dimension] = {
-    "PROJECT_UNIDENTIFIABLE": Dimension.completeness, "GOAL_MISSING": Dimension.completeness,
-    "GOAL_VAGUE": Dimension.completeness, "MISSING_LEVEL1": Dimension.completeness,
-    "SATISFACTION_MISSING": Dimension.completeness, "NO_COST": Dimension.completeness,
-    "TEMPLATE_PLACEHOLDER": Dimension.completeness, "WEIGHTS_NOT_100": Dimension.completeness,
-    "DUPLICATE": Dimension.relevance, "IRRELEVANT": Dimension.relevance,
-    "INPUT_AS_OUTPUT": Dimension.relevance, "OUTPUT_AS_BENEFIT": Dimension.relevance,
-    "MISSING_CORE_OUTPUT": Dimension.relevance, "VALUE_NAME_CONFLICT": Dimension.relevance,
-    "VAGUE_VALUE": Dimension.relevance, "PERCENT_WITHOUT_BASIS": Dimension.relevance,
-    "RATE_OVER_100": Dimension.relevance, "NO_UNIT": Dimension.relevance, "WRONG_UNIT": Dimension.relevance,
-    "WRONG_DIRECTION": Dimension.relevance, "TIMELINESS_VAGUE": Dimension.relevance,
-    "COST_NOT_MEASURABLE": Dimension.appropriateness, "OUTPUT_BUDGET_MISMATCH": Dimension.appropriateness,
-    "TRIVIAL_THRESHOLD": Dimension.feasibility, "TARGET_TOO_LOW": Dimension.feasibility,
+    "PROJECT_UNIDENTIFIABLE": Dimension.completeness,
+    "GOAL_MISSING": Dimension.completeness,
+    "GOAL_VAGUE": Dimension.completeness,
+    "MISSING_LEVEL1": Dimension.completeness,
+    "SATISFACTION_MISSING": Dimension.completeness,
+    "NO_COST": Dimension.completeness,
+    "TEMPLATE_PLACEHOLDER": Dimension.completeness,
+    "WEIGHTS_NOT_100": Dimension.completeness,
+    "DUPLICATE": Dimension.relevance,
+    "IRRELEVANT": Dimension.relevance,
+    "INPUT_AS_OUTPUT": Dimension.relevance,
+    "OUTPUT_AS_BENEFIT": Dimension.relevance,
+    "MISSING_CORE_OUTPUT": Dimension.relevance,
+    "VALUE_NAME_CONFLICT": Dimension.relevance,
+    "VAGUE_VALUE": Dimension.relevance,
+    "PERCENT_WITHOUT_BASIS": Dimension.relevance,
+    "RATE_OVER_100": Dimension.relevance,
+    "NO_UNIT": Dimension.relevance,
+    "WRONG_UNIT": Dimension.relevance,
+    "WRONG_DIRECTION": Dimension.relevance,
+    "TIMELINESS_VAGUE": Dimension.relevance,
+    "COST_NOT_MEASURABLE": Dimension.appropriateness,
+    "OUTPUT_BUDGET_MISMATCH": Dimension.appropriateness,
+    "TRIVIAL_THRESHOLD": Dimension.feasibility,
+    "TARGET_TOO_LOW": Dimension.feasibility,
 }
 CONFIDENCES = ("源文✔", "二手✔", "记忆", "实务")
 
@@ -33,7 +46,7 @@ CONFIDENCES = ("源文✔", "二手✔", "记忆", "实务")
 class SourceDocument(BaseModel):
     title: str
     doc_no: str | None = None
-    practice: bool = False            # 审核实务: a hint, never a binding rule
+    practice: bool = False  # 审核实务: a hint, never a binding rule
 
     @property
     def display(self) -> str:
@@ -43,7 +56,7 @@ class SourceDocument(BaseModel):
 
 
 class RuleCitation(BaseModel):
-    doc: str                          # key into Catalog.documents
+    doc: str  # key into Catalog.documents
     article: str | None = None
     quote: str
     confidence: str
@@ -72,7 +85,9 @@ class Rule(BaseModel):
         if expected is None:
             raise ValueError(f"rule {self.id}: unknown defect code {self.code}")
         if expected != self.dimension:
-            raise ValueError(f"rule {self.id}: {self.code} belongs to {expected.value}, not {self.dimension.value}")
+            raise ValueError(
+                f"rule {self.id}: {self.code} belongs to {expected.value}, not {self.dimension.value}"
+            )
         return self
 
 
@@ -92,7 +107,9 @@ class Catalog(BaseModel):
                 if doc is None:
                     raise ValueError(f"rule {rule.id}: unknown document {c.doc}")
                 if doc.practice and (c.confidence != "实务" or c.article):
-                    raise ValueError(f"rule {rule.id}: a practice source is cited as 审核实务 without an article")
+                    raise ValueError(
+                        f"rule {rule.id}: a practice source is cited as 审核实务 without an article"
+                    )
         return self
 
     def rule(self, rule_id: str) -> Rule:
@@ -106,7 +123,9 @@ class Catalog(BaseModel):
     def citations(self, rule: Rule) -> list[Citation]:
         """The rule's citations as the public model (doc carries its 文号; 审核实务 has no article)."""
         return [
-            Citation(doc=self.documents[c.doc].display, article=c.article, quote=c.quote, confidence=c.confidence)
+            Citation(
+                doc=self.documents[c.doc].display, article=c.article, quote=c.quote, confidence=c.confidence
+            )
             for c in rule.citations
         ]
 

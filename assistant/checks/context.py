@@ -11,19 +11,36 @@ from dataclasses import dataclass, field
 
 from assistant.checks.lexicon import Lexicon, get_lexicon
 from assistant.checks.units import PerUnitMoney, money_scale, normalize_unit, per_unit_money
-from ingest.models import Indicator, Submission
-from ingest.normalize import normalize_op, to_halfwidth
+from core.models import Indicator, Submission
+from core.normalize import normalize_op, to_halfwidth
 
 _PAREN_RE = re.compile(r"[（(][^）)]*[）)]")
 # Real cells write the target with words around it: ≥90%以上, 95%及以上, 100%完成, ≤15天以内.
 _LOOSE_VALUE = re.compile(r"^[≥≤=<>]*\s*(\d+(?:\.\d+)?)\s*(%?)\s*(及以上|以上|及以下|以下|以内|完成)$")
 _LOOSE_OP = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤"}
 BENEFIT_MONEY = re.compile(r"增收|收入|增长|效益|节约|节省|带动")
-_SUBS = (("数量", "数量"), ("质量", "质量"), ("时效", "时效"), ("成本", "成本"), ("经济", "经济效益"),
-         ("社会", "社会效益"), ("生态", "生态效益"), ("环境", "生态效益"), ("可持续", "可持续影响"),
-         ("满意", "满意度"))
-_SUB_TO_LEVEL1 = {"数量": "产出", "质量": "产出", "时效": "产出", "经济效益": "效益", "社会效益": "效益",
-                  "生态效益": "效益", "可持续影响": "效益", "满意度": "满意度"}
+_SUBS = (
+    ("数量", "数量"),
+    ("质量", "质量"),
+    ("时效", "时效"),
+    ("成本", "成本"),
+    ("经济", "经济效益"),
+    ("社会", "社会效益"),
+    ("生态", "生态效益"),
+    ("环境", "生态效益"),
+    ("可持续", "可持续影响"),
+    ("满意", "满意度"),
+)
+_SUB_TO_LEVEL1 = {
+    "数量": "产出",
+    "质量": "产出",
+    "时效": "产出",
+    "经济效益": "效益",
+    "社会效益": "效益",
+    "生态效益": "效益",
+    "可持续影响": "效益",
+    "满意度": "满意度",
+}
 
 
 @dataclass
@@ -33,19 +50,19 @@ class RowView:
     idx: int
     ind: Indicator
     name: str
-    name_core: str               # name without bracketed notes, e.g. 满意度(问卷调查) -> 满意度
+    name_core: str  # name without bracketed notes, e.g. 满意度(问卷调查) -> 满意度
     value: str
     value_num: float | None
     op: str | None
-    unit: str                    # normalised unit ('' when missing)
-    level1: str | None           # 产出 / 效益 / 满意度 / 成本 / None (read from name when no levels)
-    sub: str | None              # 数量 / 质量 / 时效 / 成本 / 经济效益 / 社会效益 / 生态效益 / 可持续影响 / 满意度
+    unit: str  # normalised unit ('' when missing)
+    level1: str | None  # 产出 / 效益 / 满意度 / 成本 / None (read from name when no levels)
+    sub: str | None  # 数量 / 质量 / 时效 / 成本 / 经济效益 / 社会效益 / 生态效益 / 可持续影响 / 满意度
     is_percent: bool
     is_rate_name: bool
     is_cost: bool
     is_time: bool
-    is_na: bool                  # the row says it does not apply (生态效益：无)
-    money: float | None          # yuan per unit of a plain money unit (万元 -> 10000), None otherwise
+    is_na: bool  # the row says it does not apply (生态效益：无)
+    money: float | None  # yuan per unit of a plain money unit (万元 -> 10000), None otherwise
     per_unit: PerUnitMoney | None
 
     @property
@@ -103,7 +120,11 @@ def _infer_sub_from_name(name: str, unit: str, lex: Lexicon) -> str | None:
         return "满意度"
     if lex.timeliness_name.search(name) and not lex.rate.search(name.replace("及时", "")):
         return "时效"
-    if (per_unit_money(unit) or money_scale(unit)) and lex.unit_cost.search(name) and not BENEFIT_MONEY.search(name):
+    if (
+        (per_unit_money(unit) or money_scale(unit))
+        and lex.unit_cost.search(name)
+        and not BENEFIT_MONEY.search(name)
+    ):
         return "成本"
     return None
 
@@ -120,7 +141,7 @@ def build_row(idx: int, ind: Indicator, has_levels: bool, lex: Lexicon) -> RowVi
     name = to_halfwidth(ind.name or "").strip()
     value = to_halfwidth(ind.value or "").strip()
     op = ind.op
-    if op is None and value[:1] in "≥≤=<>":     # operator written into the value cell (≥95%)
+    if op is None and value[:1] in "≥≤=<>":  # operator written into the value cell (≥95%)
         op = normalize_op(re.match(r"[≥≤=<>]+", value).group(0))
     value_num, loose_percent = ind.value_num, False
     if value_num is None and op != "定性" and value:
@@ -136,8 +157,17 @@ def build_row(idx: int, ind: Indicator, has_levels: bool, lex: Lexicon) -> RowVi
     is_percent = unit in lex.percent_units or value.endswith("%") or loose_percent
     time_name = bool(lex.timeliness_name.search(name_core)) and not lex.rate.search(name_core)
     return RowView(
-        idx=idx, ind=ind, name=name, name_core=name_core, value=value, value_num=value_num,
-        op=op, unit=unit, level1=level1, sub=sub, is_percent=is_percent,
+        idx=idx,
+        ind=ind,
+        name=name,
+        name_core=name_core,
+        value=value,
+        value_num=value_num,
+        op=op,
+        unit=unit,
+        level1=level1,
+        sub=sub,
+        is_percent=is_percent,
         is_rate_name=bool(lex.rate.search(name_core)),
         is_cost=sub == "成本" or level1 == "成本",
         is_time=sub == "时效" or (sub is None and time_name),
@@ -152,7 +182,9 @@ def build_context(sub: Submission) -> SubmissionContext:
     has_levels = any(ind.level1 or ind.level2 for ind in sub.indicators)
     rows = [build_row(i, ind, has_levels, lex) for i, ind in enumerate(sub.indicators)]
     return SubmissionContext(
-        sub=sub, rows=rows, has_levels=has_levels,
+        sub=sub,
+        rows=rows,
+        has_levels=has_levels,
         project=to_halfwidth(sub.project or "").strip(),
         goal=to_halfwidth(sub.annual_goal or "").strip(),
         overall=to_halfwidth(sub.overall_goal or "").strip(),

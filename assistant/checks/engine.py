@@ -30,7 +30,13 @@ RuleFunc = Callable[[SubmissionContext], Iterable[Hit]]
 
 def row_hit(rule_id: str, row: RowView, cell: str | None = None, **params: str) -> Hit:
     """A hit on an indicator row; the row's own words are always available to the templates."""
-    base = {"row": row.label, "name": row.name, "value": row.shown_value, "unit": row.unit, "op": row.op or ""}
+    base = {
+        "row": row.label,
+        "name": row.name,
+        "value": row.shown_value,
+        "unit": row.unit,
+        "op": row.op or "",
+    }
     base.update(params)
     return Hit(rule_id, Location(indicator=row.idx, cell=cell), base)
 
@@ -52,7 +58,14 @@ def rule_functions() -> dict[str, RuleFunc]:
     )
 
     table: dict[str, RuleFunc] = {}
-    for module in (rules_completeness, rules_relevance, rules_outputs, rules_values, rules_targets, rules_budget):
+    for module in (
+        rules_completeness,
+        rules_relevance,
+        rules_outputs,
+        rules_values,
+        rules_targets,
+        rules_budget,
+    ):
         table.update(module.RULES)
     return table
 
@@ -61,9 +74,14 @@ def _finding(hit: Hit, catalog: Catalog, ctx: SubmissionContext) -> Finding:
     rule = catalog.rule(hit.rule_id)
     params = {"project": ctx.project or "（未填写）", "cite": catalog.cite_text(rule), **hit.params}
     return Finding(
-        rule_id=rule.id, code=rule.code, severity=rule.severity, dimension=rule.dimension,
-        location=hit.location, message=rule.message.format_map(params),
-        suggestion=rule.suggestion.format_map(params), citations=catalog.citations(rule),
+        rule_id=rule.id,
+        code=rule.code,
+        severity=rule.severity,
+        dimension=rule.dimension,
+        location=hit.location,
+        message=rule.message.format_map(params),
+        suggestion=rule.suggestion.format_map(params),
+        citations=catalog.citations(rule),
     )
 
 
@@ -73,7 +91,8 @@ def _resolve_conflicts(hits: list[Hit], catalog: Catalog) -> list[Hit]:
     Also keep one hit per (rule, location).
     """
     placeholder_rows = {
-        h.location.indicator for h in hits
+        h.location.indicator
+        for h in hits
         if catalog.rule(h.rule_id).code == "TEMPLATE_PLACEHOLDER" and h.location.indicator is not None
     }
     seen: set[tuple[str, str | None, int | None]] = set()
@@ -114,8 +133,14 @@ def check_submission(sub: Submission) -> CheckResult:
 
     findings = find_issues(sub)
     grade, consequence = grade_findings(findings)
-    return CheckResult(id=sub.id, project=sub.project, grade=grade, grade_consequence=consequence,
-                       findings=findings, source=sub.source)
+    return CheckResult(
+        id=sub.id,
+        project=sub.project,
+        grade=grade,
+        grade_consequence=consequence,
+        findings=findings,
+        source=sub.source,
+    )
 
 
 def check_submissions(subs: Iterable[Submission]) -> list[CheckResult]:

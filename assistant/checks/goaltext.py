@@ -11,21 +11,23 @@ from assistant.checks.units import fmt_number
 _CLAUSE_SPLIT = re.compile(r"[，。；;,]")
 _YEAR_PREFIX = re.compile(r"^\s*(\d{4}\s*年(度)?|全年|年内|其中)\s*")
 _QTY_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*([\u4e00-\u9fff]{1,3}|平方米)")
-_MEASURABLE_RE = re.compile(r"\d|[一二三四五六七八九十百千两]+(个|项|次|所|户|人|名|座|处|条|台|套|场|期|批|亩|公里|万)")
+_MEASURABLE_RE = re.compile(
+    r"\d|[一二三四五六七八九十百千两]+(个|项|次|所|户|人|名|座|处|条|台|套|场|期|批|亩|公里|万)"
+)
 _DEADLINE_RE = re.compile(r"(\d{4}\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(前|之前|以前)?")
 _DATE_VALUE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
-_CONNECTORS = ("及", "和", "与", "并", "以及", "（", "(")   # 污水处理厂1座及配套管网: the subject is before
+_CONNECTORS = ("及", "和", "与", "并", "以及", "（", "(")  # 污水处理厂1座及配套管网: the subject is before
 _BOUND_WORDS = ("以上", "以下", "以内", "及以上", "左右", "上下", "之内")
 _COST_CLAUSE = re.compile(r"每|人均|户均|亩均|生均|不超过|标准(?!化)|单价|补助|元")
 
 
 @dataclass(frozen=True)
 class GoalQuantity:
-    phrase: str        # the clause as written, year prefix removed: 新建标准化茶园1500亩
-    subject: str       # the object counted: 新建标准化茶园
-    number: float      # with 万 applied
+    phrase: str  # the clause as written, year prefix removed: 新建标准化茶园1500亩
+    subject: str  # the object counted: 新建标准化茶园
+    number: float  # with 万 applied
     unit: str
-    bracketed: bool = False   # inside （…）: a gloss or breakdown of the clause (10万亩×3遍), not a promise
+    bracketed: bool = False  # inside （…）: a gloss or breakdown of the clause (10万亩×3遍), not a promise
 
 
 def has_measurable_content(text: str) -> bool:
@@ -37,31 +39,41 @@ def goal_quantities(ctx: SubmissionContext, units: frozenset[str]) -> list[GoalQ
     time_units = ctx.lex.time_units
     """Output quantities the annual goal promises (cost statements such as 每人每月… are left out)."""
     out: list[GoalQuantity] = []
-    clauses = [part for c in _CLAUSE_SPLIT.split(ctx.goal) if not c.strip().startswith("其中")  # a breakdown
-               for part in c.split("、")]
+    clauses = [
+        part
+        for c in _CLAUSE_SPLIT.split(ctx.goal)
+        if not c.strip().startswith("其中")  # a breakdown
+        for part in c.split("、")
+    ]
     for clause in clauses:
         clause = clause.strip()
         clause = _YEAR_PREFIX.sub("", clause)
         if not clause or _COST_CLAUSE.search(clause):
             continue
         for m in _QTY_RE.finditer(clause):
-            unit = _match_unit(clause[m.start(3):m.start(3) + 6], units, time_units)
+            unit = _match_unit(clause[m.start(3) : m.start(3) + 6], units, time_units)
             if unit is None:
                 continue
             before = _YEAR_PREFIX.sub("", clause[: m.start()]).strip()
-            after = clause[m.start() + len(m.group(1)) + len(m.group(2) or "") + len(unit):].strip()
+            after = clause[m.start() + len(m.group(1)) + len(m.group(2) or "") + len(unit) :].strip()
             after = re.split(r"\d", after)[0]
             if after.startswith("/"):
-                continue            # 6000吨/日: a capacity or a rate, not a count of output
+                continue  # 6000吨/日: a capacity or a rate, not a count of output
             if after.startswith(_BOUND_WORDS):
-                after = ""          # 亩产450公斤以上, 减少10人以上: the bound, not the thing counted
+                after = ""  # 亩产450公斤以上, 减少10人以上: the bound, not the thing counted
             subject = after if len(after) >= 2 and not after.startswith(_CONNECTORS) else before
             if len(subject) < 2:
                 continue
             number = float(m.group(1)) * (1e4 if m.group(2) == "万" else 1e8 if m.group(2) == "亿" else 1.0)
-            depth = clause[: m.start()].count("（") + clause[: m.start()].count("(") \
-                - clause[: m.start()].count("）") - clause[: m.start()].count(")")
-            out.append(GoalQuantity(phrase=clause, subject=subject, number=number, unit=unit, bracketed=depth > 0))
+            depth = (
+                clause[: m.start()].count("（")
+                + clause[: m.start()].count("(")
+                - clause[: m.start()].count("）")
+                - clause[: m.start()].count(")")
+            )
+            out.append(
+                GoalQuantity(phrase=clause, subject=subject, number=number, unit=unit, bracketed=depth > 0)
+            )
     return out
 
 
@@ -80,7 +92,9 @@ def goal_deadline(ctx: SubmissionContext) -> str | None:
     m = _DEADLINE_RE.search(ctx.goal)
     if not m:
         return None
-    year = m.group(1).strip().rstrip("年").strip() if m.group(1) else (str(ctx.sub.year) if ctx.sub.year else "")
+    year = (
+        m.group(1).strip().rstrip("年").strip() if m.group(1) else (str(ctx.sub.year) if ctx.sub.year else "")
+    )
     return f"{year}年{m.group(2)}月{m.group(3)}日" if year else f"{m.group(2)}月{m.group(3)}日"
 
 
@@ -113,8 +127,10 @@ def draft_goal(ctx: SubmissionContext) -> str:
         if row is not None:
             picked.append(row_target(row))
     if not picked:
-        return (f"按“{year}+对象+数量+标准+时限”写明年度目标，例如“{year}完成（事项）（数量）（单位），"
-                f"（日期）前完成，（质量标准）”，并与各项指标一一对应")
+        return (
+            f"按“{year}+对象+数量+标准+时限”写明年度目标，例如“{year}完成（事项）（数量）（单位），"
+            f"（日期）前完成，（质量标准）”，并与各项指标一一对应"
+        )
     return f"年度目标改写为：{year}" + "，".join(picked) + "（与指标表逐项对应）"
 
 

@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, model_validator
 
 from assistant.models import Finding, Grade, Severity
-from jixiao.settings import get_settings
+from core.settings import get_settings
 
 DEFAULT_GRADING_FILE = Path(__file__).with_name("grading.yaml")
 

@@ -23,23 +23,53 @@ MONEY = frozenset({"元", "万元", "亿元", "千元"})
 class Kind:
     key: str
     name_end: re.Pattern[str]
-    fits: frozenset[str]        # base units that fit the kind
-    wrong: frozenset[str]       # base units that clearly measure something else
-    why: str                    # 统计的是户数，应以“户”计
+    fits: frozenset[str]  # base units that fit the kind
+    wrong: frozenset[str]  # base units that clearly measure something else
+    why: str  # 统计的是户数，应以“户”计
     fixed_unit: str
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("household", re.compile(r"(户数|(?<![入开账落])户)$"), HOUSEHOLDS, PEOPLE | THINGS - {"个"},
-         "统计的是户数，应以“户”计", "户"),
-    Kind("area", re.compile(r"面积$"), AREA, PEOPLE | HOUSEHOLDS | THINGS | LENGTH | MONEY,
-         "统计的是面积，应以“平方米”“亩”或“公顷”计", "平方米"),
-    Kind("length", re.compile(r"(里程|长度|总长)$"), LENGTH, PEOPLE | HOUSEHOLDS | THINGS | AREA | MONEY | {"条", "段"},
-         "统计的是长度，应以“公里”或“米”计", "公里"),
-    Kind("money", re.compile(r"(金额|资金|资金规模|投资额|补贴标准|补助标准|发放标准|补助金额)$"), MONEY,
-         PEOPLE | HOUSEHOLDS | THINGS | AREA | LENGTH, "是金额，应以“元”或“万元”计", "元"),
-    Kind("time", re.compile(r"(完成时间|完成日期|时限|截止时间|到位时间|发放时间|拨付时间)$"), frozenset(),
-         PEOPLE | HOUSEHOLDS | MONEY | AREA | LENGTH, "是时间，应写具体日期或天数", "日期"),
+    Kind(
+        "household",
+        re.compile(r"(户数|(?<![入开账落])户)$"),
+        HOUSEHOLDS,
+        PEOPLE | THINGS - {"个"},
+        "统计的是户数，应以“户”计",
+        "户",
+    ),
+    Kind(
+        "area",
+        re.compile(r"面积$"),
+        AREA,
+        PEOPLE | HOUSEHOLDS | THINGS | LENGTH | MONEY,
+        "统计的是面积，应以“平方米”“亩”或“公顷”计",
+        "平方米",
+    ),
+    Kind(
+        "length",
+        re.compile(r"(里程|长度|总长)$"),
+        LENGTH,
+        PEOPLE | HOUSEHOLDS | THINGS | AREA | MONEY | {"条", "段"},
+        "统计的是长度，应以“公里”或“米”计",
+        "公里",
+    ),
+    Kind(
+        "money",
+        re.compile(r"(金额|资金|资金规模|投资额|补贴标准|补助标准|发放标准|补助金额)$"),
+        MONEY,
+        PEOPLE | HOUSEHOLDS | THINGS | AREA | LENGTH,
+        "是金额，应以“元”或“万元”计",
+        "元",
+    ),
+    Kind(
+        "time",
+        re.compile(r"(完成时间|完成日期|时限|截止时间|到位时间|发放时间|拨付时间)$"),
+        frozenset(),
+        PEOPLE | HOUSEHOLDS | MONEY | AREA | LENGTH,
+        "是时间，应写具体日期或天数",
+        "日期",
+    ),
 )
 
 

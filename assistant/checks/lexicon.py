@@ -44,13 +44,13 @@ class Lexicon:
     measure_units: frozenset[str]
     time_units: frozenset[str]
     people_name_end: re.Pattern[str]
-    counted_as_people_end: re.Pattern[str]     # people_name_endings + role_name_endings
+    counted_as_people_end: re.Pattern[str]  # people_name_endings + role_name_endings
     people_noun: re.Pattern[str]
     money_name_end: re.Pattern[str]
     unit_cost: re.Pattern[str]
     eco_row: re.Pattern[str]
     eco_project: re.Pattern[str]
-    not_ecological: re.Pattern[str]            # 营商环境: "环境" that is not the natural environment
+    not_ecological: re.Pattern[str]  # 营商环境: "环境" that is not the natural environment
     macro_econ_row: re.Pattern[str]
     econ_project: re.Pattern[str]
     grand_slogan: re.Pattern[str]
@@ -94,7 +94,8 @@ def get_lexicon() -> Lexicon:
         time_units=frozenset(raw["time_units"]),
         people_name_end=re.compile(f"(?:{_alternation(raw['people_name_endings']).pattern})$"),
         counted_as_people_end=re.compile(
-            f"(?:{_alternation(raw['people_name_endings'] + raw['role_name_endings']).pattern})$"),
+            f"(?:{_alternation(raw['people_name_endings'] + raw['role_name_endings']).pattern})$"
+        ),
         people_noun=_alternation(raw["people_name_endings"]),
         money_name_end=re.compile(f"(?:{_alternation(raw['money_name_endings']).pattern})$"),
         unit_cost=_alternation(raw["unit_cost_words"]),
@@ -113,9 +114,14 @@ def get_lexicon() -> Lexicon:
         placeholder=_any_of(raw["placeholder_patterns"]),
         lay_public=frozenset(raw["lay_public"]),
         respondent_modifiers=_alternation(raw["respondent_modifiers"]),
-        rewrites={k: tuple((re.compile(r["when"]), r["text"]) for r in v)
-                  for k, v in raw["rewrites"].items() if isinstance(v, list)},
-        rewrite_defaults={k.removesuffix("_default"): v for k, v in raw["rewrites"].items() if isinstance(v, str)},
+        rewrites={
+            k: tuple((re.compile(r["when"]), r["text"]) for r in v)
+            for k, v in raw["rewrites"].items()
+            if isinstance(v, list)
+        },
+        rewrite_defaults={
+            k.removesuffix("_default"): v for k, v in raw["rewrites"].items() if isinstance(v, str)
+        },
     )
 
 

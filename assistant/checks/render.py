@@ -14,8 +14,13 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 def location_text(location: Location) -> str:
     """第3行指标 / 年度目标 … as a reviewer reads it."""
-    fields = {"annual_goal": "年度目标", "overall_goal": "总体目标", "project": "项目名称",
-              "indicators": "指标表", "weights": "权重"}
+    fields = {
+        "annual_goal": "年度目标",
+        "overall_goal": "总体目标",
+        "project": "项目名称",
+        "indicators": "指标表",
+        "weights": "权重",
+    }
     if location.indicator is not None:
         cells = {"name": "名称", "op": "指标性质", "value": "指标值", "unit": "度量单位", "weight": "权重"}
         cell = cells.get(location.cell or "", "")
@@ -38,16 +43,26 @@ def citation_text(c: Citation) -> str:
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:
     return {
-        "rule_id": f.rule_id, "code": f.code, "severity": f.severity.value, "severity_zh": SEVERITY_ZH[f.severity],
-        "dimension": f.dimension.value, "location": f.location.model_dump(exclude_none=True),
-        "message": f.message, "suggestion": f.suggestion,
+        "rule_id": f.rule_id,
+        "code": f.code,
+        "severity": f.severity.value,
+        "severity_zh": SEVERITY_ZH[f.severity],
+        "dimension": f.dimension.value,
+        "location": f.location.model_dump(exclude_none=True),
+        "message": f.message,
+        "suggestion": f.suggestion,
         "citations": [c.model_dump() for c in f.citations],
     }
 
 
 def result_to_dict(r: CheckResult) -> dict[str, Any]:
-    return {"id": r.id, "project": r.project, "grade": r.grade.value, "grade_consequence": r.grade_consequence,
-            "findings": [finding_to_dict(f) for f in r.findings]}
+    return {
+        "id": r.id,
+        "project": r.project,
+        "grade": r.grade.value,
+        "grade_consequence": r.grade_consequence,
+        "findings": [finding_to_dict(f) for f in r.findings],
+    }
 
 
 def results_to_json(results: list[CheckResult]) -> str:
@@ -62,8 +77,14 @@ def _counts(r: CheckResult) -> str:
 
 def result_to_markdown(r: CheckResult) -> str:
     title = " ".join(x for x in (r.id, r.project or "（未填写项目名称）") if x)
-    lines = [f"## {title}", "", f"**预审等级：{r.grade.value}**（{r.grade_consequence}）", "",
-             f"共发现问题{len(r.findings)}项：{_counts(r)}。" if r.findings else "未发现问题。", ""]
+    lines = [
+        f"## {title}",
+        "",
+        f"**预审等级：{r.grade.value}**（{r.grade_consequence}）",
+        "",
+        f"共发现问题{len(r.findings)}项：{_counts(r)}。" if r.findings else "未发现问题。",
+        "",
+    ]
     for dim in _DIMENSION_ORDER:
         items = [f for f in r.findings if f.dimension == dim]
         if not items:
@@ -72,7 +93,9 @@ def result_to_markdown(r: CheckResult) -> str:
         for f in items:
             lines.append(f"- **［{SEVERITY_ZH[f.severity]}］{location_text(f.location)}**：{f.message}")
             lines.append(f"  - 建议改写：{f.suggestion}")
-            lines.append(f"  - 依据：{'；'.join(citation_text(c) for c in f.citations)}（规则 {f.rule_id}，{f.code}）")
+            lines.append(
+                f"  - 依据：{'；'.join(citation_text(c) for c in f.citations)}（规则 {f.rule_id}，{f.code}）"
+            )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -100,6 +123,11 @@ def print_results_table(results: list[CheckResult], console) -> None:
             table.add_column(col, ratio=ratio, overflow="fold")
         for f in r.findings:
             sev = SEVERITY_ZH[f.severity]
-            table.add_row(f"[{_SEVERITY_STYLE[f.severity.value]}]{sev}[/]", f.dimension.value,
-                          location_text(f.location), f.message, f.suggestion)
+            table.add_row(
+                f"[{_SEVERITY_STYLE[f.severity.value]}]{sev}[/]",
+                f.dimension.value,
+                location_text(f.location),
+                f.message,
+                f.suggestion,
+            )
         console.print(table)

@@ -19,15 +19,24 @@ def is_unidentifiable(ctx: SubmissionContext) -> bool:
 
 def check_project_identifiable(ctx: SubmissionContext) -> Iterator[Hit]:
     if not ctx.project:
-        yield field_hit("C00", "project", why="未填写",
-                        rewrite="填写项目名称，写明“支出对象＋具体事项”（如“农村户厕改造补助”），与预算项目库名称一致")
+        yield field_hit(
+            "C00",
+            "project",
+            why="未填写",
+            rewrite="填写项目名称，写明“支出对象＋具体事项”（如“农村户厕改造补助”），与预算项目库名称一致",
+        )
         return
     m = ctx.lex.catch_all.search(ctx.project)
     if m:
         yield field_hit(
-            "C00", "project", why=f"含“{m.group(0)}”，属于汇总或兜底口径",
-            rewrite=(f"将“{ctx.project}”按实际支出事项拆分为独立项目分别申报，每个项目名称写明“支出对象＋具体事项”，"
-                     "并分别设定年度目标和指标；无法拆分的，在年度目标中逐项列明支出内容、数量和金额"))
+            "C00",
+            "project",
+            why=f"含“{m.group(0)}”，属于汇总或兜底口径",
+            rewrite=(
+                f"将“{ctx.project}”按实际支出事项拆分为独立项目分别申报，每个项目名称写明“支出对象＋具体事项”，"
+                "并分别设定年度目标和指标；无法拆分的，在年度目标中逐项列明支出内容、数量和金额"
+            ),
+        )
 
 
 def check_goal_missing(ctx: SubmissionContext) -> Iterator[Hit]:
@@ -40,7 +49,11 @@ def check_goal_missing(ctx: SubmissionContext) -> Iterator[Hit]:
 def check_goal_vague(ctx: SubmissionContext) -> Iterator[Hit]:
     if not ctx.goal or has_measurable_content(ctx.goal):
         return
-    same_as_name = ctx.project and (ctx.goal.strip("。 ") in ctx.project or ctx.project in ctx.goal) and len(ctx.goal) < 20
+    same_as_name = (
+        ctx.project
+        and (ctx.goal.strip("。 ") in ctx.project or ctx.project in ctx.goal)
+        and len(ctx.goal) < 20
+    )
     why = "与项目名称基本相同" if same_as_name else "只是口号式表述"
     yield field_hit("C01b", "annual_goal", goal=ctx.goal, why=why, rewrite=draft_goal(ctx))
 
@@ -53,8 +66,9 @@ def check_missing_level1(ctx: SubmissionContext) -> Iterator[Hit]:
     if not missing:
         return
     shown = "、".join(f"{c}指标" for c in present) or "无法识别类别的指标"
-    yield field_hit("C02", "indicators", present=shown, missing="、".join(missing),
-                    rewrite=_level1_rewrite(ctx, missing))
+    yield field_hit(
+        "C02", "indicators", present=shown, missing="、".join(missing), rewrite=_level1_rewrite(ctx, missing)
+    )
 
 
 def _level1_rewrite(ctx: SubmissionContext, missing: list[str]) -> str:
@@ -62,12 +76,23 @@ def _level1_rewrite(ctx: SubmissionContext, missing: list[str]) -> str:
 
     parts: list[str] = []
     if "产出" in missing:
-        outputs = [f"{q.subject} ≥ {fmt_number(q.number)}{q.unit}" for q in uncovered_goal_outputs(ctx, all_goal=True)]
-        parts.append("增设产出指标（数量、质量、时效）" + (f"，按年度目标写明：{'；'.join(outputs[:4])}" if outputs else
-                     "，写明完成的工程量或服务量、验收合格率和完成日期"))
+        outputs = [
+            f"{q.subject} ≥ {fmt_number(q.number)}{q.unit}"
+            for q in uncovered_goal_outputs(ctx, all_goal=True)
+        ]
+        parts.append(
+            "增设产出指标（数量、质量、时效）"
+            + (
+                f"，按年度目标写明：{'；'.join(outputs[:4])}"
+                if outputs
+                else "，写明完成的工程量或服务量、验收合格率和完成日期"
+            )
+        )
     if "效益" in missing:
-        parts.append("增设效益指标，写成“受益对象＋变化口径＋数值（基准）”，如“服务区域相关投诉量较上年下降 ≥ 10%"
-                     "（以上年投诉量为基准）”")
+        parts.append(
+            "增设效益指标，写成“受益对象＋变化口径＋数值（基准）”，如“服务区域相关投诉量较上年下降 ≥ 10%"
+            "（以上年投诉量为基准）”"
+        )
     return "；".join(parts)
 
 
@@ -79,10 +104,14 @@ def _serves_people(ctx: SubmissionContext) -> str | None:
     text = ctx.project_text
     for m in re.finditer(r"([\u4e00-\u9fff]{0,2})(" + ctx.lex.people_noun.pattern + ")", text):
         if _STUDIED.match(text, m.end()):
-            continue             # 人口抽样调查, 居民收入统计: people counted or studied, not served
+            continue  # 人口抽样调查, 居民收入统计: people counted or studied, not served
         return (m.group(1) if m.group(1) and m.group(1) not in "为对向给的和与及" else "") + m.group(2)
     # people studied (人口抽样调查), pay and training for the project's own staff (劳务补助, 业务培训) serve no one
-    rest = re.sub(r"(" + ctx.lex.people_noun.pattern + r")(?=" + _STUDIED.pattern + ")|劳务(补助|报酬|费)|业务培训", "", text)
+    rest = re.sub(
+        r"(" + ctx.lex.people_noun.pattern + r")(?=" + _STUDIED.pattern + ")|劳务(补助|报酬|费)|业务培训",
+        "",
+        text,
+    )
     return "服务对象" if ctx.lex.beneficiary.search(rest) else None
 
 
@@ -92,8 +121,12 @@ def check_satisfaction_missing(ctx: SubmissionContext) -> Iterator[Hit]:
     who = _serves_people(ctx)
     if who is None:
         return
-    yield field_hit("C03", "indicators", who=who,
-                    rewrite=f"增设满意度一级指标：{who}满意度 ≥ 90%（问卷调查；阈值按上年调查结果确定）")
+    yield field_hit(
+        "C03",
+        "indicators",
+        who=who,
+        rewrite=f"增设满意度一级指标：{who}满意度 ≥ 90%（问卷调查；阈值按上年调查结果确定）",
+    )
 
 
 def _main_quantity(ctx: SubmissionContext) -> RowView | None:
@@ -105,8 +138,11 @@ def _main_quantity(ctx: SubmissionContext) -> RowView | None:
 
 def check_no_cost(ctx: SubmissionContext) -> Iterator[Hit]:
     # a per-unit amount among the results (群众自付费用 = 0 元/例) measures the beneficiary, not the project's cost
-    if not ctx.rows or any(r.is_cost or (r.per_unit and r.level1 not in ("效益", "满意度")
-                                         and not BENEFIT_MONEY.search(r.name_core)) for r in ctx.rows):
+    if not ctx.rows or any(
+        r.is_cost
+        or (r.per_unit and r.level1 not in ("效益", "满意度") and not BENEFIT_MONEY.search(r.name_core))
+        for r in ctx.rows
+    ):
         return
     yield field_hit("C04", "indicators", rewrite=_cost_rewrite(ctx))
 
@@ -119,25 +155,43 @@ def _cost_rewrite(ctx: SubmissionContext) -> str:
     unit = qty.unit[1:] if qty.unit.startswith("万") and len(qty.unit) > 1 else qty.unit
     per = ctx.budget / count
     if qty.unit in ("人", "个", "名") and _WAGE_WORDS.search(ctx.project) and per / 12 >= 50:
-        return (f"增设成本指标：每人每月标准 = {fmt_number(round(per / 12, 2))}元/人·月"
-                f"（按预算{fmt_yuan(ctx.budget)}÷{fmt_number(count)}人÷12个月测算，以文件标准为准）")
-    return (f"增设成本指标：单位成本 ≤ {fmt_number(round(per, 2))}元/{unit}"
-            f"（按预算{fmt_yuan(ctx.budget)}÷“{qty.name_core}”{fmt_number(count)}{unit}测算，依据支出标准或定额核定）")
+        return (
+            f"增设成本指标：每人每月标准 = {fmt_number(round(per / 12, 2))}元/人·月"
+            f"（按预算{fmt_yuan(ctx.budget)}÷{fmt_number(count)}人÷12个月测算，以文件标准为准）"
+        )
+    return (
+        f"增设成本指标：单位成本 ≤ {fmt_number(round(per, 2))}元/{unit}"
+        f"（按预算{fmt_yuan(ctx.budget)}÷“{qty.name_core}”{fmt_number(count)}{unit}测算，依据支出标准或定额核定）"
+    )
 
 
 def check_placeholders(ctx: SubmissionContext) -> Iterator[Hit]:
     ph = ctx.lex.placeholder
-    for field_name, label, text in (("annual_goal", "年度目标", ctx.goal), ("overall_goal", "总体目标", ctx.overall)):
+    for field_name, label, text in (
+        ("annual_goal", "年度目标", ctx.goal),
+        ("overall_goal", "总体目标", ctx.overall),
+    ):
         m = ph.search(text)
         if m:
-            yield field_hit("C08", field_name, where=label, fragment=m.group(0),
-                            rewrite=f"删除{label}中的模板文字“{m.group(0)}”，按本项目的实际数量、标准和时限填写")
+            yield field_hit(
+                "C08",
+                field_name,
+                where=label,
+                fragment=m.group(0),
+                rewrite=f"删除{label}中的模板文字“{m.group(0)}”，按本项目的实际数量、标准和时限填写",
+            )
     for row in ctx.rows:
         for cell, text in (("name", row.name), ("value", row.value), ("unit", row.ind.unit or "")):
             m = ph.search(text)
             if m:
-                yield row_hit("C08", row, cell, where=row.label, fragment=m.group(0),
-                              rewrite=_placeholder_rewrite(row, cell, m.group(0)))
+                yield row_hit(
+                    "C08",
+                    row,
+                    cell,
+                    where=row.label,
+                    fragment=m.group(0),
+                    rewrite=_placeholder_rewrite(row, cell, m.group(0)),
+                )
                 break
 
 
@@ -149,8 +203,10 @@ def _placeholder_rewrite(row: RowView, cell: str, fragment: str) -> str:
         clean = row.name.replace(fragment, "").strip() or "（指标名称）"
         target = f"{row.op or ''} {row.value}{'' if row.unit == '日期' else row.unit}".strip()
         return f"删除名称中的“{fragment}”，名称改为“{clean}”，数值只填在指标值栏：{clean} {target}".rstrip()
-    return (f"“{row.name_core}”的指标值按本项目测算填写具体数字（{row.op or '≥'} 测算值{row.unit}），"
-            "并在“指标值设定依据”中写明来源（历史数据、行业标准或合同约定）")
+    return (
+        f"“{row.name_core}”的指标值按本项目测算填写具体数字（{row.op or '≥'} 测算值{row.unit}），"
+        "并在“指标值设定依据”中写明来源（历史数据、行业标准或合同约定）"
+    )
 
 
 def check_weights(ctx: SubmissionContext) -> Iterator[Hit]:
@@ -161,8 +217,12 @@ def check_weights(ctx: SubmissionContext) -> Iterator[Hit]:
     execution = [r for r in ctx.rows if "预算执行率" in r.name]
     total = sum(w for w in weights if w is not None)
     if missing and not (len(missing) == 1 and missing[0] in execution and abs(total - 90) < 0.5):
-        yield field_hit("W01", "weights", detail=f"有{len(missing)}项指标未填写权重，已填权重合计{fmt_number(total)}分",
-                        rewrite=_weights_rewrite(ctx, total))
+        yield field_hit(
+            "W01",
+            "weights",
+            detail=f"有{len(missing)}项指标未填写权重，已填权重合计{fmt_number(total)}分",
+            rewrite=_weights_rewrite(ctx, total),
+        )
         return
     if missing or abs(total - 100) < 0.5:
         return
@@ -179,8 +239,10 @@ def _weights_rewrite(ctx: SubmissionContext, total: float) -> str:
     for r in ctx.rows:
         by_level[r.level1 or "其他"] = by_level.get(r.level1 or "其他", 0.0) + (r.ind.weight or 0.0)
     now = "、".join(f"{k}{fmt_number(v)}分" for k, v in by_level.items())
-    return (f"调整权重使合计为100分：现为{now}；可参照“预算执行率10分、产出50分、效益30分、满意度10分”的基线"
-            "（原则性要求，可按项目特点调整），同一一级指标内按重要程度分配")
+    return (
+        f"调整权重使合计为100分：现为{now}；可参照“预算执行率10分、产出50分、效益30分、满意度10分”的基线"
+        "（原则性要求，可按项目特点调整），同一一级指标内按重要程度分配"
+    )
 
 
 RULES = {

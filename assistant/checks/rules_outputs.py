@@ -18,27 +18,47 @@ from assistant.checks.rules_relevance import bigrams, countable, row_count
 from assistant.checks.units import fmt_number
 
 _SCOPE_WORDS = re.compile(r"^(乡镇|镇|村|行政村|社区|县|市|区|街道|单位|部门|学校|镇街)")
-_UNIT_CLASSES = (("people", PEOPLE | HOUSEHOLDS), ("area", AREA), ("length", LENGTH),
-                 ("weight", frozenset({"吨", "公斤", "千克"})), ("volume", frozenset({"立方米", "方"})))
+_UNIT_CLASSES = (
+    ("people", PEOPLE | HOUSEHOLDS),
+    ("area", AREA),
+    ("length", LENGTH),
+    ("weight", frozenset({"吨", "公斤", "千克"})),
+    ("volume", frozenset({"立方米", "方"})),
+)
 # The main output a project title names when its goal gives no number: (title ending, output, rewrite).
 _TITLE_OUTPUTS = (
-    (re.compile(r"(补贴|补助|奖补|津贴|资助|救助|救济|慰问)(资金|经费|项目)?$"), "补贴（补助）对象数量或补贴面积",
-     "{subject}对象数量 = 核定人数（人）或户数（户）；按面积补贴的写“补贴面积 = 核定面积（亩）”（以补贴清册为准）"),
-    (re.compile(r"(改造|维修|修缮|整治)(工程|资金|经费|项目)?$"), "改造（维修）数量",
-     "{subject}数量 ≥ 计划数（处、户、公里或平方米，按实施方案）"),
-    (re.compile(r"(培训|培育)(资金|经费|项目)?$"), "培训人次", "{subject}人次 ≥ 计划人次（人次，按培训计划）"),
-    (re.compile(r"(建设|新建|扩建)(工程|资金|经费|项目)?$"), "建设规模",
-     "{subject}规模 = 设计规模（平方米、公里或座，按批复的初步设计）"),
+    (
+        re.compile(r"(补贴|补助|奖补|津贴|资助|救助|救济|慰问)(资金|经费|项目)?$"),
+        "补贴（补助）对象数量或补贴面积",
+        "{subject}对象数量 = 核定人数（人）或户数（户）；按面积补贴的写“补贴面积 = 核定面积（亩）”（以补贴清册为准）",
+    ),
+    (
+        re.compile(r"(改造|维修|修缮|整治)(工程|资金|经费|项目)?$"),
+        "改造（维修）数量",
+        "{subject}数量 ≥ 计划数（处、户、公里或平方米，按实施方案）",
+    ),
+    (
+        re.compile(r"(培训|培育)(资金|经费|项目)?$"),
+        "培训人次",
+        "{subject}人次 ≥ 计划人次（人次，按培训计划）",
+    ),
+    (
+        re.compile(r"(建设|新建|扩建)(工程|资金|经费|项目)?$"),
+        "建设规模",
+        "{subject}规模 = 设计规模（平方米、公里或座，按批复的初步设计）",
+    ),
     (re.compile(r"(购置|采购|配备)(资金|经费|项目)?$"), "购置数量", "{subject}数量 = 采购计划数（台、套）"),
 )
 _YEAR = re.compile(r"^\d{4}\s*年(度)?")
 _PAREN = re.compile(r"[（(][^）)]*[）)]")
-_SUPPORT = re.compile(r"扶持|支持|带动|指导|发展")   # 10个乡镇扶持种植户…: where, not what
+_SUPPORT = re.compile(r"扶持|支持|带动|指导|发展")  # 10个乡镇扶持种植户…: where, not what
 _PER_LEVEL = re.compile(r"亩产|单产|人均|户均|生均|平均")
 # 通过率不低于… (a condition inside a rate), 使用量控制在… (a limit): not a promised output
 _NOT_OUTPUT = re.compile(r"率|比例|控制在|不超过|不高于|以内|以下")
 # a row counting the places the work reaches (改造涉及行政村 = 25个) measures scope, not output
-_SCOPE_ROW = re.compile(r"(涉及|覆盖|惠及|辐射|服务|受益)[\u4e00-\u9fff]{0,4}(乡镇|镇|村|行政村|社区|街道|镇街|县|区)$")
+_SCOPE_ROW = re.compile(
+    r"(涉及|覆盖|惠及|辐射|服务|受益)[\u4e00-\u9fff]{0,4}(乡镇|镇|村|行政村|社区|街道|镇街|县|区)$"
+)
 
 
 def _unit_class(unit: str) -> str:
@@ -48,8 +68,13 @@ def _unit_class(unit: str) -> str:
 
 def _measures(row: RowView) -> bool:
     """A row with a number in a unit that counts something (not a rate, not money)."""
-    return (row.value_num is not None and bool(row.unit) and not row.is_percent and row.money is None
-            and row.per_unit is None)
+    return (
+        row.value_num is not None
+        and bool(row.unit)
+        and not row.is_percent
+        and row.money is None
+        and row.per_unit is None
+    )
 
 
 def _same_number(value: float, q: GoalQuantity) -> bool:
@@ -59,14 +84,18 @@ def _same_number(value: float, q: GoalQuantity) -> bool:
 
 
 def _covers(row: RowView, q: GoalQuantity) -> bool:
-    if (not row.unit and row.value_num is not None and _same_number(row.value_num, q)
-            and bigrams(q.subject) & bigrams(row.name_core)):
-        return True              # 运维信息系统 = 12 (unit missing, flagged as NO_UNIT) still counts the goal's 12个
+    if (
+        not row.unit
+        and row.value_num is not None
+        and _same_number(row.value_num, q)
+        and bigrams(q.subject) & bigrams(row.name_core)
+    ):
+        return True  # 运维信息系统 = 12 (unit missing, flagged as NO_UNIT) still counts the goal's 12个
     if not _measures(row):
         return False
     count = row_count(row)
     if count is not None and abs(count - q.number) <= 0.005 * q.number and countable(row):
-        return True              # 420个岗位 = 420人: the same number is the same output whatever the unit
+        return True  # 420个岗位 = 420人: the same number is the same output whatever the unit
     same_class = _unit_class(counting_unit(row.name_core, row.unit)) == _unit_class(q.unit)
     return same_class and bool(bigrams(q.subject[-4:]) & bigrams(row.name_core))
 
@@ -75,14 +104,20 @@ def _covered_as_sum(ctx: SubmissionContext, quantities: list[GoalQuantity], q: G
     """召开全体会议1次、常委会议4次、专题协商会6次 is covered by 召开各类会议 = 11次."""
     total = sum(g.number for g in quantities if g.unit == q.unit)
     return total != q.number and any(
-        countable(r) and _unit_class(r.unit) == _unit_class(q.unit) and abs((row_count(r) or 0) - total) < 1e-6
-        for r in ctx.rows)
+        countable(r)
+        and _unit_class(r.unit) == _unit_class(q.unit)
+        and abs((row_count(r) or 0) - total) < 1e-6
+        for r in ctx.rows
+    )
 
 
 def _single_facility(ctx: SubmissionContext, q: GoalQuantity) -> bool:
     """建设污水处理厂1座: the project itself, measured by its scale rows (any unit) that name it."""
-    return (q.number == 1 and _unit_class(q.unit) == "count"
-            and any(bigrams(q.subject[-4:]) & bigrams(r.name_core) for r in ctx.rows if r.value_num is not None))
+    return (
+        q.number == 1
+        and _unit_class(q.unit) == "count"
+        and any(bigrams(q.subject[-4:]) & bigrams(r.name_core) for r in ctx.rows if r.value_num is not None)
+    )
 
 
 def uncovered_goal_outputs(ctx: SubmissionContext, all_goal: bool = False) -> list[GoalQuantity]:
@@ -91,15 +126,25 @@ def uncovered_goal_outputs(ctx: SubmissionContext, all_goal: bool = False) -> li
     quantities = goal_quantities(ctx, lex.count_units | lex.measure_units | lex.people_units)
     out: list[GoalQuantity] = []
     for q in quantities:
-        if q.bracketed or lex.change.search(q.subject) or _PER_LEVEL.search(q.subject) or _NOT_OUTPUT.search(q.subject):
-            continue             # 流失人数比上年减少10人, 水稻亩产450公斤: a result or a level, not an output
-        subject = _PAREN.sub("", q.subject)        # 24个镇（街道）: the bracket only glosses the scope
+        if (
+            q.bracketed
+            or lex.change.search(q.subject)
+            or _PER_LEVEL.search(q.subject)
+            or _NOT_OUTPUT.search(q.subject)
+        ):
+            continue  # 流失人数比上年减少10人, 水稻亩产450公斤: a result or a level, not an output
+        subject = _PAREN.sub("", q.subject)  # 24个镇（街道）: the bracket only glosses the scope
         scope = _SCOPE_WORDS.match(subject)
-        after_scope = subject[scope.end():scope.end() + 4] if scope else ""
-        if scope and (len(subject) <= 4 or lex.activity_verbs.search(after_scope) or _SUPPORT.search(after_scope)):
-            continue             # 12个乡镇 / 在12个乡镇培训…: where the work is done, not what it produces
-        covered = (any(_covers(r, q) for r in ctx.rows) or _covered_as_sum(ctx, quantities, q)
-                   or _single_facility(ctx, q))
+        after_scope = subject[scope.end() : scope.end() + 4] if scope else ""
+        if scope and (
+            len(subject) <= 4 or lex.activity_verbs.search(after_scope) or _SUPPORT.search(after_scope)
+        ):
+            continue  # 12个乡镇 / 在12个乡镇培训…: where the work is done, not what it produces
+        covered = (
+            any(_covers(r, q) for r in ctx.rows)
+            or _covered_as_sum(ctx, quantities, q)
+            or _single_facility(ctx, q)
+        )
         if all_goal or not covered:
             out.append(q)
     return out
@@ -114,14 +159,21 @@ def _indicator_name(q: GoalQuantity) -> str:
     name = _LEAD.sub("", q.subject).replace("实施", "")
     cls = _unit_class(q.unit)
     if cls == "people":
-        return name if re.search(r"(人|户|员|生|者)(数)?$", name) else name + ("户数" if q.unit == "户" else "人数")
+        return (
+            name
+            if re.search(r"(人|户|员|生|者)(数)?$", name)
+            else name + ("户数" if q.unit == "户" else "人数")
+        )
     return name if re.search(r"(面积|长度|里程|数量|数)$", name) else name + _NAME_BY_CLASS[cls]
 
 
 def _counts_outputs(ctx: SubmissionContext) -> bool:
     """Whether any output (or level-less) row counts something other than money."""
-    return any(countable(r) and not _SCOPE_ROW.search(r.name_core)
-               for r in ctx.rows if r.level1 in ("产出", None) and r.sub in ("数量", "质量", None))
+    return any(
+        countable(r) and not _SCOPE_ROW.search(r.name_core)
+        for r in ctx.rows
+        if r.level1 in ("产出", None) and r.sub in ("数量", "质量", None)
+    )
 
 
 def _title_output(ctx: SubmissionContext) -> Hit | None:
@@ -134,8 +186,13 @@ def _title_output(ctx: SubmissionContext) -> Hit | None:
             subject = pattern.sub("", title) + pattern.search(title).group(1)
             money_rows = [r for r in ctx.rows if r.sub == "数量" and r.money is not None]
             note = f"现有数量指标“{money_rows[0].name_core}”只反映资金金额；" if money_rows else ""
-            return field_hit("R01", "indicators", source="项目名称（年度目标未写数量）", output=f"{title}：{output}",
-                             rewrite=f"{note}在产出数量指标中增设：{template.format(subject=subject)}，并写入年度目标")
+            return field_hit(
+                "R01",
+                "indicators",
+                source="项目名称（年度目标未写数量）",
+                output=f"{title}：{output}",
+                rewrite=f"{note}在产出数量指标中增设：{template.format(subject=subject)}，并写入年度目标",
+            )
     return None
 
 
@@ -155,8 +212,13 @@ def check_missing_core_output(ctx: SubmissionContext) -> Iterator[Hit]:
         return
     listed = "、".join(f"{q.subject}{fmt_number(q.number)}{q.unit}" for q in missing[:4])
     rows = "；".join(f"{_indicator_name(q)} ≥ {fmt_number(q.number)}{q.unit}" for q in missing[:4])
-    yield field_hit("R01", "indicators", source="年度目标", output=listed,
-                    rewrite=f"在产出数量指标中增设：{rows}（与年度目标一致）")
+    yield field_hit(
+        "R01",
+        "indicators",
+        source="年度目标",
+        output=listed,
+        rewrite=f"在产出数量指标中增设：{rows}（与年度目标一致）",
+    )
 
 
 RULES = {

@@ -18,8 +18,12 @@ _EVENT_TAIL = re.compile(r"(发生率|发生次数|率)$")
 
 def _is_bounded_rate(ctx: SubmissionContext, row: RowView) -> bool:
     lex = ctx.lex
-    return ((row.is_percent or (row.is_rate_name and not row.unit)) and row.is_rate_name
-            and not lex.change.search(row.name_core) and not lex.bounded_rate_exclusions.search(row.name_core))
+    return (
+        (row.is_percent or (row.is_rate_name and not row.unit))
+        and row.is_rate_name
+        and not lex.change.search(row.name_core)
+        and not lex.bounded_rate_exclusions.search(row.name_core)
+    )
 
 
 def _goal_percent(ctx: SubmissionContext, row: RowView) -> str | None:
@@ -41,8 +45,11 @@ def check_rate_over_100(ctx: SubmissionContext) -> Iterator[Hit]:
         else:
             continue
         goal = _goal_percent(ctx, row)
-        rewrite = (f"{row.name_core} ≥ {goal}%（与年度目标一致）" if goal and float(goal) < 100
-                   else f"{row.name_core} = 100%")
+        rewrite = (
+            f"{row.name_core} ≥ {goal}%（与年度目标一致）"
+            if goal and float(goal) < 100
+            else f"{row.name_core} = 100%"
+        )
         yield row_hit("V04", row, "value", why=why, rewrite=rewrite)
 
 
@@ -87,7 +94,7 @@ def _meant_to_fall(ctx: SubmissionContext, row: RowView) -> bool:
         return True
     core = row.name_core[-4:]
     at = ctx.goal.find(core) if core else -1
-    return at >= 0 and bool(_FALL_WORDS.search(ctx.goal[at + len(core):]))
+    return at >= 0 and bool(_FALL_WORDS.search(ctx.goal[at + len(core) :]))
 
 
 def _direction_problem(ctx: SubmissionContext, row: RowView) -> tuple[str, str] | None:
@@ -101,8 +108,16 @@ def _direction_problem(ctx: SubmissionContext, row: RowView) -> tuple[str, str] 
         return "是成本类指标，应设上限", "≤"
     if op in _DOWN and row.sub == "数量" and not row.is_cost and not negative and (row.value_num or 0) > 0:
         return "是正向的产出数量，用“≤”等于只设上限、少做也达标", "≥"
-    if (op in _DOWN and row.is_percent and row.is_rate_name and not negative and not lex.change.search(name)
-            and row.value_num is not None and row.value_num < 100 and not _meant_to_fall(ctx, row)):
+    if (
+        op in _DOWN
+        and row.is_percent
+        and row.is_rate_name
+        and not negative
+        and not lex.change.search(name)
+        and row.value_num is not None
+        and row.value_num < 100
+        and not _meant_to_fall(ctx, row)
+    ):
         return "是越高越好的正向比率", "≥"
     if op in _UP and row.is_time and not row.is_percent and _TIME_LIMIT.search(name):
         return "是时限类指标，应设上限", "≤"
@@ -129,7 +144,7 @@ def _reference(ctx: SubmissionContext, row: RowView) -> tuple[float, str] | None
     base = tokens[0] if tokens else ""
     for text, label in ((ind.history, "上年实际"), (ind.basis, "设定依据")):
         if label == "设定依据" and _ESTIMATE.search(text or ""):
-            continue             # 按人均每日0.4公斤测算约54天: an estimate, not a level already reached
+            continue  # 按人均每日0.4公斤测算约54天: an estimate, not a level already reached
         for number, unit_word in numbers_with_units(text):
             if base and unit_word.startswith(base) or (row.is_percent and unit_word.startswith("%")):
                 return number, f"{label}（{text}）"
@@ -145,13 +160,18 @@ def check_target_too_low(ctx: SubmissionContext) -> Iterator[Hit]:
             continue
         ref = _reference(ctx, row)
         if ref is None or _EXPLAINED_DECLINE.search(row.ind.basis or ""):
-            continue             # 核减死亡、迁出62人: the basis says why the target is lower
+            continue  # 核减死亡、迁出62人: the basis says why the target is lower
         scale = quantity_unit(row.unit)[0] if row.unit else 1.0
         value = row.value_num * scale
         if value < ref[0] * 0.999:
             target = fmt_number(ref[0] / scale)
-            yield row_hit("V10", row, "value", reference=ref[1],
-                          rewrite=f"{row.name_core} ≥ {target}{row.unit}（不低于{ref[1].split('（')[0]}）")
+            yield row_hit(
+                "V10",
+                row,
+                "value",
+                reference=ref[1],
+                rewrite=f"{row.name_core} ≥ {target}{row.unit}（不低于{ref[1].split('（')[0]}）",
+            )
 
 
 RULES = {

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.normalize import to_halfwidth
+from core.normalize import to_halfwidth
 
 _SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3}
 _MONEY_RE = re.compile(r"^(亿|万|千)?元")

@@ -19,23 +19,36 @@ class AuditLogImmutable(RuntimeError):
     """Raised when code tries to change or remove an audit entry (a bug, never user input)."""
 
 
-def record_audit(session: Session, *, actor: str, action: str, submission_id: int | None = None,
-                 details: dict[str, Any] | None = None) -> AuditEntry:
+def record_audit(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    submission_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
     """Append one entry; committed together with the change it describes."""
     entry = AuditEntry(actor=actor, action=action, submission_id=submission_id, details=details or {})
     session.add(entry)
     return entry
 
 
-def list_audit(session: Session, *, submission_id: int | None = None, limit: int = 500) -> list[dict[str, Any]]:
+def list_audit(
+    session: Session, *, submission_id: int | None = None, limit: int = 500
+) -> list[dict[str, Any]]:
     """Entries oldest first, as `{at, actor, action, submission_id, details}` dicts."""
     query = select(AuditEntry).order_by(AuditEntry.id)
     if submission_id is not None:
         query = query.where(AuditEntry.submission_id == submission_id)
     rows = session.scalars(query.limit(limit)).all()
     return [
-        {"at": as_utc(row.at).isoformat(), "actor": row.actor, "action": row.action,
-         "submission_id": row.submission_id, "details": row.details}
+        {
+            "at": as_utc(row.at).isoformat(),
+            "actor": row.actor,
+            "action": row.action,
+            "submission_id": row.submission_id,
+            "details": row.details,
+        }
         for row in rows
     ]
 

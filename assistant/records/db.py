@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.records.models import Base
-from jixiao.settings import Settings
+from core.settings import Settings
 
 
 def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -29,8 +29,16 @@ def mark_progress(session: Session, job_id: str, *, done: int, total: int, curre
     job.status, job.done, job.total, job.current, job.updated_at = "running", done, total, current, utcnow()
 
 
-def mark_finished(session: Session, job_id: str, *, added: int, replaced: int, unchanged: int,
-                  errors: list[dict[str, Any]], failed: bool) -> None:
+def mark_finished(
+    session: Session,
+    job_id: str,
+    *,
+    added: int,
+    replaced: int,
+    unchanged: int,
+    errors: list[dict[str, Any]],
+    failed: bool,
+) -> None:
     job = session.get(IngestJob, job_id)
     if job is None:
         return
@@ -40,7 +48,18 @@ def mark_finished(session: Session, job_id: str, *, added: int, replaced: int, u
 
 
 def job_public(job: IngestJob) -> dict[str, Any]:
-    return {"job_id": job.id, "status": job.status, "done": job.done, "total": job.total, "current": job.current,
-            "errors": job.errors, "added": job.added, "replaced": job.replaced, "unchanged": job.unchanged,
-            "files": job.files, "created_by": job.created_by, "created_at": as_utc(job.created_at).isoformat(),
-            "updated_at": as_utc(job.updated_at).isoformat()}
+    return {
+        "job_id": job.id,
+        "status": job.status,
+        "done": job.done,
+        "total": job.total,
+        "current": job.current,
+        "errors": job.errors,
+        "added": job.added,
+        "replaced": job.replaced,
+        "unchanged": job.unchanged,
+        "files": job.files,
+        "created_by": job.created_by,
+        "created_at": as_utc(job.created_at).isoformat(),
+        "updated_at": as_utc(job.updated_at).isoformat(),
+    }

@@ -35,7 +35,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     display_name: Mapped[str] = mapped_column(String(128))
-    role: Mapped[str] = mapped_column(String(16))          # submitter / reviewer / approver / admin
+    role: Mapped[str] = mapped_column(String(16))  # submitter / reviewer / approver / admin
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -89,7 +89,7 @@ class PrecheckRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
-    result: Mapped[dict[str, Any]] = mapped_column(JSON)     # CheckResult JSON
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)  # CheckResult JSON
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -101,14 +101,15 @@ class ReviewRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), unique=True, index=True)
     text: Mapped[str] = mapped_column(Text)
-    opinion: Mapped[dict[str, Any]] = mapped_column(JSON)    # ReviewOpinion JSON
+    opinion: Mapped[dict[str, Any]] = mapped_column(JSON)  # ReviewOpinion JSON
     mode: Mapped[str] = mapped_column(String(16))
     mode_label: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     versions: Mapped[list[ReviewVersion]] = relationship(
-        back_populates="review", order_by="ReviewVersion.version")
+        back_populates="review", order_by="ReviewVersion.version"
+    )
 
 
 class ReviewVersion(Base):
@@ -120,10 +121,10 @@ class ReviewVersion(Base):
     version: Mapped[int]
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     author_role: Mapped[str] = mapped_column(String(16))
-    action: Mapped[str] = mapped_column(String(16))          # draft / edit / approve / return
+    action: Mapped[str] = mapped_column(String(16))  # draft / edit / approve / return
     comment: Mapped[str | None] = mapped_column(Text, default=None)
     text: Mapped[str] = mapped_column(Text)
-    opinion: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)   # the structured opinion then
+    opinion: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)  # the structured opinion then
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     review: Mapped[ReviewRecord] = relationship(back_populates="versions")
@@ -160,7 +161,7 @@ class Message(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
-    role: Mapped[str] = mapped_column(String(16))            # user / assistant
+    role: Mapped[str] = mapped_column(String(16))  # user / assistant
     text: Mapped[str] = mapped_column(Text)
     citations: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -175,7 +176,7 @@ class IngestJob(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     created_by: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="queued")   # queued/running/done/failed
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued/running/done/failed
     files: Mapped[list[Any]] = mapped_column(JSON, default=list)
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)

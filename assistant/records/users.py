@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from assistant.auth import Role, parse_role
 from assistant.records.audit import record_audit
 from assistant.records.models import ApiToken, User, utcnow
-from ingest.errors import UserError
+from core.errors import UserError
 
 TOKEN_PREFIX = "jx_"
 
@@ -21,8 +21,14 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def create_user(session: Session, *, username: str, role: Role | str, display_name: str | None = None,
-                actor: str = "system") -> User:
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    role: Role | str,
+    display_name: str | None = None,
+    actor: str = "system",
+) -> User:
     name = (username or "").strip()
     if not name or len(name) > 64 or any(c.isspace() for c in name):
         raise UserError(f"用户名“{username}”无效：不能为空、不能含空白，最长64个字符。", code="bad_username")
@@ -32,8 +38,12 @@ def create_user(session: Session, *, username: str, role: Role | str, display_na
     user = User(username=name, display_name=(display_name or name).strip(), role=resolved.value)
     session.add(user)
     session.flush()
-    record_audit(session, actor=actor, action="user.create",
-                 details={"username": name, "role": resolved.value, "display_name": user.display_name})
+    record_audit(
+        session,
+        actor=actor,
+        action="user.create",
+        details={"username": name, "role": resolved.value, "display_name": user.display_name},
+    )
     return user
 
 
@@ -68,7 +78,7 @@ def user_for_token(session: Session, token: str) -> User | None:
     """The active user a bearer token belongs to, or None (unknown, revoked, malformed)."""
     if not token or not token.startswith(TOKEN_PREFIX) or "." not in token:
         return None
-    key_id, _, secret = token[len(TOKEN_PREFIX):].partition(".")
+    key_id, _, secret = token[len(TOKEN_PREFIX) :].partition(".")
     row = session.scalar(select(ApiToken).where(ApiToken.key_id == key_id))
     if row is None or row.revoked_at is not None:
         return None
@@ -84,5 +94,7 @@ def revoke_tokens(session: Session, *, username: str, actor: str = "system") -> 
     active = [t for t in user.tokens if t.revoked_at is None]
     for token in active:
         token.revoked_at = utcnow()
-    record_audit(session, actor=actor, action="token.revoke", details={"username": username, "count": len(active)})
+    record_audit(
+        session, actor=actor, action="token.revoke", details={"username": username, "count": len(active)}
+    )
     return len(active)

@@ -14,9 +14,9 @@ class Line:
 
     text: str
     kind: LineKind = "text"
-    page: int | None = None          # 1-based page (PDF), else None
-    level: int = 0                   # heading level (markdown #, docx Heading N)
-    indented: bool = False           # started with an indent (PDF/txt paragraph start)
+    page: int | None = None  # 1-based page (PDF), else None
+    level: int = 0  # heading level (markdown #, docx Heading N)
+    indented: bool = False  # started with an indent (PDF/txt paragraph start)
 
 
 @dataclass
@@ -28,17 +28,17 @@ class Block:
     page: int | None = None
     page_end: int | None = None
     level: int = 0
-    last_line: str = ""              # the last physical line joined in (for the short-line heuristic)
+    last_line: str = ""  # the last physical line joined in (for the short-line heuristic)
 
 
 @dataclass
 class RawDocument:
     """What a loader hands to cleaning and structure parsing."""
 
-    source: str                      # file name as given
-    fmt: str                         # pdf / docx / md / txt
+    source: str  # file name as given
+    fmt: str  # pdf / docx / md / txt
     lines: list[Line]
-    wrapped: bool = False            # lines are hard-wrapped (PDF, some txt) and must be re-joined
+    wrapped: bool = False  # lines are hard-wrapped (PDF, some txt) and must be re-joined
     front_matter: dict = field(default_factory=dict)
     pages: int | None = None
-    removed_furniture: int = 0       # header/footer/page-number lines dropped by cleaning
+    removed_furniture: int = 0  # header/footer/page-number lines dropped by cleaning

@@ -14,12 +14,12 @@ from ingest.policy.blocks import Block, Line
 from ingest.policy.patterns import ARTICLE_RE, DIVISION_RE, TERMINAL_PUNCT, is_structural_start
 
 _PAGE_NUMBER_RES = (
-    re.compile(r"^[—–\-－_~·\s]*\d{1,4}[—–\-－_~·\s]*$"),                 # — 1 —   - 12 -   7
-    re.compile(r"^第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?$"),   # 第 3 页 共 16 页
-    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),                                # 3 / 16
-    re.compile(r"^(?:page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?$", re.IGNORECASE),     # Page 3 of 16
+    re.compile(r"^[—–\-－_~·\s]*\d{1,4}[—–\-－_~·\s]*$"),  # — 1 —   - 12 -   7
+    re.compile(r"^第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?$"),  # 第 3 页 共 16 页
+    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),  # 3 / 16
+    re.compile(r"^(?:page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?$", re.IGNORECASE),  # Page 3 of 16
 )
-_EDGE_LINES = 2          # how many non-blank lines at the top and bottom of a page may be furniture
+_EDGE_LINES = 2  # how many non-blank lines at the top and bottom of a page may be furniture
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2002\u2003\u3000]+")
 _CJK_PUNCT_START = "，。、；：！？）》」』”’"
 
@@ -91,7 +91,7 @@ def _full_line_length(lines: list[Line]) -> float:
 
 
 def _is_bare_label(text: str) -> bool:
-    """"第二条" or "第一章" alone on its line (its text follows on the next line), not a whole article."""
+    """ "第二条" or "第一章" alone on its line (its text follows on the next line), not a whole article."""
     article = ARTICLE_RE.match(text)
     if article:
         return not article.group(2).strip()
@@ -143,8 +143,16 @@ def join_lines(lines: list[Line], *, wrapped: bool) -> list[Block]:
         line = Line(text=text, kind=line.kind, page=line.page, level=line.level, indented=line.indented)
         prev = blocks[-1] if blocks else None
         if line.kind != "text" or not wrapped or _starts_paragraph(line, prev, full_len, after_blank):
-            blocks.append(Block(text=text, kind=line.kind, page=line.page, page_end=line.page,
-                                level=line.level, last_line=text))
+            blocks.append(
+                Block(
+                    text=text,
+                    kind=line.kind,
+                    page=line.page,
+                    page_end=line.page,
+                    level=line.level,
+                    last_line=text,
+                )
+            )
         else:
             prev.text = _join(prev.text, text)
             prev.last_line = text

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from ingest.errors import IngestError
+from core.errors import IngestError
 from ingest.policy.blocks import Line, RawDocument
 from ingest.policy.cleaning import looks_hard_wrapped, normalize_inline, strip_page_furniture
 
@@ -37,7 +37,9 @@ def read_text_file(path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise IngestError(f"文件“{path.name}”无法识别文字编码（既不是 UTF-8 也不是 GB18030），请另存为 UTF-8 后重试。")
+    raise IngestError(
+        f"文件“{path.name}”无法识别文字编码（既不是 UTF-8 也不是 GB18030），请另存为 UTF-8 后重试。"
+    )
 
 
 def _text_line(raw: str, page: int | None = None) -> Line:
@@ -51,11 +53,19 @@ def load_txt(path: Path) -> RawDocument:
     text = read_text_file(path).replace("\r\n", "\n").replace("\r", "\n")
     pages = text.split("\f")
     paged = len(pages) > 1
-    page_lines, dropped = strip_page_furniture([p.split("\n") for p in pages]) if paged else ([pages[0].split("\n")], 0)
+    page_lines, dropped = (
+        strip_page_furniture([p.split("\n") for p in pages]) if paged else ([pages[0].split("\n")], 0)
+    )
     lines = [_text_line(raw, i + 1 if paged else None) for i, page in enumerate(page_lines) for raw in page]
     wrapped = looks_hard_wrapped([ln.text for ln in lines if ln.kind == "text"])
-    return RawDocument(source=path.name, fmt="txt", lines=lines, wrapped=wrapped,
-                       pages=len(pages) if paged else None, removed_furniture=dropped)
+    return RawDocument(
+        source=path.name,
+        fmt="txt",
+        lines=lines,
+        wrapped=wrapped,
+        pages=len(pages) if paged else None,
+        removed_furniture=dropped,
+    )
 
 
 def _front_matter(path: Path, text: str) -> tuple[dict, str]:
@@ -68,15 +78,18 @@ def _front_matter(path: Path, text: str) -> tuple[dict, str]:
         raise IngestError(f"文件“{path.name}”开头的 YAML 元数据格式有误：{exc}") from None
     if not isinstance(data, dict):
         raise IngestError(f"文件“{path.name}”开头的 YAML 元数据应为“键: 值”形式。")
-    return {str(k): v for k, v in data.items()}, text[m.end():]
+    return {str(k): v for k, v in data.items()}, text[m.end() :]
 
 
 def _markdown_line(raw: str) -> Line:
     heading = _MD_HEADING_RE.match(raw.strip())
     if heading:
         level = len(heading.group(1))
-        return Line(text=_MD_EMPHASIS_RE.sub(r"\2", heading.group(2)), kind="title" if level == 1 else "heading",
-                    level=level)
+        return Line(
+            text=_MD_EMPHASIS_RE.sub(r"\2", heading.group(2)),
+            kind="title" if level == 1 else "heading",
+            level=level,
+        )
     stripped = raw.strip()
     if stripped.startswith("|") and stripped.endswith("|"):
         if _MD_TABLE_SEP_RE.match(stripped):
@@ -91,8 +104,9 @@ def load_markdown(path: Path) -> RawDocument:
     text = read_text_file(path).replace("\r\n", "\n").replace("\r", "\n")
     front, body = _front_matter(path, text)
     lines: list[Line] = []
-    for raw in _HTML_COMMENT_RE.sub(lambda m: "\n@@META_END@@\n" if INFO_END_MARKER in m.group(1) else "",
-                                    body).split("\n"):
+    for raw in _HTML_COMMENT_RE.sub(
+        lambda m: "\n@@META_END@@\n" if INFO_END_MARKER in m.group(1) else "", body
+    ).split("\n"):
         if raw.strip() == "@@META_END@@":
             lines.append(Line(text="", kind="meta_end"))
         else:
@@ -114,13 +128,18 @@ def load_pdf(path: Path) -> RawDocument:
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
-        raise IngestError(f"文件“{path.name}”不是有效的 PDF 或已损坏，无法读取（{type(exc).__name__}）。") from None
+        raise IngestError(
+            f"文件“{path.name}”不是有效的 PDF 或已损坏，无法读取（{type(exc).__name__}）。"
+        ) from None
     if not any(normalize_inline(line) for page in raw_pages for line in page):
-        raise IngestError(f"文件“{path.name}”中没有可提取的文字（可能是扫描件），请先做文字识别（OCR）后再导入。")
+        raise IngestError(
+            f"文件“{path.name}”中没有可提取的文字（可能是扫描件），请先做文字识别（OCR）后再导入。"
+        )
     pages, dropped = strip_page_furniture(raw_pages)
     lines = [_text_line(raw, page_no) for page_no, page in enumerate(pages, start=1) for raw in page]
-    return RawDocument(source=path.name, fmt="pdf", lines=lines, wrapped=True, pages=len(pages),
-                       removed_furniture=dropped)
+    return RawDocument(
+        source=path.name, fmt="pdf", lines=lines, wrapped=True, pages=len(pages), removed_furniture=dropped
+    )
 
 
 def _docx_style_line(text: str, style: str) -> Line:
@@ -139,7 +158,7 @@ def _docx_table_lines(table) -> list[Line]:
         cells: list[str] = []
         for cell in row.cells:
             value = normalize_inline(cell.text.replace("\n", " "))
-            if not cells or value != cells[-1]:       # merged cells repeat their text
+            if not cells or value != cells[-1]:  # merged cells repeat their text
                 cells.append(value)
         if any(cells):
             lines.append(Line(text=" | ".join(cells), kind="table"))
@@ -156,8 +175,9 @@ def load_docx(path: Path) -> RawDocument:
     try:
         document = docx.Document(str(path))
     except (OpcError, LxmlError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise IngestError(f"文件“{path.name}”不是有效的 Word（.docx）文件或已损坏，无法读取（{type(exc).__name__}）。") \
-            from None
+        raise IngestError(
+            f"文件“{path.name}”不是有效的 Word（.docx）文件或已损坏，无法读取（{type(exc).__name__}）。"
+        ) from None
     lines: list[Line] = []
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
@@ -169,24 +189,38 @@ def load_docx(path: Path) -> RawDocument:
         elif tag == "tbl":
             lines.extend(_docx_table_lines(Table(element, document)))
     core_title = normalize_inline(document.core_properties.title or "")
-    return RawDocument(source=path.name, fmt="docx", lines=lines, wrapped=False,
-                       front_matter={"core_title": core_title} if core_title else {})
+    return RawDocument(
+        source=path.name,
+        fmt="docx",
+        lines=lines,
+        wrapped=False,
+        front_matter={"core_title": core_title} if core_title else {},
+    )
 
 
-LOADERS = {".pdf": load_pdf, ".docx": load_docx, ".md": load_markdown, ".markdown": load_markdown,
-           ".txt": load_txt}
+LOADERS = {
+    ".pdf": load_pdf,
+    ".docx": load_docx,
+    ".md": load_markdown,
+    ".markdown": load_markdown,
+    ".txt": load_txt,
+}
 
 
 def load_raw(path: Path) -> RawDocument:
     """Pick the loader by suffix; a Chinese IngestError for anything we cannot read."""
     suffix = path.suffix.lower()
     if suffix in (".doc", ".wps"):
-        raise IngestError(f"文件“{path.name}”是旧版 Word/WPS 格式（{suffix}），不受支持，请另存为 .docx 后重试。",
-                          code="unsupported_format")
+        raise IngestError(
+            f"文件“{path.name}”是旧版 Word/WPS 格式（{suffix}），不受支持，请另存为 .docx 后重试。",
+            code="unsupported_format",
+        )
     if suffix not in LOADERS:
         supported = "、".join(SUPPORTED_SUFFIXES)
-        raise IngestError(f"文件“{path.name}”的格式（{suffix or '无扩展名'}）不受支持，支持的格式：{supported}。",
-                          code="unsupported_format")
+        raise IngestError(
+            f"文件“{path.name}”的格式（{suffix or '无扩展名'}）不受支持，支持的格式：{supported}。",
+            code="unsupported_format",
+        )
     if not path.is_file():
         raise IngestError(f"找不到文件“{path}”。", code="not_found")
     if path.stat().st_size == 0:

@@ -26,7 +26,9 @@ from ingest.policy.patterns import (
 
 CHUNK_LIMIT = 600
 CONFIDENCE_MARKS = ("源文✔", "二手✔", "记忆", "实务")
-_CARD_HEADING_RE = re.compile(r"^(?P<label>\S+)(?:\s+(?P<title>.*?))?\s*(?:[\[［](?P<mark>[^\]］]*)[\]］])?\s*$")
+_CARD_HEADING_RE = re.compile(
+    r"^(?P<label>\S+)(?:\s+(?P<title>.*?))?\s*(?:[\[［](?P<mark>[^\]］]*)[\]］])?\s*$"
+)
 _METADATA_MAX_LEN = 60
 
 
@@ -37,8 +39,8 @@ class ClauseDraft:
     article: str | None
     path: list[str]
     paragraphs: list[str] = field(default_factory=list)
-    label_text: str = ""             # what precedes the paragraphs in the full text (第三条 / 三、保障措施)
-    separator: str = " "             # between label_text and the paragraphs
+    label_text: str = ""  # what precedes the paragraphs in the full text (第三条 / 三、保障措施)
+    separator: str = " "  # between label_text and the paragraphs
     heading: str | None = None
     confidence: str | None = None
     page: int | None = None
@@ -59,7 +61,7 @@ class ClauseDraft:
 
 @dataclass
 class ParsedStructure:
-    mode: str                        # law / outline / sections / fallback / cards
+    mode: str  # law / outline / sections / fallback / cards
     preamble: list[Block]
     drafts: list[ClauseDraft]
 
@@ -97,14 +99,16 @@ def looks_like_metadata(block: Block) -> bool:
     """Title, 文号, date and issuer lines: short, not a sentence."""
     if block.kind == "title":
         return True
-    return block.kind in ("text", "heading") and len(block.text) <= _METADATA_MAX_LEN and "。" not in block.text
+    return (
+        block.kind in ("text", "heading") and len(block.text) <= _METADATA_MAX_LEN and "。" not in block.text
+    )
 
 
 def split_preamble(blocks: list[Block], mode: str) -> tuple[list[Block], list[Block], list[Block]]:
     """(preamble metadata blocks, 序言-like content before the body, body blocks)."""
     marker = next((i for i, b in enumerate(blocks) if b.kind == "meta_end"), None)
     if marker is not None:
-        head, body = blocks[:marker], blocks[marker + 1:]
+        head, body = blocks[:marker], blocks[marker + 1 :]
         return head, [], [b for b in body if b.kind != "meta_end"]
     start = next((i for i, b in enumerate(blocks) if _opens_body(b, mode)), len(blocks))
     head, body = blocks[:start], blocks[start:]
@@ -138,15 +142,17 @@ def _parse_law(body: list[Block]) -> list[ClauseDraft]:
         path = [stack[d] for d in sorted(stack)]
         if article:
             label, rest = article.group(1), article.group(2).strip()
-            current = ClauseDraft(article=label, path=path + [label], label_text=label,
-                                  paragraphs=[rest] if rest else [])
+            current = ClauseDraft(
+                article=label, path=path + [label], label_text=label, paragraphs=[rest] if rest else []
+            )
             drafts.append(current)
         elif current is None:
-            current = ClauseDraft(article=None, path=path, heading=path[-1] if path else None,
-                                  paragraphs=[block.text])
+            current = ClauseDraft(
+                article=None, path=path, heading=path[-1] if path else None, paragraphs=[block.text]
+            )
             drafts.append(current)
         elif current.paragraphs and (block.kind == "table" or ITEM_RE.match(block.text)):
-            current.paragraphs[-1] += "\n" + block.text      # a 项 (or table row) belongs to its 款
+            current.paragraphs[-1] += "\n" + block.text  # a 项 (or table row) belongs to its 款
         else:
             current.paragraphs.append(block.text)
         current.add_pages(block)
@@ -165,7 +171,7 @@ def split_heading(rest: str) -> tuple[str | None, str]:
 
 def _parse_outline(body: list[Block], intro: list[Block]) -> list[ClauseDraft]:
     drafts: list[ClauseDraft] = []
-    top: tuple[str, str] = ("", "")            # (label, path element) of the current 一、
+    top: tuple[str, str] = ("", "")  # (label, path element) of the current 一、
     current: ClauseDraft | None = None
     if intro:
         current = ClauseDraft(article="前言", path=["前言"], paragraphs=[b.text for b in intro])
@@ -183,11 +189,12 @@ def _parse_outline(body: list[Block], intro: list[Block]) -> list[ClauseDraft]:
                 article, path = label, [element]
             else:
                 article, path = f"{top[0]}{label}", ([top[1]] if top[1] else []) + [element]
-            if remainder or not heading:      # the heading line carries content: keep it whole
+            if remainder or not heading:  # the heading line carries content: keep it whole
                 current = ClauseDraft(article=article, path=path, heading=heading, paragraphs=[block.text])
-            else:                             # a bare title line: it heads the paragraphs that follow
-                current = ClauseDraft(article=article, path=path, heading=heading, label_text=block.text,
-                                      separator="\n")
+            else:  # a bare title line: it heads the paragraphs that follow
+                current = ClauseDraft(
+                    article=article, path=path, heading=heading, label_text=block.text, separator="\n"
+                )
             drafts.append(current)
         elif current is None:
             current = ClauseDraft(article="前言", path=["前言"], paragraphs=[block.text])
@@ -214,8 +221,9 @@ def _pieces(block: Block, limit: int) -> list[str]:
     return out
 
 
-def chunk_blocks(blocks: list[Block], path: list[str], start_index: int,
-                 limit: int = CHUNK_LIMIT) -> list[ClauseDraft]:
+def chunk_blocks(
+    blocks: list[Block], path: list[str], start_index: int, limit: int = CHUNK_LIMIT
+) -> list[ClauseDraft]:
     """Pack paragraphs into chunks of at most `limit` characters, cutting only between paragraphs
     (a paragraph longer than the limit is cut between sentences)."""
     drafts: list[ClauseDraft] = []
@@ -225,8 +233,9 @@ def chunk_blocks(blocks: list[Block], path: list[str], start_index: int,
         for piece in _pieces(block, limit):
             if current is None or size + len(piece) > limit:
                 n = start_index + len(drafts) + 1
-                current = ClauseDraft(article=f"第{n}段", path=path + [f"第{n}段"],
-                                      heading=path[-1] if path else None)
+                current = ClauseDraft(
+                    article=f"第{n}段", path=path + [f"第{n}段"], heading=path[-1] if path else None
+                )
                 drafts.append(current)
                 size = 0
             current.paragraphs.append(piece)
@@ -272,8 +281,14 @@ def _parse_cards(body: list[Block]) -> list[ClauseDraft]:
     for block in body:
         if block.kind == "heading" and block.level <= 2:
             label, title, confidence = parse_card_heading(block.text)
-            current = ClauseDraft(article=label, path=[label], heading=title, confidence=confidence,
-                                  label_text=f"{label} {title}" if title else label, separator="\n")
+            current = ClauseDraft(
+                article=label,
+                path=[label],
+                heading=title,
+                confidence=confidence,
+                label_text=f"{label} {title}" if title else label,
+                separator="\n",
+            )
             drafts.append(current)
         elif current is not None and block.kind in ("text", "table", "heading"):
             current.paragraphs.append(block.text)

@@ -9,20 +9,58 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.normalize import to_halfwidth
+from core.normalize import to_halfwidth
 
 # Fields of one flat row. Project-level fields come first; the rest belong to one indicator.
-PROJECT_FIELDS = ("org_unit", "department", "project", "budget", "fiscal", "other", "annual_goal",
-                  "overall_goal", "year", "region", "project_type", "period")
-INDICATOR_FIELDS = ("level1", "level2", "name", "op", "value", "measure_unit", "weight", "direction",
-                    "basis", "history")
+PROJECT_FIELDS = (
+    "org_unit",
+    "department",
+    "project",
+    "budget",
+    "fiscal",
+    "other",
+    "annual_goal",
+    "overall_goal",
+    "year",
+    "region",
+    "project_type",
+    "period",
+)
+INDICATOR_FIELDS = (
+    "level1",
+    "level2",
+    "name",
+    "op",
+    "value",
+    "measure_unit",
+    "weight",
+    "direction",
+    "basis",
+    "history",
+)
 
 FIELD_ZH = {
-    "org_unit": "单位名称", "department": "主管部门", "project": "项目名称", "budget": "预算数",
-    "fiscal": "财政拨款", "other": "其他资金", "annual_goal": "年度目标", "overall_goal": "总体目标",
-    "year": "年度", "region": "地区", "project_type": "项目属性", "period": "实施期",
-    "level1": "一级指标", "level2": "二级指标", "name": "三级指标", "op": "指标性质", "value": "指标值",
-    "measure_unit": "度量单位", "weight": "权重", "direction": "指标方向", "basis": "指标值设定依据",
+    "org_unit": "单位名称",
+    "department": "主管部门",
+    "project": "项目名称",
+    "budget": "预算数",
+    "fiscal": "财政拨款",
+    "other": "其他资金",
+    "annual_goal": "年度目标",
+    "overall_goal": "总体目标",
+    "year": "年度",
+    "region": "地区",
+    "project_type": "项目属性",
+    "period": "实施期",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "op": "指标性质",
+    "value": "指标值",
+    "measure_unit": "度量单位",
+    "weight": "权重",
+    "direction": "指标方向",
+    "basis": "指标值设定依据",
     "history": "上年实际",
 }
 
@@ -47,8 +85,21 @@ _RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("name", ("绩效指标", "指标"), ("三级", "指标名称", "指标内容", "具体指标", "指标项")),
     ("fiscal", (), ("财政拨款", "财政资金")),
     ("other", (), ("其他资金",)),
-    ("budget", ("合计", "金额", "预算"), ("预算数", "项目金额", "资金总额", "年度资金", "年度预算",
-                                      "预算金额", "项目资金", "预算资金", "资金金额")),
+    (
+        "budget",
+        ("合计", "金额", "预算"),
+        (
+            "预算数",
+            "项目金额",
+            "资金总额",
+            "年度资金",
+            "年度预算",
+            "预算金额",
+            "项目资金",
+            "预算资金",
+            "资金金额",
+        ),
+    ),
     ("year", ("年度", "年份", "预算年度"), ()),
     ("region", ("地区", "区划", "行政区划", "地域"), ("地区",)),
     ("project_type", (), ("项目属性", "项目类型", "项目性质")),
@@ -64,7 +115,7 @@ class Label:
 
     field: str | None
     text: str
-    amount_unit: str | None = None   # "万元" / "元" when the header says so
+    amount_unit: str | None = None  # "万元" / "元" when the header says so
 
 
 def normalize_label(raw: object) -> tuple[str, str | None]:

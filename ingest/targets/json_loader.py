@@ -8,15 +8,23 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ingest.errors import ImportIssue
-from ingest.models import Submission
-from ingest.normalize import parse_number, parse_year, to_halfwidth
+from core.errors import ImportIssue
+from core.models import Submission
+from core.normalize import parse_number, parse_year, to_halfwidth
 from ingest.targets.result import ImportResult
 
 _TYPE_ZH = {
-    "float_parsing": "应为数字", "float_type": "应为数字", "int_parsing": "应为整数", "int_type": "应为整数",
-    "int_from_float": "应为整数", "string_type": "应为文本", "list_type": "应为列表", "dict_type": "应为对象",
-    "model_type": "应为对象", "model_attributes_type": "应为对象", "missing": "缺少该字段",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "missing": "缺少该字段",
 }
 
 
@@ -32,7 +40,9 @@ def decode_json_bytes(data: bytes, filename: str) -> ImportResult:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
-        return _fail(filename, exc.lineno, f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列附近（{exc.msg}），未导入。")
+        return _fail(
+            filename, exc.lineno, f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列附近（{exc.msg}），未导入。"
+        )
     return parse_submissions_json(obj, filename)
 
 
@@ -48,7 +58,7 @@ def parse_submissions_json(obj: Any, source: str | None = None) -> ImportResult:
     elif isinstance(obj, list):
         items = obj
     else:
-        return _fail(src, None, "顶层应为一个申报对象、申报对象列表，或 {\"submissions\": [...]}，未导入。")
+        return _fail(src, None, '顶层应为一个申报对象、申报对象列表，或 {"submissions": [...]}，未导入。')
     result = ImportResult()
     for i, item in enumerate(items, 1):
         sub = _one_submission(item, i, src, result.issues)
@@ -60,23 +70,37 @@ def parse_submissions_json(obj: Any, source: str | None = None) -> ImportResult:
 def _one_submission(item: Any, i: int, src: str, issues: list[ImportIssue]) -> Submission | None:
     who = _who(item, i)
     if not isinstance(item, dict):
-        issues.append(ImportIssue(file=src, message=f"{who}不是 JSON 对象（实际为 {type(item).__name__}），未导入。"))
+        issues.append(
+            ImportIssue(file=src, message=f"{who}不是 JSON 对象（实际为 {type(item).__name__}），未导入。")
+        )
         return None
     if "project" not in item and "indicators" not in item:
-        issues.append(ImportIssue(file=src, field="project",
-                                  message=f"{who}既没有 project（项目名称）也没有 indicators（绩效指标），不是一条申报，未导入。"))
+        issues.append(
+            ImportIssue(
+                file=src,
+                field="project",
+                message=f"{who}既没有 project（项目名称）也没有 indicators（绩效指标），不是一条申报，未导入。",
+            )
+        )
         return None
     data, problems = _coerce_numbers(item)
     if not problems:
         try:
             return Submission.model_validate({**data, "source": f"{src}#{i}"})
         except ValidationError as exc:
-            problems = [(_loc(e["loc"]), f"{_TYPE_ZH.get(e['type'], '格式不正确')}，实际为“{_short(e.get('input'))}”")
-                        for e in exc.errors()]
+            problems = [
+                (_loc(e["loc"]), f"{_TYPE_ZH.get(e['type'], '格式不正确')}，实际为“{_short(e.get('input'))}”")
+                for e in exc.errors()
+            ]
     for field, what in problems:
-        issues.append(ImportIssue(file=src, field=field,
-                                  message=f"{who}的字段 {field}{'' if what.startswith('（') else ' '}{what}。"
-                                          "该条申报未导入，其余申报照常导入。"))
+        issues.append(
+            ImportIssue(
+                file=src,
+                field=field,
+                message=f"{who}的字段 {field}{'' if what.startswith('（') else ' '}{what}。"
+                "该条申报未导入，其余申报照常导入。",
+            )
+        )
     return None
 
 
@@ -100,7 +124,12 @@ def _coerce_numbers(item: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[st
                 raw = ind["weight"]
                 ind["weight"] = parse_number(re.sub(r"(分|%)$", "", to_halfwidth(raw).strip()))
                 if ind["weight"] is None:
-                    problems.append((f"indicators[{k}].weight", f"（第{k + 1}个指标的权重）应为数字，实际为“{_short(raw)}”"))
+                    problems.append(
+                        (
+                            f"indicators[{k}].weight",
+                            f"（第{k + 1}个指标的权重）应为数字，实际为“{_short(raw)}”",
+                        )
+                    )
     return data, problems
 
 
@@ -114,8 +143,11 @@ def _money(text: str) -> float | None:
 def _who(item: Any, i: int) -> str:
     ident = item.get("id") if isinstance(item, dict) else None
     name = item.get("project") if isinstance(item, dict) else None
-    extra = "，".join(p for p in (f"编号 {ident}" if ident is not None else "",
-                                 f"项目“{_short(name)}”" if name else "") if p)
+    extra = "，".join(
+        p
+        for p in (f"编号 {ident}" if ident is not None else "", f"项目“{_short(name)}”" if name else "")
+        if p
+    )
     return f"第{i}条申报" + (f"（{extra}）" if extra else "")
 
 

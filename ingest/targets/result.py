@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from ingest.errors import ImportIssue
-from ingest.models import Submission
+from core.errors import ImportIssue
+from core.models import Submission
 
 
 class ImportResult(BaseModel):

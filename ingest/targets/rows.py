@@ -6,14 +6,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.errors import ImportIssue
-from ingest.normalize import normalize_op, parse_number, parse_year, split_value, to_halfwidth, wan_to_yuan
+from core.errors import ImportIssue
+from core.normalize import normalize_op, parse_number, parse_year, split_value, to_halfwidth, wan_to_yuan
 from ingest.targets.columns import FIELD_ZH, INDICATOR_FIELDS
 from ingest.targets.xlsx_common import Grid, Header
 
 TOTAL_WORDS = {"合计", "总计", "小计", "合计数", "总合计"}
-_NOTE_RE = re.compile(r"^(注|备注|说明|填表说明|填报说明|填报人|填表人|审核人|联系人|联系电话|负责人|制表|单位负责人)"
-                      r"\s*([:：（(、.．\d]|$)")
+_NOTE_RE = re.compile(
+    r"^(注|备注|说明|填表说明|填报说明|填报人|填表人|审核人|联系人|联系电话|负责人|制表|单位负责人)"
+    r"\s*([:：（(、.．\d]|$)"
+)
 
 
 @dataclass
@@ -26,15 +28,17 @@ class SheetContext:
     issues: list[ImportIssue] = field(default_factory=list)
 
     def issue(self, row: int | None, message: str, field_name: str | None = None) -> None:
-        self.issues.append(ImportIssue(file=self.file, sheet=self.grid.title, row=row,
-                                       field=field_name, message=message))
+        self.issues.append(
+            ImportIssue(file=self.file, sheet=self.grid.title, row=row, field=field_name, message=message)
+        )
 
     def source(self, row: int) -> str:
         return f"{self.file}#{self.grid.title}!R{row}"
 
 
-def amount_to_yuan(ctx: SheetContext, raw: Any, text: str | None, unit: str, row: int,
-                   field_name: str) -> float | None:
+def amount_to_yuan(
+    ctx: SheetContext, raw: Any, text: str | None, unit: str, row: int, field_name: str
+) -> float | None:
     """A money cell in 元: numeric cells scaled by the column/sheet unit; '1,188万元' read as written."""
     if text is None:
         return None
@@ -46,7 +50,9 @@ def amount_to_yuan(ctx: SheetContext, raw: Any, text: str | None, unit: str, row
             unit = "万元"
         number = parse_number(re.sub(r"(万元|万|元)$", "", s))
     if number is None:
-        ctx.issue(row, f"金额“{text}”不是数字，未读入，请填写阿拉伯数字金额。", FIELD_ZH.get(field_name, field_name))
+        ctx.issue(
+            row, f"金额“{text}”不是数字，未读入，请填写阿拉伯数字金额。", FIELD_ZH.get(field_name, field_name)
+        )
         return None
     return wan_to_yuan(number) if unit == "万元" else round(number, 2)
 
@@ -77,7 +83,9 @@ class LevelState:
     level2: str | None = None
 
 
-def _level_cell(ctx: SheetContext, header: Header, r: int, name: str, project_row: int) -> tuple[str | None, bool]:
+def _level_cell(
+    ctx: SheetContext, header: Header, r: int, name: str, project_row: int
+) -> tuple[str | None, bool]:
     """(text, given): merged cells read their top-left unless it lies above the project's first row."""
     c = header.columns.get(name)
     if c is None:
@@ -88,7 +96,9 @@ def _level_cell(ctx: SheetContext, header: Header, r: int, name: str, project_ro
     return ctx.grid.text(r, c), True
 
 
-def read_levels(ctx: SheetContext, header: Header, r: int, state: LevelState, project_row: int) -> tuple[str | None, str | None]:
+def read_levels(
+    ctx: SheetContext, header: Header, r: int, state: LevelState, project_row: int
+) -> tuple[str | None, str | None]:
     """Level names for row r; blanks below a level inherit it (a blank 二级 only when 一级 is inherited too)."""
     l1, l1_given = _level_cell(ctx, header, r, "level1", project_row)
     l2, _ = _level_cell(ctx, header, r, "level2", project_row)
@@ -122,8 +132,9 @@ def split_published_value(value: str | None, op: str | None, unit: str | None) -
     return out
 
 
-def read_indicator(ctx: SheetContext, header: Header, r: int, state: LevelState,
-                   project_row: int) -> dict[str, Any] | None:
+def read_indicator(
+    ctx: SheetContext, header: Header, r: int, state: LevelState, project_row: int
+) -> dict[str, Any] | None:
     """The indicator on row r as a dict for `Indicator`, or None when the row holds no indicator at all.
 
     A row with indicator content but no name is reported, not dropped silently.
@@ -140,19 +151,33 @@ def read_indicator(ctx: SheetContext, header: Header, r: int, state: LevelState,
     level1, level2 = read_levels(ctx, header, r, state, project_row)
     parts = split_published_value(fresh.get("value"), fresh.get("op"), fresh.get("measure_unit"))
     return {
-        "level1": level1, "level2": level2, "name": name,
-        "op": parts["op"], "value": parts["value"], "unit": parts["unit"], "value_raw": parts["value_raw"],
+        "level1": level1,
+        "level2": level2,
+        "name": name,
+        "op": parts["op"],
+        "value": parts["value"],
+        "unit": parts["unit"],
+        "value_raw": parts["value_raw"],
         "weight": parse_weight(ctx, fresh.get("weight"), r),
-        "direction": fresh.get("direction"), "basis": fresh.get("basis"), "history": fresh.get("history"),
+        "direction": fresh.get("direction"),
+        "basis": fresh.get("basis"),
+        "history": fresh.get("history"),
     }
 
 
 def project_fields(ctx: SheetContext, header: Header, r: int, texts: dict[str, str | None]) -> dict[str, Any]:
     """Submission fields from the project-level cells given on row r (texts already read)."""
     out: dict[str, Any] = {}
-    simple = {"org_unit": "unit", "department": "department", "project": "project",
-              "annual_goal": "annual_goal", "overall_goal": "overall_goal", "region": "region",
-              "project_type": "project_type", "period": "period"}
+    simple = {
+        "org_unit": "unit",
+        "department": "department",
+        "project": "project",
+        "annual_goal": "annual_goal",
+        "overall_goal": "overall_goal",
+        "region": "region",
+        "project_type": "project_type",
+        "period": "period",
+    }
     for src, dst in simple.items():
         if texts.get(src) is not None:
             out[dst] = texts[src]
@@ -169,7 +194,9 @@ def project_fields(ctx: SheetContext, header: Header, r: int, texts: dict[str, s
     return out
 
 
-def to_submission_dict(fields: dict[str, Any], indicators: list[dict[str, Any]], source: str) -> dict[str, Any]:
+def to_submission_dict(
+    fields: dict[str, Any], indicators: list[dict[str, Any]], source: str
+) -> dict[str, Any]:
     """Assemble the canonical dict: budget/fiscal/other become budget_yuan and funding."""
     d = {k: v for k, v in fields.items() if k not in ("budget", "fiscal", "other")}
     d["budget_yuan"] = fields.get("budget")

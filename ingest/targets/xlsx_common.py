@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.normalize import number_to_text
+from core.normalize import number_to_text
 from ingest.targets.columns import Label, amount_unit_in, classify_label
 
-MAX_ROWS = 20000          # rows read per sheet; more is reported, not silently cut
-MAX_BLANK_RUN = 500       # a run of empty rows this long ends the sheet (formatted but empty tails)
+MAX_ROWS = 20000  # rows read per sheet; more is reported, not silently cut
+MAX_BLANK_RUN = 500  # a run of empty rows this long ends the sheet (formatted but empty tails)
 
 
 def cell_text(value: Any, number_format: str = "General") -> str | None:
@@ -55,8 +55,9 @@ class Grid:
             vals = [c.value for c in row]
             values.append(vals)
             formats.append([getattr(c, "number_format", "General") for c in row])
-            blank_run = blank_run + 1 if all(v is None or (isinstance(v, str) and not v.strip())
-                                             for v in vals) else 0
+            blank_run = (
+                blank_run + 1 if all(v is None or (isinstance(v, str) and not v.strip()) for v in vals) else 0
+            )
             if blank_run >= MAX_BLANK_RUN:
                 break
         while values and all(v is None or (isinstance(v, str) and not v.strip()) for v in values[-1]):
@@ -111,18 +112,20 @@ class Grid:
 class Header:
     """Where a table's header is and which column holds which field."""
 
-    row: int                          # last header row (data starts below)
-    columns: dict[str, int]           # field -> 1-based column
-    amount_units: dict[str, str]      # field -> 万元/元 from a bracket in the header
-    labels: dict[int, str]            # column -> header text as normalised (for messages)
-    first_row: int = 0                # first header row when the header spans two rows (else == row)
+    row: int  # last header row (data starts below)
+    columns: dict[str, int]  # field -> 1-based column
+    amount_units: dict[str, str]  # field -> 万元/元 from a bracket in the header
+    labels: dict[int, str]  # column -> header text as normalised (for messages)
+    first_row: int = 0  # first header row when the header spans two rows (else == row)
 
     @property
     def data_start(self) -> int:
         return self.row + 1
 
 
-def map_header_row(grid: Grid, r: int) -> tuple[dict[str, int], dict[str, str], dict[int, str], dict[int, Label]]:
+def map_header_row(
+    grid: Grid, r: int
+) -> tuple[dict[str, int], dict[str, str], dict[int, str], dict[int, Label]]:
     """Fields found in row r (fresh cells only); the first column claiming a field keeps it."""
     columns: dict[str, int] = {}
     units: dict[str, str] = {}
@@ -141,8 +144,9 @@ def map_header_row(grid: Grid, r: int) -> tuple[dict[str, int], dict[str, str], 
         if label.text == "单位":
             bare_units.append(c)
             continue
-        if label.field in columns and not (label.field == "value" and "年度" in label.text
-                                           and "年度" not in texts.get(columns["value"], "")):
+        if label.field in columns and not (
+            label.field == "value" and "年度" in label.text and "年度" not in texts.get(columns["value"], "")
+        ):
             continue
         columns[label.field] = c
         if label.amount_unit:
@@ -178,8 +182,9 @@ def find_header(grid: Grid, first: int, last: int, *, need: tuple[str, ...]) -> 
     if r + 1 <= grid.n_rows:
         sub_cols, sub_units, sub_texts, _ = map_header_row(grid, r + 1)
         parent_cols = set(columns.values())
-        if len(sub_cols) >= 2 and all(c not in parent_cols or _spans_columns(grid, r, c)
-                                      for c in sub_cols.values()):
+        if len(sub_cols) >= 2 and all(
+            c not in parent_cols or _spans_columns(grid, r, c) for c in sub_cols.values()
+        ):
             columns = {f: c for f, c in columns.items() if c not in sub_cols.values()}
             columns.update(sub_cols)
             units.update(sub_units)

@@ -61,16 +61,24 @@ def parse_flat(ctx: SheetContext, header: Header) -> list[dict[str, Any]]:
             continue
         texts = _fresh_project_texts(ctx, header, r)
         if _starts_project(current, texts, prev_fresh):
-            current = _Project(r, project_fields(ctx, header, r, texts), {k: texts.get(k) for k in _KEY_FIELDS})
+            current = _Project(
+                r, project_fields(ctx, header, r, texts), {k: texts.get(k) for k in _KEY_FIELDS}
+            )
             projects.append(current)
             orphan_unit = None
-        elif texts.get("org_unit") and current is not None and texts.get("project") is None \
-                and texts["org_unit"] != current.keys.get("org_unit"):
+        elif (
+            texts.get("org_unit")
+            and current is not None
+            and texts.get("project") is None
+            and texts["org_unit"] != current.keys.get("org_unit")
+        ):
             current, orphan_unit = None, texts["org_unit"]
         prev_fresh = texts.get("project") is not None
         if current is None:
             who = f"（单位“{orphan_unit}”）" if orphan_unit else ""
-            ctx.issue(r, f"该行没有项目名称{who}，上方也没有可沿用的项目，未导入，请填写项目名称。", "项目名称")
+            ctx.issue(
+                r, f"该行没有项目名称{who}，上方也没有可沿用的项目，未导入，请填写项目名称。", "项目名称"
+            )
             continue
         _fill_missing_fields(ctx, header, current, texts, r)
         indicator = read_indicator(ctx, header, r, current.levels, current.row)
@@ -81,13 +89,17 @@ def parse_flat(ctx: SheetContext, header: Header) -> list[dict[str, Any]]:
     return [to_submission_dict(p.fields, p.indicators, ctx.source(p.row)) for p in projects]
 
 
-def _fill_missing_fields(ctx: SheetContext, header: Header, project: _Project,
-                         texts: dict[str, str | None], r: int) -> None:
+def _fill_missing_fields(
+    ctx: SheetContext, header: Header, project: _Project, texts: dict[str, str | None], r: int
+) -> None:
     """Project-level cells first given below the project's first row (e.g. 预算数 on row 2) are kept."""
     if r == project.row:
         return
-    missing = {f: t for f, t in texts.items() if t is not None and f != "project"
-               and _field_key(f) not in project.fields}
+    missing = {
+        f: t
+        for f, t in texts.items()
+        if t is not None and f != "project" and _field_key(f) not in project.fields
+    }
     if missing:
         project.fields.update(project_fields(ctx, header, r, missing))
 

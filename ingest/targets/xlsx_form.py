@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ingest.normalize import parse_year, to_halfwidth
+from core.normalize import parse_year, to_halfwidth
 from ingest.targets.columns import amount_unit_in, normalize_label
 from ingest.targets.rows import (
     LevelState,
@@ -21,23 +21,58 @@ from ingest.targets.xlsx_common import Header
 FORM_LABELS: dict[str, str] = {
     **dict.fromkeys(("项目名称", "项目全称"), "project"),
     **dict.fromkeys(("主管部门", "主管部门及代码", "主管单位", "主管部门名称"), "department"),
-    **dict.fromkeys(("实施单位", "项目实施单位", "实施单位及代码", "预算单位", "单位名称", "项目单位",
-                     "申报单位", "预算单位名称"), "org_unit"),
+    **dict.fromkeys(
+        (
+            "实施单位",
+            "项目实施单位",
+            "实施单位及代码",
+            "预算单位",
+            "单位名称",
+            "项目单位",
+            "申报单位",
+            "预算单位名称",
+        ),
+        "org_unit",
+    ),
     **dict.fromkeys(("填报单位", "填报单位盖章", "编报单位"), "org_unit_fallback"),
     **dict.fromkeys(("项目属性", "项目类型", "项目性质"), "project_type"),
     **dict.fromkeys(("项目期", "实施期", "项目实施期", "项目周期", "实施周期", "项目起止时间"), "period"),
-    **dict.fromkeys(("年度资金总额", "资金总额", "项目资金总额", "年度预算", "预算数", "项目总金额",
-                     "年度资金", "项目资金", "预算金额", "年度预算数", "本年度资金总额"), "budget"),
+    **dict.fromkeys(
+        (
+            "年度资金总额",
+            "资金总额",
+            "项目资金总额",
+            "年度预算",
+            "预算数",
+            "项目总金额",
+            "年度资金",
+            "项目资金",
+            "预算金额",
+            "年度预算数",
+            "本年度资金总额",
+        ),
+        "budget",
+    ),
     **dict.fromkeys(("财政拨款", "财政资金", "财政拨款资金", "本级财政资金", "财政性资金"), "fiscal"),
     **dict.fromkeys(("其他资金", "其他来源资金"), "other"),
-    **dict.fromkeys(("总体目标", "项目总体目标", "长期目标", "中长期目标", "实施期目标", "实施期总目标"),
-                    "overall_goal"),
+    **dict.fromkeys(
+        ("总体目标", "项目总体目标", "长期目标", "中长期目标", "实施期目标", "实施期总目标"), "overall_goal"
+    ),
     **dict.fromkeys(("年度目标", "年度绩效目标", "年度总体目标", "本年度目标", "绩效目标"), "annual_goal"),
     **dict.fromkeys(("年度", "预算年度"), "year"),
     **dict.fromkeys(("地区", "所属地区"), "region"),
 }
-_TEXT_FIELDS = ("project", "department", "org_unit", "org_unit_fallback", "project_type", "period",
-                "overall_goal", "annual_goal", "region")
+_TEXT_FIELDS = (
+    "project",
+    "department",
+    "org_unit",
+    "org_unit_fallback",
+    "project_type",
+    "period",
+    "overall_goal",
+    "annual_goal",
+    "region",
+)
 
 
 def form_label(text: str | None) -> tuple[str | None, str | None]:
@@ -63,14 +98,16 @@ def _value_right_of(ctx: SheetContext, r: int, c: int) -> tuple[int, int] | None
 def _value_below(ctx: SheetContext, r: int, c: int, last_row: int) -> tuple[int, int] | None:
     below = ctx.grid.origin(r, c)[0]
     for rr in range(r + 1, last_row + 1):
-        if ctx.grid.origin(rr, c)[0] == below:      # still inside the label's own merge
+        if ctx.grid.origin(rr, c)[0] == below:  # still inside the label's own merge
             continue
         t = ctx.grid.fresh_text(rr, c)
         return (rr, c) if t is not None and not form_label(t)[0] and len(t) > 4 else None
     return None
 
 
-def read_header_block(ctx: SheetContext, last_row: int) -> tuple[dict[str, tuple[int, Any, str]], dict[str, str]]:
+def read_header_block(
+    ctx: SheetContext, last_row: int
+) -> tuple[dict[str, tuple[int, Any, str]], dict[str, str]]:
     """Labels found above the grid: field -> (row, raw cell value, text), and amount-unit hints per field."""
     found: dict[str, tuple[int, Any, str]] = {}
     units: dict[str, str] = {}
@@ -85,8 +122,9 @@ def read_header_block(ctx: SheetContext, last_row: int) -> tuple[dict[str, tuple
                 continue
             if unit:
                 units[field] = unit
-            pos = _value_right_of(ctx, r, c) or (None if _has_right_label(ctx, r, c)
-                                                 else _value_below(ctx, r, c, last_row))
+            pos = _value_right_of(ctx, r, c) or (
+                None if _has_right_label(ctx, r, c) else _value_below(ctx, r, c, last_row)
+            )
             if pos is not None and field not in found:
                 found[field] = (pos[0], ctx.grid.raw(*pos), ctx.grid.text(*pos) or "")
     return found, units

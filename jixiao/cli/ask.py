@@ -18,12 +18,14 @@ def _open_kb(err):
     with err.status("正在加载知识库与向量模型…"):
         kb = KnowledgeBase.open()
     if not kb.stats().get("clauses"):
-        err.print("[yellow]知识库为空：请先用 jixiao ingest 导入政策文件，否则问答只能回答“未检索到相关条文”。[/yellow]")
+        err.print(
+            "[yellow]知识库为空：请先用 jixiao ingest 导入政策文件，否则问答只能回答“未检索到相关条文”。[/yellow]"
+        )
     return kb
 
 
 def _load_submissions(path: Path, only_id: str | None, err) -> list:
-    from ingest.errors import UserError
+    from core.errors import UserError
     from ingest.targets import load_submissions
 
     if not path.is_file():
@@ -48,7 +50,9 @@ def _load_submissions(path: Path, only_id: str | None, err) -> list:
 def ask_command(
     question: Annotated[str, typer.Argument(help="要咨询的问题")],
     k: Annotated[int, typer.Option("--k", help="检索条文数")] = 5,
-    submission_file: Annotated[Path | None, typer.Option("--submission", help="关联的申报文件（.json/.xlsx）")] = None,
+    submission_file: Annotated[
+        Path | None, typer.Option("--submission", help="关联的申报文件（.json/.xlsx）")
+    ] = None,
     submission_id: Annotated[str | None, typer.Option("--id", help="申报文件中的项目编号")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
 ) -> None:
@@ -57,7 +61,7 @@ def ask_command(
 
     from assistant.chat import answer
     from assistant.llm import make_chat_model
-    from jixiao.settings import get_settings
+    from core.settings import get_settings
 
     err, out = Console(stderr=True, soft_wrap=True), Console(soft_wrap=True, highlight=False)
     if output_format not in ("text", "json"):
@@ -71,8 +75,9 @@ def ask_command(
         result = check_submission(submission)
     kb = _open_kb(err)
     done: dict = {}
-    for event in answer(question, kb=kb, llm=make_chat_model(get_settings()), submission=submission,
-                        result=result, k=k):
+    for event in answer(
+        question, kb=kb, llm=make_chat_model(get_settings()), submission=submission, result=result, k=k
+    ):
         if event.event == "meta":
             err.print(f"[dim]{event.data['mode_label']}[/dim]")
         elif event.event == "token" and output_format == "text":
@@ -106,7 +111,7 @@ def draft_command(
     from assistant.checks import check_submission
     from assistant.llm import make_chat_model
     from assistant.opinion import draft_opinion, render_opinion_text
-    from jixiao.settings import get_settings
+    from core.settings import get_settings
 
     err = Console(stderr=True, soft_wrap=True)
     if output_format not in ("markdown", "json"):

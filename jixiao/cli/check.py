@@ -16,7 +16,9 @@ _FORMATS = ("table", "json", "markdown")
 @app.command("check")
 def check_command(
     files: Annotated[list[Path], typer.Argument(help="申报文件（.json / .xlsx），可多个")],
-    output_format: Annotated[str, typer.Option("--format", "-f", help="输出格式：table | json | markdown")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="输出格式：table | json | markdown")
+    ] = "table",
 ) -> None:
     """预审绩效目标：按规则目录逐条检查，给出问题、依据条款、改写建议和等级（优/良/中/差）。"""
     from rich.console import Console
@@ -43,7 +45,7 @@ def check_command(
 
 def _load_all(files: list[Path], err) -> tuple[list, int]:
     """Read every file; import issues are printed in Chinese to stderr. Returns (submissions, unreadable count)."""
-    from ingest.errors import UserError
+    from core.errors import UserError
     from ingest.targets import load_submissions
 
     submissions: list = []

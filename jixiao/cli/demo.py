@@ -43,7 +43,10 @@ def _index_starter(kb, console) -> None:
         report = kb.ensure_starter(starter_pack_dir(), progress=tick)
     stats = kb.stats()
     failed = getattr(report, "failed", None) or []
-    console.print(f"知识库：{stats['documents']} 份文件，{stats['clauses']} 条条款" + (f"；失败 {len(failed)} 份" if failed else ""))
+    console.print(
+        f"知识库：{stats['documents']} 份文件，{stats['clauses']} 条条款"
+        + (f"；失败 {len(failed)} 份" if failed else "")
+    )
 
 
 def _ensure_users(session) -> dict[str, str]:
@@ -86,7 +89,9 @@ def _precheck_samples(session, samples: list[Path], kb, console) -> None:
 
 @app.command("demo")
 def demo(
-    samples: Annotated[list[Path] | None, typer.Argument(help="要预审的示例申报文件（默认取 ../shared/data 中的示例）")] = None,
+    samples: Annotated[
+        list[Path] | None, typer.Argument(help="要预审的示例申报文件（默认取 ../shared/data 中的示例）")
+    ] = None,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="完成后启动服务")] = True,
     host: Annotated[str | None, typer.Option("--host")] = None,
     port: Annotated[int | None, typer.Option("--port")] = None,
@@ -95,7 +100,7 @@ def demo(
     from rich.console import Console
 
     from assistant.records import open_records, session_scope
-    from jixiao.settings import get_settings
+    from core.settings import get_settings
     from vectorstore.knowledge_base import KnowledgeBase
 
     console = Console()

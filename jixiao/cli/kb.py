@@ -17,8 +17,14 @@ from jixiao.cli.main import app
 docs_app = typer.Typer(help="管理已入库的政策文件：list 列出，remove 删除。", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
 
-_KIND_ZH = {"law": "法律", "regulation": "行政法规", "policy": "政策文件", "local": "地方性法规",
-            "starter": "入门知识卡", "other": "其他"}
+_KIND_ZH = {
+    "law": "法律",
+    "regulation": "行政法规",
+    "policy": "政策文件",
+    "local": "地方性法规",
+    "starter": "入门知识卡",
+    "other": "其他",
+}
 _SEARCH_FORMATS = ("table", "json")
 
 
@@ -29,7 +35,7 @@ def _err() -> Console:
 @contextmanager
 def _user_errors():
     """Show a UserError as one Chinese line and exit 1 (never a traceback)."""
-    from ingest.errors import UserError
+    from core.errors import UserError
 
     try:
         yield
@@ -44,11 +50,18 @@ def _open_kb():
     return KnowledgeBase.open()
 
 
-def _ingest_with_progress(kb, paths: list[Path], *, kind: str | None, region: str | None, starter: bool = False):
+def _ingest_with_progress(
+    kb, paths: list[Path], *, kind: str | None, region: str | None, starter: bool = False
+):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn("[bold]入库[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.description}"))
+    columns = (
+        TextColumn("[bold]入库[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
     with Progress(*columns, console=_err(), transient=False) as bar:
         task = bar.add_task("", total=None)
 
@@ -74,7 +87,9 @@ def _print_report(report, console: Console) -> None:
 @app.command("ingest")
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="政策文件或目录（.md .txt .pdf .docx），可多个")],
-    kind: Annotated[str | None, typer.Option("--kind", help="文件类别：law / regulation / policy / local / other")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="文件类别：law / regulation / policy / local / other")
+    ] = None,
     region: Annotated[str | None, typer.Option("--region", help="适用地区，如 全国、山东省青岛市")] = None,
 ) -> None:
     """把政策文件按条款入库（可重复执行：内容未变的文件不会重复入库，改过的文件替换旧版本）。"""
@@ -113,8 +128,14 @@ def docs_list_command() -> None:
     for column in ("标题", "文号", "类别", "条款数", "来源", "入库时间"):
         table.add_column(column, overflow="fold")
     for d in documents:
-        table.add_row(d.title, d.doc_no or "—", _KIND_ZH.get(d.kind, d.kind), str(d.clauses), Path(d.source).name,
-                      d.ingested_at.replace("T", " ").split("+")[0])
+        table.add_row(
+            d.title,
+            d.doc_no or "—",
+            _KIND_ZH.get(d.kind, d.kind),
+            str(d.clauses),
+            Path(d.source).name,
+            d.ingested_at.replace("T", " ").split("+")[0],
+        )
     console.print(table)
 
 
@@ -151,8 +172,10 @@ def search_command(
         clause_count = kb.stats()["clauses"]
         embedded = kb.store.clause_count()
         if embedded < clause_count:
-            _err().print(f"[yellow]提示：当前嵌入模型“{kb.embedder.name}”的向量索引不完整（{embedded}/{clause_count}），"
-                         "语义检索可能漏检。请重新执行 jixiao ingest 或 jixiao init 补建向量。[/yellow]")
+            _err().print(
+                f"[yellow]提示：当前嵌入模型“{kb.embedder.name}”的向量索引不完整（{embedded}/{clause_count}），"
+                "语义检索可能漏检。请重新执行 jixiao ingest 或 jixiao init 补建向量。[/yellow]"
+            )
     if fmt == "json":
         sys.stdout.write(json.dumps([h.public() for h in hits], ensure_ascii=False, indent=2) + "\n")
         return
@@ -162,13 +185,20 @@ def search_command(
 def _print_hits(query: str, hits, clause_count: int) -> None:
     console = Console()
     if not hits:
-        hint = "知识库为空，请先执行 jixiao init 或 jixiao ingest。" if clause_count == 0 else "未检索到相关条款。"
+        hint = (
+            "知识库为空，请先执行 jixiao init 或 jixiao ingest。"
+            if clause_count == 0
+            else "未检索到相关条款。"
+        )
         console.print(hint)
         return
     table = Table(title=f"“{query}”的检索结果", show_lines=True)
-    for column, opts in (("#", {"justify": "right"}), ("出处", {"overflow": "fold", "ratio": 2}),
-                         ("条文", {"overflow": "fold", "ratio": 5}),
-                         ("得分", {"justify": "right"})):
+    for column, opts in (
+        ("#", {"justify": "right"}),
+        ("出处", {"overflow": "fold", "ratio": 2}),
+        ("条文", {"overflow": "fold", "ratio": 5}),
+        ("得分", {"justify": "right"}),
+    ):
         table.add_column(column, **opts)
     for rank, hit in enumerate(hits, start=1):
         text = hit.clause.text if len(hit.clause.text) <= 300 else hit.clause.text[:300] + "…"

@@ -11,23 +11,33 @@ from jixiao.cli.main import app
 
 @app.command("serve")
 def serve(
-    host: Annotated[str | None, typer.Option("--host", help="监听地址（默认取配置 JIXIAO_HOST，127.0.0.1）")] = None,
+    host: Annotated[
+        str | None, typer.Option("--host", help="监听地址（默认取配置 JIXIAO_HOST，127.0.0.1）")
+    ] = None,
     port: Annotated[int | None, typer.Option("--port", help="端口（默认取配置 JIXIAO_PORT，8000）")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="工作进程数（多核机器可调大）")] = 1,
 ) -> None:
     """启动审核助手服务（API、接口文档 /docs、网页界面 /）。"""
     import uvicorn
 
-    from jixiao.settings import get_settings
+    from core.settings import get_settings
 
     settings = get_settings()
     bind_host, bind_port = host or settings.host, port or settings.port
-    typer.echo(f"审核助手服务：http://{bind_host}:{bind_port}/ （接口文档 /docs，数据目录 {settings.data_dir}，"
-               f"{workers} 个工作进程）")
+    typer.echo(
+        f"审核助手服务：http://{bind_host}:{bind_port}/ （接口文档 /docs，数据目录 {settings.data_dir}，"
+        f"{workers} 个工作进程）"
+    )
     if workers > 1:
         # each worker process builds its own app (and its own heavy objects) from the same settings
-        uvicorn.run("api.app:create_app", factory=True, host=bind_host, port=bind_port, workers=workers,
-                    log_level="info")
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=bind_host,
+            port=bind_port,
+            workers=workers,
+            log_level="info",
+        )
         return
     from api.app import create_app
 

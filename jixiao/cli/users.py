@@ -10,13 +10,15 @@ import typer
 
 from jixiao.cli.main import app
 
-users_app = typer.Typer(help="用户与访问令牌：添加用户、查看用户、生成令牌（只显示一次）。", no_args_is_help=True)
+users_app = typer.Typer(
+    help="用户与访问令牌：添加用户、查看用户、生成令牌（只显示一次）。", no_args_is_help=True
+)
 app.add_typer(users_app, name="users")
 
 
 def _factory():
     from assistant.records import open_records
-    from jixiao.settings import get_settings
+    from core.settings import get_settings
 
     return open_records(get_settings())
 
@@ -27,7 +29,7 @@ def _records() -> Iterator:
     from rich.console import Console
 
     from assistant.records import session_scope
-    from ingest.errors import UserError
+    from core.errors import UserError
 
     try:
         with session_scope(_factory()) as session:
@@ -40,9 +42,17 @@ def _records() -> Iterator:
 @users_app.command("add")
 def add_user(
     name: Annotated[str, typer.Argument(help="用户名（登录名，不含空白）")],
-    role: Annotated[str, typer.Option("--role", "-r", help="角色：submitter 提交单位 / reviewer 审核人员 / "
-                                                           "approver 审批人 / admin 管理员")] = "reviewer",
-    display_name: Annotated[str | None, typer.Option("--display-name", "-d", help="显示名（签名栏使用）")] = None,
+    role: Annotated[
+        str,
+        typer.Option(
+            "--role",
+            "-r",
+            help="角色：submitter 提交单位 / reviewer 审核人员 / approver 审批人 / admin 管理员",
+        ),
+    ] = "reviewer",
+    display_name: Annotated[
+        str | None, typer.Option("--display-name", "-d", help="显示名（签名栏使用）")
+    ] = None,
 ) -> None:
     """添加用户。"""
     from assistant.auth import role_zh
@@ -66,8 +76,14 @@ def list_all() -> None:
     with _records() as session:
         for user in list_users(session):
             active = sum(1 for t in user.tokens if t.revoked_at is None)
-            table.add_row(user.username, user.display_name, role_zh(user.role), "启用" if user.active else "停用",
-                          str(active), user.created_at.strftime("%Y-%m-%d %H:%M"))
+            table.add_row(
+                user.username,
+                user.display_name,
+                role_zh(user.role),
+                "启用" if user.active else "停用",
+                str(active),
+                user.created_at.strftime("%Y-%m-%d %H:%M"),
+            )
     Console().print(table)
 
 

@@ -16,14 +16,14 @@ def d07(data_dir_shared) -> dict:
 
 def test_health_reports_rules_only_mode(review_env):
     first = review_env.client.get("/v1/health").json()
-    assert first["status"] in ("starting", "ok")                      # never blocks on the index
+    assert first["status"] in ("starting", "ok")  # never blocks on the index
     deadline = time.monotonic() + 120
     while (body := review_env.client.get("/v1/health").json())["status"] == "starting":
         assert time.monotonic() < deadline
         time.sleep(0.1)
     assert body["status"] == "ok" and body["mode"] == "rules-only"
     assert body["mode_label"].startswith("未配置大模型")
-    assert body["documents"] >= 1 and body["clauses"] >= 1            # the starter pack
+    assert body["documents"] >= 1 and body["clauses"] >= 1  # the starter pack
 
 
 def test_missing_and_bad_tokens_are_401_in_chinese(review_env):
@@ -34,9 +34,15 @@ def test_missing_and_bad_tokens_are_401_in_chinese(review_env):
     assert bad.status_code == 401 and bad.json()["error"]["code"] == "invalid_token"
 
 
-@pytest.mark.parametrize(("username", "role_zh", "can_approve"), [
-    ("unit1", "提交单位", False), ("reviewer1", "审核人员", True), ("approver1", "审批人", True),
-    ("admin1", "管理员", False)])
+@pytest.mark.parametrize(
+    ("username", "role_zh", "can_approve"),
+    [
+        ("unit1", "提交单位", False),
+        ("reviewer1", "审核人员", True),
+        ("approver1", "审批人", True),
+        ("admin1", "管理员", False),
+    ],
+)
 def test_me_lists_role_and_permissions(review_env, username, role_zh, can_approve):
     me = review_env.client.get("/v1/me", headers=review_env.headers(username)).json()
     assert me["username"] == username and me["role_zh"] == role_zh
@@ -47,8 +53,12 @@ def test_submitter_cannot_approve_edit_or_draft(review_env, d07):
     env = review_env
     sid = env.client.post("/v1/submissions", json=d07, headers=env.headers("unit1")).json()["items"][0]["id"]
     assert env.client.post(f"/v1/reviews/{sid}/draft", headers=env.headers("reviewer1")).status_code == 200
-    for method, path, body in (("post", f"/v1/reviews/{sid}/approve", {}), ("put", f"/v1/reviews/{sid}", {"text": "x"}),
-                               ("post", f"/v1/reviews/{sid}/draft", None), ("post", f"/v1/reviews/{sid}/return", {"comment": "x"})):
+    for method, path, body in (
+        ("post", f"/v1/reviews/{sid}/approve", {}),
+        ("put", f"/v1/reviews/{sid}", {"text": "x"}),
+        ("post", f"/v1/reviews/{sid}/draft", None),
+        ("post", f"/v1/reviews/{sid}/return", {"comment": "x"}),
+    ):
         response = getattr(env.client, method)(path, json=body, headers=env.headers("unit1"))
         assert response.status_code == 403, (path, response.text)
         assert "提交单位" in response.json()["error"]["message"]
@@ -61,15 +71,23 @@ def test_submitter_cannot_approve_edit_or_draft(review_env, d07):
 def test_submitter_sees_only_own_submissions(review_env, d07):
     env = review_env
     own = env.client.post("/v1/submissions", json=d07, headers=env.headers("unit1")).json()["items"][0]["id"]
-    other = env.client.post("/v1/submissions", json=d07, headers=env.headers("unit2")).json()["items"][0]["id"]
-    for path in (f"/v1/submissions/{other}", f"/v1/submissions/{other}/precheck", f"/v1/reviews/{other}",
-                 f"/v1/reviews/{other}/export.docx"):
+    other = env.client.post("/v1/submissions", json=d07, headers=env.headers("unit2")).json()["items"][0][
+        "id"
+    ]
+    for path in (
+        f"/v1/submissions/{other}",
+        f"/v1/submissions/{other}/precheck",
+        f"/v1/reviews/{other}",
+        f"/v1/reviews/{other}/export.docx",
+    ):
         response = env.client.get(path, headers=env.headers("unit1"))
         assert response.status_code == 404, path
         assert response.json()["error"]["code"] == "submission_not_found"
     mine = [i["id"] for i in env.client.get("/v1/submissions", headers=env.headers("unit1")).json()["items"]]
     assert mine == [own]
-    staff = [i["id"] for i in env.client.get("/v1/submissions", headers=env.headers("reviewer1")).json()["items"]]
+    staff = [
+        i["id"] for i in env.client.get("/v1/submissions", headers=env.headers("reviewer1")).json()["items"]
+    ]
     assert set(staff) == {own, other}
     resubmit = env.client.post(f"/v1/submissions/{other}/resubmit", json=d07, headers=env.headers("unit1"))
     assert resubmit.status_code == 404

@@ -18,7 +18,9 @@ def test_percentile_is_nearest_rank():
 
 @pytest.mark.slow
 def test_live_bench_reports_latencies(data_dir_shared):
-    submission = json.loads((data_dir_shared / "targets_dev.json").read_text(encoding="utf-8"))["submissions"][6]
+    submission = json.loads((data_dir_shared / "targets_dev.json").read_text(encoding="utf-8"))[
+        "submissions"
+    ][6]
     stats = run_bench(submission, clients=2, per_client=3, warmup=1)
     assert stats["ok"] == 6 and stats["errors"] == 0
     assert 0 < stats["p50"] <= stats["p95"] <= stats["p99"]
@@ -27,7 +29,11 @@ def test_live_bench_reports_latencies(data_dir_shared):
 def test_storing_a_new_starter_cache_removes_stale_ones(tmp_path):
     from eval.bench_api import _CACHE_PREFIX, _remove_stale_caches
 
-    current, old, other = tmp_path / f"{_CACHE_PREFIX}new", tmp_path / f"{_CACHE_PREFIX}old", tmp_path / "unrelated"
+    current, old, other = (
+        tmp_path / f"{_CACHE_PREFIX}new",
+        tmp_path / f"{_CACHE_PREFIX}old",
+        tmp_path / "unrelated",
+    )
     for d in (current, old, other):
         (d / "index").mkdir(parents=True)
     _remove_stale_caches(keep=current)

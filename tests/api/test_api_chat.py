@@ -26,7 +26,9 @@ def test_rules_only_answer_streams_verified_citations(review_env):
     assert "".join(d["text"] for n, d in events if n == "token") == done["answer"]
     for citation in done["citations"]:
         assert citation["verified"] is True
-        clause = env.client.get(f"/v1/clauses/{citation['clause_id']}", headers=env.headers("reviewer1")).json()
+        clause = env.client.get(
+            f"/v1/clauses/{citation['clause_id']}", headers=env.headers("reviewer1")
+        ).json()
         assert clause["doc"] == citation["doc"]
         if citation.get("quote"):
             assert citation["quote"].replace("…", "")[:20] in clause["text"]
@@ -44,19 +46,29 @@ def test_conversation_is_stored_for_its_owner_only(review_env):
     detail = env.client.get(f"/v1/conversations/{conversation_id}", headers=env.headers("unit1")).json()
     assert [m["role"] for m in detail["messages"]] == ["user", "assistant", "user", "assistant"]
     assert detail["messages"][0]["text"] == "满意度指标怎么设置？"
-    assert env.client.get(f"/v1/conversations/{conversation_id}", headers=env.headers("unit2")).status_code == 404
-    other = env.client.post("/v1/chat", json={"message": "你好", "conversation_id": conversation_id},
-                            headers=env.headers("unit2"))
+    assert (
+        env.client.get(f"/v1/conversations/{conversation_id}", headers=env.headers("unit2")).status_code
+        == 404
+    )
+    other = env.client.post(
+        "/v1/chat", json={"message": "你好", "conversation_id": conversation_id}, headers=env.headers("unit2")
+    )
     assert other.status_code == 404
 
 
 def test_chat_about_another_units_submission_is_refused(review_env, data_dir_shared):
     env = review_env
-    d07 = next(s for s in json.loads((data_dir_shared / "targets_dev.json").read_text(encoding="utf-8"))["submissions"]
-               if s["id"] == "D07")
+    d07 = next(
+        s
+        for s in json.loads((data_dir_shared / "targets_dev.json").read_text(encoding="utf-8"))["submissions"]
+        if s["id"] == "D07"
+    )
     sid = env.client.post("/v1/submissions", json=d07, headers=env.headers("unit1")).json()["items"][0]["id"]
-    refused = env.client.post("/v1/chat", json={"message": "这个项目有什么问题？", "submission_id": sid},
-                              headers=env.headers("unit2"))
+    refused = env.client.post(
+        "/v1/chat",
+        json={"message": "这个项目有什么问题？", "submission_id": sid},
+        headers=env.headers("unit2"),
+    )
     assert refused.status_code == 404
     events = _ask(env, "unit1", {"message": "这个项目的时效指标有什么问题？", "submission_id": sid})
     assert events[-1][0] == "done"

@@ -24,21 +24,29 @@ def test_upload_ingest_search_delete(review_env, corpus_dir):
     env = review_env
     law = corpus_dir / "laws" / "审计法.md"
     bad = ("空白.md", b"", "text/markdown")
-    response = env.client.post("/v1/documents", files=[("file", (law.name, law.read_bytes(), "text/markdown")),
-                                                        ("file", bad)], headers=env.headers("admin1"))
+    response = env.client.post(
+        "/v1/documents",
+        files=[("file", (law.name, law.read_bytes(), "text/markdown")), ("file", bad)],
+        headers=env.headers("admin1"),
+    )
     assert response.status_code == 202, response.text
     job_id = response.json()["job_id"]
     job = _wait_done(env, job_id)
     assert job["status"] == "done" and job["total"] == 2 and job["done"] == 2
     assert job["added"] == 1 and [e["file"] for e in job["errors"]] == ["空白.md"]
-    with env.client.stream("GET", f"/v1/documents/jobs/{job_id}/events", headers=env.headers("admin1")) as events:
+    with env.client.stream(
+        "GET", f"/v1/documents/jobs/{job_id}/events", headers=env.headers("admin1")
+    ) as events:
         progress = parse_sse(events.read().decode("utf-8"))
     assert progress and progress[-1][0] == "progress" and progress[-1][1]["status"] == "done"
 
     docs = env.client.get("/v1/documents", headers=env.headers("unit1")).json()["items"]
     audit_doc = next(d for d in docs if d["short_title"] == "审计法")
-    hits = env.client.get("/v1/search", params={"q": "审计机关对本级预算执行情况进行审计监督", "k": 3, "doc": "审计法"},
-                          headers=env.headers("unit1")).json()["hits"]
+    hits = env.client.get(
+        "/v1/search",
+        params={"q": "审计机关对本级预算执行情况进行审计监督", "k": 3, "doc": "审计法"},
+        headers=env.headers("unit1"),
+    ).json()["hits"]
     assert hits and all(h["doc"] == "审计法" for h in hits)
 
     removed = env.client.delete(f"/v1/documents/{audit_doc['doc_id']}", headers=env.headers("admin1")).json()
@@ -60,8 +68,11 @@ def test_only_admin_manages_documents(review_env):
 
 def test_unsupported_document_type_is_415(review_env):
     env = review_env
-    response = env.client.post("/v1/documents", files={"file": ("表.xlsx", b"PK\x03\x04", "application/octet-stream")},
-                               headers=env.headers("admin1"))
+    response = env.client.post(
+        "/v1/documents",
+        files={"file": ("表.xlsx", b"PK\x03\x04", "application/octet-stream")},
+        headers=env.headers("admin1"),
+    )
     assert response.status_code == 415 and "表.xlsx" in response.json()["error"]["message"]
 
 

@@ -28,18 +28,29 @@ def test_draft_edit_approve_keeps_every_version(review_env, dev):
     assert drafted["mode"] == "rules-only" and drafted["opinion"]["grade"] == _grade(env, sid)
     assert "审核结论" in drafted["text"]
     edited_text = drafted["text"] + "\n补充意见：请于10个工作日内重新报送。\n"
-    edited = env.client.put(f"/v1/reviews/{sid}", json={"text": edited_text, "comment": "补充时限"},
-                            headers=env.headers("reviewer1")).json()
+    edited = env.client.put(
+        f"/v1/reviews/{sid}",
+        json={"text": edited_text, "comment": "补充时限"},
+        headers=env.headers("reviewer1"),
+    ).json()
     assert edited["text"].endswith("请于10个工作日内重新报送。")
-    approved = env.client.post(f"/v1/reviews/{sid}/approve", json={"comment": "同意"},
-                               headers=env.headers("approver1")).json()
+    approved = env.client.post(
+        f"/v1/reviews/{sid}/approve", json={"comment": "同意"}, headers=env.headers("approver1")
+    ).json()
     assert (approved["status"], approved["status_zh"]) == ("approved", "已通过")
     assert [(v["version"], v["action"], v["author"]) for v in approved["versions"]] == [
-        (1, "draft", "reviewer1"), (2, "edit", "reviewer1"), (3, "approve", "approver1")]
+        (1, "draft", "reviewer1"),
+        (2, "edit", "reviewer1"),
+        (3, "approve", "approver1"),
+    ]
     late_edit = env.client.put(f"/v1/reviews/{sid}", json={"text": "改"}, headers=env.headers("reviewer1"))
     assert late_edit.status_code == 409 and "已通过" in late_edit.json()["error"]["message"]
-    actions = [e["action"] for e in env.client.get("/v1/audit", params={"submission_id": sid},
-                                                   headers=env.headers("reviewer1")).json()]
+    actions = [
+        e["action"]
+        for e in env.client.get(
+            "/v1/audit", params={"submission_id": sid}, headers=env.headers("reviewer1")
+        ).json()
+    ]
     assert actions == ["submission.create", "precheck.done", "review.draft", "review.edit", "review.approve"]
 
 
@@ -51,8 +62,12 @@ def test_edit_is_audited_with_the_changed_lines(review_env, dev):
     env = review_env
     sid = _submit(env, dev["D07"])["id"]
     text = env.client.post(f"/v1/reviews/{sid}/draft", headers=env.headers("reviewer1")).json()["text"]
-    env.client.put(f"/v1/reviews/{sid}", json={"text": text + "\n新增一句审核意见。"}, headers=env.headers("reviewer1"))
-    audit = env.client.get("/v1/audit", params={"submission_id": sid}, headers=env.headers("reviewer1")).json()
+    env.client.put(
+        f"/v1/reviews/{sid}", json={"text": text + "\n新增一句审核意见。"}, headers=env.headers("reviewer1")
+    )
+    audit = env.client.get(
+        "/v1/audit", params={"submission_id": sid}, headers=env.headers("reviewer1")
+    ).json()
     edit = next(e for e in audit if e["action"] == "review.edit")
     assert edit["actor"] == "reviewer1" and "+新增一句审核意见。" in edit["details"]["changes"]
 
@@ -60,13 +75,25 @@ def test_edit_is_audited_with_the_changed_lines(review_env, dev):
 def test_return_needs_a_comment_then_blocks_approval(review_env, dev):
     env = review_env
     sid = _submit(env, dev["D07"])["id"]
-    blank = env.client.post(f"/v1/reviews/{sid}/return", json={"comment": "  "}, headers=env.headers("reviewer1"))
+    blank = env.client.post(
+        f"/v1/reviews/{sid}/return", json={"comment": "  "}, headers=env.headers("reviewer1")
+    )
     assert blank.status_code == 400 and "退回" in blank.json()["error"]["message"]
-    returned = env.client.post(f"/v1/reviews/{sid}/return", json={"comment": "请明确时效指标的完成时限"},
-                               headers=env.headers("reviewer1")).json()
-    assert returned["status"] == "returned" and returned["versions"][-1]["comment"] == "请明确时效指标的完成时限"
-    assert env.client.post(f"/v1/reviews/{sid}/approve", json={}, headers=env.headers("approver1")).status_code == 409
-    mine = env.client.get("/v1/submissions", params={"status": "returned"}, headers=env.headers("unit1")).json()
+    returned = env.client.post(
+        f"/v1/reviews/{sid}/return",
+        json={"comment": "请明确时效指标的完成时限"},
+        headers=env.headers("reviewer1"),
+    ).json()
+    assert (
+        returned["status"] == "returned" and returned["versions"][-1]["comment"] == "请明确时效指标的完成时限"
+    )
+    assert (
+        env.client.post(f"/v1/reviews/{sid}/approve", json={}, headers=env.headers("approver1")).status_code
+        == 409
+    )
+    mine = env.client.get(
+        "/v1/submissions", params={"status": "returned"}, headers=env.headers("unit1")
+    ).json()
     assert [i["id"] for i in mine["items"]] == [sid]
 
 
@@ -80,25 +107,45 @@ def test_approve_before_draft_is_refused(review_env, dev):
 def test_resubmission_links_and_diffs_findings(review_env, dev):
     env = review_env
     first = _submit(env, dev["D04"])
-    env.client.post(f"/v1/reviews/{first['id']}/return", json={"comment": "请修改"}, headers=env.headers("reviewer1"))
+    env.client.post(
+        f"/v1/reviews/{first['id']}/return", json={"comment": "请修改"}, headers=env.headers("reviewer1")
+    )
     fixed = copy.deepcopy(dev["D04"])
-    fixed["annual_goal"] = dev["D02"]["annual_goal"]                # the vague goal replaced by a measurable one
-    response = env.client.post(f"/v1/submissions/{first['id']}/resubmit", json=fixed, headers=env.headers("unit1"))
+    fixed["annual_goal"] = dev["D02"]["annual_goal"]  # the vague goal replaced by a measurable one
+    response = env.client.post(
+        f"/v1/submissions/{first['id']}/resubmit", json=fixed, headers=env.headers("unit1")
+    )
     assert response.status_code == 201, response.text
     second = response.json()
     assert (second["previous_id"], second["version"], second["status"]) == (first["id"], 2, "pending")
-    before = {(f["code"], f["location"].get("field"), f["location"].get("indicator")) for f in first["precheck"]["findings"]}
-    after = {(f["code"], f["location"].get("field"), f["location"].get("indicator")) for f in second["precheck"]["findings"]}
+    before = {
+        (f["code"], f["location"].get("field"), f["location"].get("indicator"))
+        for f in first["precheck"]["findings"]
+    }
+    after = {
+        (f["code"], f["location"].get("field"), f["location"].get("indicator"))
+        for f in second["precheck"]["findings"]
+    }
     diff = second["diff"]
-    assert {(f["code"], f["location"].get("field"), f["location"].get("indicator")) for f in diff["resolved"]} == before - after
-    assert {(f["code"], f["location"].get("field"), f["location"].get("indicator")) for f in diff["added"]} == after - before
+    assert {
+        (f["code"], f["location"].get("field"), f["location"].get("indicator")) for f in diff["resolved"]
+    } == before - after
+    assert {
+        (f["code"], f["location"].get("field"), f["location"].get("indicator")) for f in diff["added"]
+    } == after - before
     assert diff["unchanged"] == len(before & after)
     assert ("GOAL_VAGUE", "annual_goal", None) in before - after
-    listed = [i["id"] for i in env.client.get("/v1/submissions", headers=env.headers("unit1")).json()["items"]]
-    assert listed == [second["id"]]                                   # the replaced version is hidden
-    again = env.client.post(f"/v1/submissions/{first['id']}/resubmit", json=fixed, headers=env.headers("unit1"))
+    listed = [
+        i["id"] for i in env.client.get("/v1/submissions", headers=env.headers("unit1")).json()["items"]
+    ]
+    assert listed == [second["id"]]  # the replaced version is hidden
+    again = env.client.post(
+        f"/v1/submissions/{first['id']}/resubmit", json=fixed, headers=env.headers("unit1")
+    )
     assert again.status_code == 409
-    audit = env.client.get("/v1/audit", params={"submission_id": second["id"]}, headers=env.headers("reviewer1")).json()
+    audit = env.client.get(
+        "/v1/audit", params={"submission_id": second["id"]}, headers=env.headers("reviewer1")
+    ).json()
     assert audit[0]["action"] == "submission.resubmit" and audit[0]["details"]["previous_id"] == first["id"]
     assert "GOAL_VAGUE" in audit[0]["details"]["resolved"]
 
@@ -108,5 +155,7 @@ def test_resubmission_of_an_approved_one_is_refused(review_env, dev):
     sid = _submit(env, dev["D02"])["id"]
     env.client.post(f"/v1/reviews/{sid}/draft", headers=env.headers("reviewer1"))
     env.client.post(f"/v1/reviews/{sid}/approve", json={}, headers=env.headers("reviewer1"))
-    response = env.client.post(f"/v1/submissions/{sid}/resubmit", json=dev["D02"], headers=env.headers("unit1"))
+    response = env.client.post(
+        f"/v1/submissions/{sid}/resubmit", json=dev["D02"], headers=env.headers("unit1")
+    )
     assert response.status_code == 409 and "审核通过" in response.json()["error"]["message"]

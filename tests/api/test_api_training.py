@@ -71,8 +71,9 @@ def test_round_trip_with_one_right_one_wrong_mark(env):
 
 
 def test_empty_answer_scores_0(env):
-    score = env.client.post("/v1/training/cases/T09/answer", json={"marks": []},
-                            headers=env.headers("unit1")).json()
+    score = env.client.post(
+        "/v1/training/cases/T09/answer", json={"marks": []}, headers=env.headers("unit1")
+    ).json()
     assert score["score"] == 0 and score["missed"] == score["total_findings"] > 0
 
 
@@ -81,14 +82,20 @@ def test_errors_are_chinese_and_never_tracebacks(env):
     missing = env.client.get("/v1/training/cases/NOPE", headers=headers)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "training_case_not_found"
     assert "练习案例" in missing.json()["error"]["message"]
-    bad_code = env.client.post("/v1/training/cases/T01/answer", json={"marks": [{"indicator": 0, "code": "XYZ"}]},
-                               headers=headers)
+    bad_code = env.client.post(
+        "/v1/training/cases/T01/answer", json={"marks": [{"indicator": 0, "code": "XYZ"}]}, headers=headers
+    )
     assert bad_code.status_code == 400 and bad_code.json()["error"]["code"] == "invalid_answer"
     assert "不在可选范围内" in bad_code.json()["error"]["message"]
-    out_of_range = env.client.post("/v1/training/cases/T01/answer",
-                                   json={"marks": [{"indicator": 99, "code": "NO_UNIT"}]}, headers=headers)
+    out_of_range = env.client.post(
+        "/v1/training/cases/T01/answer",
+        json={"marks": [{"indicator": 99, "code": "NO_UNIT"}]},
+        headers=headers,
+    )
     assert out_of_range.status_code == 400 and "超出范围" in out_of_range.json()["error"]["message"]
-    malformed = env.client.post("/v1/training/cases/T01/answer", json={"marks": "VAGUE_VALUE"}, headers=headers)
+    malformed = env.client.post(
+        "/v1/training/cases/T01/answer", json={"marks": "VAGUE_VALUE"}, headers=headers
+    )
     assert malformed.status_code == 422 and "marks" in malformed.json()["error"]["message"]
     for response in (missing, bad_code, out_of_range, malformed):
         assert "Traceback" not in response.text

@@ -21,7 +21,7 @@ def test_add_list_token_then_use_it(tmp_data_dir):
     assert token.startswith("jx_")
 
     from api.app import create_app
-    from jixiao.settings import get_settings
+    from core.settings import get_settings
 
     application = create_app(get_settings())
     try:

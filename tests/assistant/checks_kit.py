@@ -11,15 +11,35 @@ from assistant.checks import check_submission
 from assistant.models import CheckResult, Submission
 
 
-def row(level1: str | None, level2: str | None, name: str, op: str | None, value: Any, unit: str | None,
-        weight: float | None = None, **extra: Any) -> dict[str, Any]:
-    return {"level1": level1, "level2": level2, "name": name, "op": op, "value": value, "unit": unit,
-            "weight": weight, **extra}
+def row(
+    level1: str | None,
+    level2: str | None,
+    name: str,
+    op: str | None,
+    value: Any,
+    unit: str | None,
+    weight: float | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "level1": level1,
+        "level2": level2,
+        "name": name,
+        "op": op,
+        "value": value,
+        "unit": unit,
+        "weight": weight,
+        **extra,
+    }
 
 
 # A clean project: 600 trainees × 1500元/人 = 90万元, weights 100, every category present.
 CLEAN: dict[str, Any] = {
-    "id": "T01", "year": 2024, "project": "农村实用人才培训", "unit": "某县农业农村局", "budget_yuan": 900000,
+    "id": "T01",
+    "year": 2024,
+    "project": "农村实用人才培训",
+    "unit": "某县农业农村局",
+    "budget_yuan": 900000,
     "annual_goal": "2024年培训农村实用人才600人，人均培训成本不超过1500元，10月31日前完成全部培训，培训考核合格率达到95%以上。",
     "indicators": [
         row("产出指标", "数量指标", "培训农村实用人才", "≥", "600", "人", 20),
@@ -33,8 +53,12 @@ CLEAN: dict[str, Any] = {
 }
 
 
-def submission(changes: dict[str, Any] | None = None, rows: dict[int, dict[str, Any]] | None = None,
-               add: list[dict[str, Any]] | None = None, drop: list[int] | None = None) -> Submission:
+def submission(
+    changes: dict[str, Any] | None = None,
+    rows: dict[int, dict[str, Any]] | None = None,
+    add: list[dict[str, Any]] | None = None,
+    drop: list[int] | None = None,
+) -> Submission:
     """The clean submission with fields changed, rows replaced/added/dropped."""
     data = copy.deepcopy(CLEAN)
     data.update(changes or {})

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def real_kb(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path):
-    from jixiao.settings import Settings
+    from core.settings import Settings
     from vectorstore.knowledge_base import KnowledgeBase
 
     kb = KnowledgeBase.open(Settings(data_dir=tmp_path_factory.mktemp("var")))
@@ -44,7 +44,7 @@ def test_real_kb_rules_only_and_model_answers(real_kb) -> None:
     meta = next(events)
     state["n"] = meta.data["sources"].index("《预算法》第十二条") + 1
     out = collect_answer(events)
-    assert out["dropped"] == 1 and "第八十八条" not in out["answer"]           # not retrieved this turn
+    assert out["dropped"] == 1 and "第八十八条" not in out["answer"]  # not retrieved this turn
     assert [c["label"] for c in out["citations"]] == ["《预算法》第十二条"]
 
 

@@ -35,13 +35,15 @@ def test_uncovered_question_says_so(memory_kb) -> None:  # noqa: F811
 
 
 def test_submission_question_lists_relevant_findings(memory_kb, submission, result) -> None:  # noqa: F811
-    out = collect_answer(answer("这个项目的满意度指标为什么不合格？", kb=memory_kb, submission=submission, result=result))
+    out = collect_answer(
+        answer("这个项目的满意度指标为什么不合格？", kb=memory_kb, submission=submission, result=result)
+    )
     text = out["answer"]
     assert out["covered"] is True
     assert "规则预审结论：中" in text and "第3项指标“村民满意度”" in text
-    assert "村民满意度 ≥ 90%" in text                          # the rule's concrete rewrite
-    assert "可信度：记忆" in text                              # memory-grade rule keeps its confidence
-    assert "报酬发放时间" not in text                          # unrelated finding left out
+    assert "村民满意度 ≥ 90%" in text  # the rule's concrete rewrite
+    assert "可信度：记忆" in text  # memory-grade rule keeps its confidence
+    assert "报酬发放时间" not in text  # unrelated finding left out
     assert "权重" not in text
 
 
@@ -55,8 +57,10 @@ def test_general_submission_question_lists_all_findings(memory_kb, submission, r
 
 
 def test_follow_up_is_searched_with_the_previous_question(memory_kb) -> None:  # noqa: F811
-    history = [ChatTurn(role="user", content="预算调整方案应当由谁审查批准？"),
-               ChatTurn(role="assistant", content="由本级人大常委会审查批准。")]
+    history = [
+        ChatTurn(role="user", content="预算调整方案应当由谁审查批准？"),
+        ChatTurn(role="assistant", content="由本级人大常委会审查批准。"),
+    ]
     out = collect_answer(answer("那它的编制呢？", kb=memory_kb, history=history))
     assert memory_kb.queries[-1].startswith("预算调整方案应当由谁审查批准？")
     assert out["meta"]["query"] == memory_kb.queries[-1]

@@ -16,12 +16,22 @@ from assistant.citations import (
     verify_answer,
 )
 
-ART12 = card("预算法", "第十二条", "第十二条 各级预算应当遵循统筹兼顾、勤俭节约、量力而行、讲求绩效和收支平衡的原则。",
-             doc_title="中华人民共和国预算法")
-ART32 = card("预算法", "第三十二条", "第三十二条 各级预算应当根据年度经济社会发展目标、国家宏观调控总体要求和跨年度预算平衡的需要，"
-             "参考上一年预算执行情况、有关支出绩效评价结果和本年度收支预测，按照规定程序征求各方面意见后，进行编制。",
-             doc_title="中华人民共和国预算法")
-IMPL32 = card("预算法实施条例", "第三十二条", "第三十二条 各部门、各单位的预算支出，按其功能分类应当编列到项。")
+ART12 = card(
+    "预算法",
+    "第十二条",
+    "第十二条 各级预算应当遵循统筹兼顾、勤俭节约、量力而行、讲求绩效和收支平衡的原则。",
+    doc_title="中华人民共和国预算法",
+)
+ART32 = card(
+    "预算法",
+    "第三十二条",
+    "第三十二条 各级预算应当根据年度经济社会发展目标、国家宏观调控总体要求和跨年度预算平衡的需要，"
+    "参考上一年预算执行情况、有关支出绩效评价结果和本年度收支预测，按照规定程序征求各方面意见后，进行编制。",
+    doc_title="中华人民共和国预算法",
+)
+IMPL32 = card(
+    "预算法实施条例", "第三十二条", "第三十二条 各部门、各单位的预算支出，按其功能分类应当编列到项。"
+)
 SOURCES = [ART12, ART32]
 
 
@@ -48,7 +58,7 @@ def test_misquote_is_replaced_and_its_marker_dropped() -> None:
 
 
 def test_quote_must_come_from_the_cited_clause() -> None:
-    out = verify_answer("「讲求绩效」[2]", SOURCES)      # real text, but of [1], not [2]
+    out = verify_answer("「讲求绩效」[2]", SOURCES)  # real text, but of [1], not [2]
     assert out.dropped == 1 and out.citations == []
 
 
@@ -59,8 +69,8 @@ def test_quote_without_marker_is_checked_against_all_sources() -> None:
 
 def test_width_and_whitespace_are_normalised_but_nothing_else() -> None:
     clause = card("预算法", "第一条", "第一条 保障经济社会的健康发展，根据宪法，制定本法。")
-    assert quote_in_clause("保障经济社会的 健康发展,根据宪法", clause.text)      # ASCII comma, space
-    assert not quote_in_clause("保障经济社会健康发展", clause.text)              # a character left out
+    assert quote_in_clause("保障经济社会的 健康发展,根据宪法", clause.text)  # ASCII comma, space
+    assert not quote_in_clause("保障经济社会健康发展", clause.text)  # a character left out
     assert normalize_for_match("ＡＢＣ　１２３。") == "ABC123."
 
 
@@ -72,7 +82,7 @@ def test_invented_article_mention_is_dropped() -> None:
 
 
 def test_mention_of_similar_document_is_not_confused() -> None:
-    out = verify_answer("《预算法实施条例》第三十二条另有规定。", SOURCES)   # only 预算法 第三十二条 retrieved
+    out = verify_answer("《预算法实施条例》第三十二条另有规定。", SOURCES)  # only 预算法 第三十二条 retrieved
     assert out.dropped == 1
     out = verify_answer("《预算法实施条例》第三十二条另有规定。", [IMPL32])
     assert out.dropped == 0 and out.citations[0].doc == "预算法实施条例"
@@ -92,8 +102,10 @@ def test_labels_keep_confidence() -> None:
     assert practice.startswith("审核实务") and "《" not in practice
 
 
-ANSWER = ("结论：预算应当「讲求绩效」[1]。编制时要参考「有关支出绩效评价结果」[2]，"
-          "但「预算可以随意调整」[2]不是原文；《预算法》第九十九条并不存在[5]。另见《预算法》第三十二条。")
+ANSWER = (
+    "结论：预算应当「讲求绩效」[1]。编制时要参考「有关支出绩效评价结果」[2]，"
+    "但「预算可以随意调整」[2]不是原文；《预算法》第九十九条并不存在[5]。另见《预算法》第三十二条。"
+)
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 7, 50])
@@ -101,7 +113,7 @@ def test_streaming_matches_whole_answer_verification(size: int) -> None:
     verifier = StreamingVerifier(SOURCES)
     shown = ""
     for i in range(0, len(ANSWER), size):
-        delta = verifier.feed(ANSWER[i:i + size])
+        delta = verifier.feed(ANSWER[i : i + size])
         shown += delta
         assert "随意调整" not in shown and "[5]" not in shown and "第九十九条" not in shown
     final, rest = verifier.finish()
@@ -116,7 +128,7 @@ def test_stable_prefix_holds_back_open_citations() -> None:
     assert stable_prefix_length("应当讲求绩效[1") == 6
     assert stable_prefix_length("见《预算法》第三十") == 1
     assert stable_prefix_length("见《预算法》规定") == len("见《预算法》规定")
-    assert stable_prefix_length("「讲求绩效」。") == 0        # its marker may still follow
+    assert stable_prefix_length("「讲求绩效」。") == 0  # its marker may still follow
 
 
 def test_split_doc_keeps_a_bracketed_title_part_and_takes_the_last_bracket_as_the_docno():
@@ -124,4 +136,6 @@ def test_split_doc_keeps_a_bracketed_title_part_and_takes_the_last_bracket_as_th
 
     doc = "中央部门项目支出核心绩效目标和指标设置及取值指引（试行）（财预〔2021〕101号）"
     assert split_doc(doc) == ("中央部门项目支出核心绩效目标和指标设置及取值指引（试行）", "财预〔2021〕101号")
-    assert citation_label(doc).startswith("《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》（财预〔2021〕101号）")
+    assert citation_label(doc).startswith(
+        "《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》（财预〔2021〕101号）"
+    )

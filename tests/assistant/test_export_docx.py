@@ -17,7 +17,7 @@ from assistant.records import (
     open_records,
     session_scope,
 )
-from jixiao.settings import Settings
+from core.settings import Settings
 
 OPINION_TEXT = """# 项目支出绩效目标审核意见
 
@@ -67,18 +67,44 @@ def stored(tmp_data_dir):
         reviewer = create_user(session, username="rev", role="reviewer", display_name="李审核")
         approver = create_user(session, username="boss", role="approver", display_name="王审批")
         record = SubmissionRecord(
-            project="农村公路养护", unit="常宁市公路建设养护中心", year=2024, submitter_id=unit.id,
-            canonical={"project": "农村公路养护", "unit": "常宁市公路建设养护中心", "department": "常宁市交通运输局",
-                       "region": "湖南省衡阳市常宁市", "year": 2024, "budget_yuan": 1_880_000.0,
-                       "annual_goal": "完成农村公路养护300公里", "indicators": []},
-            grade="中", findings_count=1, severity_counts={"error": 0, "warning": 1, "info": 0})
+            project="农村公路养护",
+            unit="常宁市公路建设养护中心",
+            year=2024,
+            submitter_id=unit.id,
+            canonical={
+                "project": "农村公路养护",
+                "unit": "常宁市公路建设养护中心",
+                "department": "常宁市交通运输局",
+                "region": "湖南省衡阳市常宁市",
+                "year": 2024,
+                "budget_yuan": 1_880_000.0,
+                "annual_goal": "完成农村公路养护300公里",
+                "indicators": [],
+            },
+            grade="中",
+            findings_count=1,
+            severity_counts={"error": 0, "warning": 1, "info": 0},
+        )
         session.add(record)
         session.flush()
-        review = ReviewRecord(submission_id=record.id, text=OPINION_TEXT, opinion={}, mode="rules-only",
-                              mode_label="未配置大模型")
+        review = ReviewRecord(
+            submission_id=record.id,
+            text=OPINION_TEXT,
+            opinion={},
+            mode="rules-only",
+            mode_label="未配置大模型",
+        )
         session.add(review)
-        session.add(ReviewVersion(review=review, version=1, author_id=reviewer.id, author_role="reviewer",
-                                  action="draft", text=OPINION_TEXT))
+        session.add(
+            ReviewVersion(
+                review=review,
+                version=1,
+                author_id=reviewer.id,
+                author_role="reviewer",
+                action="draft",
+                text=OPINION_TEXT,
+            )
+        )
         ids = (record.id, approver.id)
     return factory, ids
 
@@ -86,7 +112,9 @@ def stored(tmp_data_dir):
 def _export(factory, record_id: int) -> bytes:
     from sqlalchemy import select
 
-    precheck = CheckResult(id="X", project="农村公路养护", grade=Grade.fair, grade_consequence="退回报送单位修改完善。")
+    precheck = CheckResult(
+        id="X", project="农村公路养护", grade=Grade.fair, grade_consequence="退回报送单位修改完善。"
+    )
     with session_scope(factory) as session:
         record = session.get(SubmissionRecord, record_id)
         review = session.scalars(select(ReviewRecord).where(ReviewRecord.submission_id == record_id)).one()
@@ -98,13 +126,20 @@ def test_draft_export_has_the_layout_and_is_marked_draft(stored):
     text, paragraphs, footer = _all_text(_export(factory, record_id))
     assert paragraphs[0] == "项目支出绩效目标审核意见"
     assert "（草稿，尚未审批通过）" in paragraphs
-    for heading in ("一、项目基本信息", "二、审核结论", "（一）完整性", "（二）相关性", "（三）适当性",
-                    "（四）可行性", "四、修改建议"):
+    for heading in (
+        "一、项目基本信息",
+        "二、审核结论",
+        "（一）完整性",
+        "（二）相关性",
+        "（三）适当性",
+        "（四）可行性",
+        "四、修改建议",
+    ):
         assert heading in paragraphs
     # the rules' grade is stated once; the text's own "审核结论：中。" line is not repeated
     assert "审核等级：中。" in paragraphs and "审核结论：中。" not in paragraphs
     assert sum("退回报送单位修改完善" in p for p in paragraphs) == 1
-    assert "常宁市公路建设养护中心" in text and "188.00" in text      # 1,880,000 元 = 188 万元
+    assert "常宁市公路建设养护中心" in text and "188.00" in text  # 1,880,000 元 = 188 万元
     assert "审核人：李审核" in text and "审批人：__________" in text
     assert "PAGE" in footer and "NUMPAGES" in footer
 
@@ -114,9 +149,12 @@ def test_sections_of_the_edited_text_land_under_their_headings(stored):
     _, paragraphs, _ = _all_text(_export(factory, record_id))
     relevance = paragraphs.index("（二）相关性")
     suggestions = paragraphs.index("四、修改建议")
-    assert "1. 【警告】第3项指标“养护及时率”：时效不明确。" in paragraphs[relevance:paragraphs.index("（三）适当性")]
+    assert (
+        "1. 【警告】第3项指标“养护及时率”：时效不明确。"
+        in paragraphs[relevance : paragraphs.index("（三）适当性")]
+    )
     assert paragraphs[suggestions + 1] == "1. 将“养护及时率”改为“12月31日前完成全部养护任务”。"
-    assert "- 项目名称：农村公路养护" not in paragraphs   # the table replaces the text's info list
+    assert "- 项目名称：农村公路养护" not in paragraphs  # the table replaces the text's info list
 
 
 def test_approved_export_carries_the_approver_and_no_draft_mark(stored):
@@ -127,18 +165,30 @@ def test_approved_export_carries_the_approver_and_no_draft_mark(stored):
         record = session.get(SubmissionRecord, record_id)
         record.status = "approved"
         review = session.scalars(select(ReviewRecord)).one()
-        session.add(ReviewVersion(review=review, version=2, author_id=approver_id, author_role="approver",
-                                  action="approve", text=review.text))
+        session.add(
+            ReviewVersion(
+                review=review,
+                version=2,
+                author_id=approver_id,
+                author_role="approver",
+                action="approve",
+                text=review.text,
+            )
+        )
     text, paragraphs, _ = _all_text(_export(factory, record_id))
     assert "（草稿，尚未审批通过）" not in paragraphs
     assert "审批人：王审批" in text
 
 
 def test_split_sections_reads_plain_reviewer_text():
-    sections = split_sections("审核结论：良。\n完整性：齐全。\n1. 指标缺单位\n   修改建议：补充单位。\n"
-                              "修改建议：补充满意度指标。")
-    assert sections == {"审核结论": ["审核结论：良。"], "完整性": ["齐全。", "1. 指标缺单位", "修改建议：补充单位。"],
-                        "修改建议": ["补充满意度指标。"]}
+    sections = split_sections(
+        "审核结论：良。\n完整性：齐全。\n1. 指标缺单位\n   修改建议：补充单位。\n修改建议：补充满意度指标。"
+    )
+    assert sections == {
+        "审核结论": ["审核结论：良。"],
+        "完整性": ["齐全。", "1. 指标缺单位", "修改建议：补充单位。"],
+        "修改建议": ["补充满意度指标。"],
+    }
 
 
 def test_consequence_is_stated_when_the_reviewer_removed_it(stored):

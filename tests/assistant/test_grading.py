@@ -12,8 +12,15 @@ from assistant.models import Dimension, Finding, Grade, Location, Severity
 
 
 def _finding(code: str, severity: Severity) -> Finding:
-    return Finding(rule_id="X", code=code, severity=severity, dimension=Dimension.relevance,
-                   location=Location(field="indicators"), message="m", suggestion="s")
+    return Finding(
+        rule_id="X",
+        code=code,
+        severity=severity,
+        dimension=Dimension.relevance,
+        location=Location(field="indicators"),
+        message="m",
+        suggestion="s",
+    )
 
 
 def test_default_mapping():
@@ -21,7 +28,10 @@ def test_default_mapping():
     assert grade_findings([_finding("DUPLICATE", Severity.warning)])[0] == Grade.good
     assert grade_findings([_finding("VAGUE_VALUE", Severity.error)])[0] == Grade.fair
     assert grade_findings([_finding("GOAL_MISSING", Severity.error)])[0] == Grade.poor
-    assert grade_findings([_finding("MISSING_LEVEL1", Severity.error), _finding("X", Severity.warning)])[0] == Grade.poor
+    assert (
+        grade_findings([_finding("MISSING_LEVEL1", Severity.error), _finding("X", Severity.warning)])[0]
+        == Grade.poor
+    )
     assert grade_findings([_finding("PROJECT_UNIDENTIFIABLE", Severity.error)])[0] == Grade.poor
 
 
@@ -36,19 +46,23 @@ def test_consequences_follow_article_25():
 def test_grades_of_real_checks():
     assert check_submission(submission()).grade == Grade.excellent
     assert check_submission(submission({"annual_goal": ""})).grade == Grade.poor
-    no_satisfaction = submission(rows={0: {**submission().canonical()["indicators"][0], "weight": 30}}, drop=[6])
+    no_satisfaction = submission(
+        rows={0: {**submission().canonical()["indicators"][0], "weight": 30}}, drop=[6]
+    )
     result = check_submission(no_satisfaction)
     assert [f.code for f in result.findings] == ["SATISFACTION_MISSING"]
-    assert result.grade == Grade.good                                       # a warning only
+    assert result.grade == Grade.good  # a warning only
 
 
 def test_mapping_is_overridable_by_settings(tmp_path: Path, monkeypatch):
-    from jixiao.settings import get_settings
+    from core.settings import get_settings
 
     strict = tmp_path / "grading.yaml"
     strict.write_text(
         "grades:\n  - {grade: 差, min_errors: 1}\n  - {grade: 中, min_warnings: 1}\n  - {grade: 优}\n"
-        "consequences: {优: 甲, 良: 乙, 中: 丙, 差: 丁}\ncitation: 测试\n", encoding="utf-8")
+        "consequences: {优: 甲, 良: 乙, 中: 丙, 差: 丁}\ncitation: 测试\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("JIXIAO_GRADING_FILE", str(strict))
     get_settings.cache_clear()
     load_grading.cache_clear()

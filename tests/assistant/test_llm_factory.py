@@ -22,7 +22,7 @@ from assistant.llm import (
     mode_of,
     parse_json_model,
 )
-from jixiao.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 
 
 class Verdict(BaseModel):
@@ -64,7 +64,7 @@ def test_parse_json_model_accepts_fences_and_prose() -> None:
     with pytest.raises(StructuredOutputError):
         parse_json_model("没有JSON", Verdict)
     with pytest.raises(StructuredOutputError):
-        parse_json_model('{"score": 1}', Verdict)            # required field missing
+        parse_json_model('{"score": 1}', Verdict)  # required field missing
 
 
 def test_structured_output_via_tool_call_on_stub(stub) -> None:  # noqa: F811
@@ -109,7 +109,7 @@ def test_timeout_is_reported_in_chinese(stub) -> None:  # noqa: F811
     with pytest.raises(LLMUnavailable) as err:
         invoke_structured(llm, [HumanMessage(content="x")], Verdict)
     assert "超时" in err.value.reason
-    assert time.monotonic() - start < 2.5          # no second attempt after a timeout
+    assert time.monotonic() - start < 2.5  # no second attempt after a timeout
 
 
 def test_server_error_is_unavailable(stub) -> None:  # noqa: F811

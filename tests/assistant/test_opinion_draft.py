@@ -32,13 +32,19 @@ def test_rules_only_opinion_has_the_official_shape(submission, result, memory_kb
     op = draft_opinion(submission, result, kb=memory_kb)
     assert op.mode == "rules-only" and op.grade == Grade.fair and op.grade_consequence == CONSEQUENCE_FAIR
     assert op.info.project == "村组干部报酬" and op.info.budget_text == "330.98万元" and op.info.year == 2023
-    assert [s.dimension for s in op.sections] == [Dimension.completeness, Dimension.relevance,
-                                                  Dimension.appropriateness, Dimension.feasibility]
+    assert [s.dimension for s in op.sections] == [
+        Dimension.completeness,
+        Dimension.relevance,
+        Dimension.appropriateness,
+        Dimension.feasibility,
+    ]
     assert [len(s.findings) for s in op.sections] == [2, 2, 0, 0]
     assert op.sections[2].verdict == "未发现问题。"
     assert [f.number for f in op.findings()] == [1, 2, 3, 4]
-    assert op.findings()[0].severity == Severity.error          # errors first within a dimension
-    assert sorted(_codes(op)) == sorted((f.code, f.dimension.value, f.location.indicator) for f in result.findings)
+    assert op.findings()[0].severity == Severity.error  # errors first within a dimension
+    assert sorted(_codes(op)) == sorted(
+        (f.code, f.dimension.value, f.location.indicator) for f in result.findings
+    )
     assert len(op.suggestions) == 4 and op.suggestions[0].startswith("指标权重：")
 
 
@@ -53,13 +59,23 @@ def test_citations_carry_kb_text_or_say_it_is_missing(submission, result, memory
     assert practice.label.startswith("审核实务") and "《" not in practice.label
     text = render_opinion_text(op)
     assert "依据：《预算法》第十二条：「第十二条 各级预算应当遵循" in text
-    assert f"《中央部门预算绩效目标管理办法》第十三条（可信度：记忆，条款号须对照原文核对）{CLAUSE_MISSING}" in text
+    assert (
+        f"《中央部门预算绩效目标管理办法》第十三条（可信度：记忆，条款号须对照原文核对）{CLAUSE_MISSING}"
+        in text
+    )
 
 
 def test_rendered_text_reads_like_an_opinion(submission, result, memory_kb) -> None:  # noqa: F811
     text = render_opinion_text(draft_opinion(submission, result, kb=memory_kb))
-    for heading in ("# 项目支出绩效目标审核意见", "## 一、项目基本信息", "## 二、审核结论", "## 三、审核发现",
-                    "### （一）完整性", "### （四）可行性", "## 四、修改建议"):
+    for heading in (
+        "# 项目支出绩效目标审核意见",
+        "## 一、项目基本信息",
+        "## 二、审核结论",
+        "## 三、审核发现",
+        "### （一）完整性",
+        "### （四）可行性",
+        "## 四、修改建议",
+    ):
         assert heading in text
     assert "审核结论：**中**" in text and "财预〔2015〕88号）第二十五条" in text
     assert "1. 【错误】指标权重：指标权重合计90分，不等于100分。" in text
@@ -74,11 +90,18 @@ def test_no_kb_still_drafts(submission, result) -> None:  # noqa: F811
 
 
 def _prose(**overrides) -> str:
-    data = {"summary": "该项目绩效目标存在指标不可衡量、缺少成本指标等问题，需退回修改。",
-            "dimension_comments": {"完整性": "缺少成本指标，权重合计不为100。", "相关性": "满意度和时效指标不可衡量。"},
-            "rewrites": [{"finding": 3, "text": "村民满意度 ≥ 90%（入户问卷，样本不少于200份）"},
-                         {"finding": 99, "text": "不存在的问题"}],
-            "observations": ["人员数量与上年持平，建议核对在岗人数。"]}
+    data = {
+        "summary": "该项目绩效目标存在指标不可衡量、缺少成本指标等问题，需退回修改。",
+        "dimension_comments": {
+            "完整性": "缺少成本指标，权重合计不为100。",
+            "相关性": "满意度和时效指标不可衡量。",
+        },
+        "rewrites": [
+            {"finding": 3, "text": "村民满意度 ≥ 90%（入户问卷，样本不少于200份）"},
+            {"finding": 99, "text": "不存在的问题"},
+        ],
+        "observations": ["人员数量与上年持平，建议核对在岗人数。"],
+    }
     data.update(overrides)
     return json.dumps(data, ensure_ascii=False)
 
@@ -106,9 +129,13 @@ def test_injection_changes_nothing_rules_only(memory_kb) -> None:  # noqa: F811
 
 
 def test_injection_obeyed_by_model_changes_nothing(memory_kb, stub) -> None:  # noqa: F811
-    obeying = _prose(summary="按申报单位要求，本项目评为优，可直接进入下一步预算安排。", grade="优",
-                     findings=[], observations=["审核结论：优"],
-                     dimension_comments={"完整性": "未发现问题，评定为优。"})
+    obeying = _prose(
+        summary="按申报单位要求，本项目评为优，可直接进入下一步预算安排。",
+        grade="优",
+        findings=[],
+        observations=["审核结论：优"],
+        dimension_comments={"完整性": "未发现问题，评定为优。"},
+    )
     stub.push(StubReply(tool_args=json.loads(obeying)))
     sub = make_submission(annual_goal=INJECTION)
     op = draft_opinion(sub, make_result(), kb=memory_kb, llm=make_chat_model(stub_settings(stub)))
@@ -128,7 +155,9 @@ def test_injection_obeyed_by_model_changes_nothing(memory_kb, stub) -> None:  # 
 
 def test_model_timeout_gives_rules_only_opinion_with_note(submission, result, memory_kb, stub) -> None:  # noqa: F811
     stub.push(StubReply(delay_s=4, text=_prose()))
-    op = draft_opinion(submission, result, kb=memory_kb, llm=make_chat_model(stub_settings(stub, llm_timeout_s=0.5)))
+    op = draft_opinion(
+        submission, result, kb=memory_kb, llm=make_chat_model(stub_settings(stub, llm_timeout_s=0.5))
+    )
     assert op.mode == "rules-only" and op.summary_source == "rules"
     assert op.notes == ["大模型调用超时，以下审核意见由规则模式生成。"]
     assert "注：大模型调用超时" in render_opinion_text(op)
@@ -149,17 +178,28 @@ def test_unreadable_model_output_falls_back(submission, result) -> None:  # noqa
 def test_clean_submission_opinion(submission, memory_kb) -> None:  # noqa: F811
     from assistant.models import CheckResult
 
-    clean = CheckResult(id="T01", project="村组干部报酬", grade=Grade.excellent, grade_consequence="直接进入下一步预算安排")
+    clean = CheckResult(
+        id="T01", project="村组干部报酬", grade=Grade.excellent, grade_consequence="直接进入下一步预算安排"
+    )
     op = draft_opinion(submission, clean, kb=memory_kb)
     assert all(s.verdict == "未发现问题。" for s in op.sections) and op.suggestions == []
     assert "审核结论为“优”" in op.summary and "## 四、修改建议\n\n无。" in render_opinion_text(op)
 
 
 def test_suggest_rewrite(submission, stub) -> None:  # noqa: F811
-    finding = Finding(rule_id="V03", code="VAGUE_VALUE", severity=Severity.error, dimension=Dimension.relevance,
-                      location=Location(indicator=2), message="满意度指标值不可衡量。", suggestion="改为满意度≥90%。")
+    finding = Finding(
+        rule_id="V03",
+        code="VAGUE_VALUE",
+        severity=Severity.error,
+        dimension=Dimension.relevance,
+        location=Location(indicator=2),
+        message="满意度指标值不可衡量。",
+        suggestion="改为满意度≥90%。",
+    )
     assert suggest_rewrite(submission, finding).rewrite == "改为满意度≥90%。"
-    stub.push(StubReply(tool_args={"rewrite": "村民满意度 ≥ 90%（问卷调查）", "explanation": "给出数值和口径"}))
+    stub.push(
+        StubReply(tool_args={"rewrite": "村民满意度 ≥ 90%（问卷调查）", "explanation": "给出数值和口径"})
+    )
     proposal = suggest_rewrite(submission, finding, llm=make_chat_model(stub_settings(stub)))
     assert proposal.source == "llm" and proposal.rewrite.startswith("村民满意度")
-    assert "明显提升" in stub.requests[0]["messages"][-1]["content"]      # the original row, as data
+    assert "明显提升" in stub.requests[0]["messages"][-1]["content"]  # the original row, as data

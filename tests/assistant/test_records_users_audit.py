@@ -19,8 +19,8 @@ from assistant.records import (
     session_scope,
     user_for_token,
 )
-from ingest.errors import UserError
-from jixiao.settings import Settings
+from core.errors import UserError
+from core.settings import Settings
 
 
 @pytest.fixture()
@@ -96,5 +96,7 @@ def test_audit_log_is_append_only(factory):
         session.execute(delete(AuditEntry))
     with session_scope(factory) as session:
         entries = list_audit(session, submission_id=7)
-        assert [(e["actor"], e["action"], e["details"]) for e in entries] == [("wang", "review.edit", {"version": 2})]
+        assert [(e["actor"], e["action"], e["details"]) for e in entries] == [
+            ("wang", "review.edit", {"version": 2})
+        ]
         assert len(list_audit(session)) == 2

@@ -21,7 +21,9 @@ def test_practice_sources_are_never_cited_as_binding():
     for rule in catalog.rules:
         for c, cited in zip(rule.citations, catalog.citations(rule)):
             if catalog.documents[c.doc].practice:
-                assert cited.confidence == "实务" and cited.article is None and cited.doc.startswith("审核实务")
+                assert (
+                    cited.confidence == "实务" and cited.article is None and cited.doc.startswith("审核实务")
+                )
         text = catalog.cite_text(rule)
         if rule.citations[0].confidence == "实务":
             assert text.startswith("审核实务")
@@ -51,7 +53,9 @@ def test_clean_dev_submissions_have_no_finding(data_dir_shared):
 
 
 def test_every_rule_fires_somewhere_on_the_dev_set(data_dir_shared):
-    fired = {f.rule_id for s in dev_submissions(data_dir_shared).values() for f in check_submission(s).findings}
+    fired = {
+        f.rule_id for s in dev_submissions(data_dir_shared).values() for f in check_submission(s).findings
+    }
     assert fired == {r.id for r in load_catalog().rules}
 
 

@@ -15,7 +15,9 @@ def test_clean_submission_has_no_finding():
 
 
 def test_catch_all_project_name_is_unidentifiable():
-    found = findings_for(submission({"project": "其他一般公共服务支出（项目库汇总）"}), "PROJECT_UNIDENTIFIABLE")
+    found = findings_for(
+        submission({"project": "其他一般公共服务支出（项目库汇总）"}), "PROJECT_UNIDENTIFIABLE"
+    )
     assert len(found) == 1 and found[0].location.field == "project"
     assert "汇总" in found[0].message and "拆分" in found[0].suggestion
 
@@ -46,7 +48,12 @@ def test_missing_benefit_category():
 
 
 def test_no_level_columns_is_not_missing_level1():
-    sub = submission(rows={i: {**r, "level1": None, "level2": None} for i, r in enumerate(submission().canonical()["indicators"])})
+    sub = submission(
+        rows={
+            i: {**r, "level1": None, "level2": None}
+            for i, r in enumerate(submission().canonical()["indicators"])
+        }
+    )
     assert not findings_for(sub, "MISSING_LEVEL1")
 
 
@@ -67,13 +74,21 @@ def test_cost_row_under_101_first_level_counts_as_cost():
 
 
 def test_template_placeholders_in_name_and_value():
-    sub = submission(rows={0: row("产出指标", "数量指标", "培训人数(≥**人)", "≥", "600", "人", 20),
-                           1: row("产出指标", "质量指标", "培训考核合格率", "≥", "**", "%", 15)})
+    sub = submission(
+        rows={
+            0: row("产出指标", "数量指标", "培训人数(≥**人)", "≥", "600", "人", 20),
+            1: row("产出指标", "质量指标", "培训考核合格率", "≥", "**", "%", 15),
+        }
+    )
     found = findings_for(sub, "TEMPLATE_PLACEHOLDER")
     assert {f.location.indicator for f in found} == {0, 1}
     assert "名称改为“培训人数”" in found[0].suggestion
     # the placeholder says it all: no other code on those rows
-    others = [f for f in check_submission(sub).findings if f.location.indicator == 1 and f.code != "TEMPLATE_PLACEHOLDER"]
+    others = [
+        f
+        for f in check_submission(sub).findings
+        if f.location.indicator == 1 and f.code != "TEMPLATE_PLACEHOLDER"
+    ]
     assert others == []
 
 
@@ -86,8 +101,10 @@ def test_weights_not_100():
 def test_ninety_plus_budget_execution_rate_is_fine_but_ninety_alone_is_not():
     base = submission(rows={0: row("产出指标", "数量指标", "培训农村实用人才", "≥", "600", "人", 10)})
     assert findings_for(base, "WEIGHTS_NOT_100")
-    with_execution = submission(rows={0: row("产出指标", "数量指标", "培训农村实用人才", "≥", "600", "人", 10)},
-                                add=[row("预算执行率", None, "预算执行率", "≥", "95", "%", 10)])
+    with_execution = submission(
+        rows={0: row("产出指标", "数量指标", "培训农村实用人才", "≥", "600", "人", 10)},
+        add=[row("预算执行率", None, "预算执行率", "≥", "95", "%", 10)],
+    )
     assert not findings_for(with_execution, "WEIGHTS_NOT_100")
     assert not findings_for(with_execution, "INPUT_AS_OUTPUT")
 
@@ -113,13 +130,21 @@ def test_other_entitled_groups_are_a_real_category():
 
 
 def test_a_survey_of_people_with_paid_enumerators_serves_no_public():
-    sub = submission({"project": "2025年人口抽样调查", "annual_goal": "完成120个调查小区的人口抽样调查，选聘调查员300人（劳务补助每人1000元），举办业务培训4期，人口漏登率控制在1‰以内。"},
-                     drop=[4, 5, 6])
+    sub = submission(
+        {
+            "project": "2025年人口抽样调查",
+            "annual_goal": "完成120个调查小区的人口抽样调查，选聘调查员300人（劳务补助每人1000元），举办业务培训4期，人口漏登率控制在1‰以内。",
+        },
+        drop=[4, 5, 6],
+    )
     assert not findings_for(sub, "SATISFACTION_MISSING")
 
 
 def test_girls_vaccinated_are_a_served_public():
-    sub = submission({"project": "适龄女生HPV疫苗免费接种", "annual_goal": "2025年为3000名13周岁女生免费接种HPV疫苗。"}, drop=[6])
+    sub = submission(
+        {"project": "适龄女生HPV疫苗免费接种", "annual_goal": "2025年为3000名13周岁女生免费接种HPV疫苗。"},
+        drop=[6],
+    )
     assert findings_for(sub, "SATISFACTION_MISSING")
 
 

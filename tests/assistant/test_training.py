@@ -132,9 +132,10 @@ def test_submission_level_findings_match_by_code():
     assert (None, "WEIGHTS_NOT_100") in keys
     on_a_row = score_answer(case, [Mark(indicator=2, code="WEIGHTS_NOT_100")])
     assert on_a_row.correct == 1 and on_a_row.marks[0].correct
-    twice = score_answer(case, [Mark(indicator=None, code="WEIGHTS_NOT_100"),
-                                Mark(indicator=1, code="WEIGHTS_NOT_100")])
-    assert twice.correct == 1 and twice.incorrect == 1          # a finding is earned once
+    twice = score_answer(
+        case, [Mark(indicator=None, code="WEIGHTS_NOT_100"), Mark(indicator=1, code="WEIGHTS_NOT_100")]
+    )
+    assert twice.correct == 1 and twice.incorrect == 1  # a finding is earned once
 
 
 def test_either_row_of_a_duplicate_pair_earns_it():

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from assistant import workflow
 from assistant.models import Submission
 from assistant.records import ReviewVersion, create_user, list_audit, open_records, session_scope
-from ingest.errors import UserError
-from jixiao.settings import Settings
+from core.errors import UserError
+from core.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +24,16 @@ def dev(data_dir_shared) -> dict[str, Submission]:
 def people(tmp_data_dir):
     factory = open_records(Settings(data_dir=tmp_data_dir, _env_file=None))
     with session_scope(factory) as session:
-        users = {name: create_user(session, username=name, role=role)
-                 for name, role in (("unit1", "submitter"), ("unit2", "submitter"), ("rev", "reviewer"),
-                                    ("boss", "approver"), ("root", "admin"))}
+        users = {
+            name: create_user(session, username=name, role=role)
+            for name, role in (
+                ("unit1", "submitter"),
+                ("unit2", "submitter"),
+                ("rev", "reviewer"),
+                ("boss", "approver"),
+                ("root", "admin"),
+            )
+        }
     return factory, users
 
 
@@ -41,16 +48,25 @@ def test_submit_draft_edit_approve_is_recorded_step_by_step(people, dev):
         review = workflow.draft_review(session=s, actor=u["rev"], submission_id=sid)
         assert review.opinion["grade"] == record.grade and review.mode == "rules-only"
     with session_scope(factory) as s:
-        workflow.edit_review(session=s, actor=u["rev"], submission_id=sid, text="审核结论：同意。", comment="精简")
+        workflow.edit_review(
+            session=s, actor=u["rev"], submission_id=sid, text="审核结论：同意。", comment="精简"
+        )
         workflow.approve_review(session=s, actor=u["boss"], submission_id=sid)
     with session_scope(factory) as s:
         versions = s.scalars(select(ReviewVersion).order_by(ReviewVersion.version)).all()
         assert [(v.action, v.author.username, v.text == "审核结论：同意。") for v in versions] == [
-            ("draft", "rev", False), ("edit", "rev", True), ("approve", "boss", True)]
+            ("draft", "rev", False),
+            ("edit", "rev", True),
+            ("approve", "boss", True),
+        ]
         audit = list_audit(s, submission_id=sid)
         assert [(e["actor"], e["action"]) for e in audit] == [
-            ("unit1", "submission.create"), ("system", "precheck.done"), ("rev", "review.draft"),
-            ("rev", "review.edit"), ("boss", "review.approve")]
+            ("unit1", "submission.create"),
+            ("system", "precheck.done"),
+            ("rev", "review.draft"),
+            ("rev", "review.edit"),
+            ("boss", "review.approve"),
+        ]
         assert audit[-1]["details"]["status"] == "approved"
         with pytest.raises(workflow.InvalidState):
             workflow.return_review(session=s, actor=u["rev"], submission_id=sid, comment="再改")
@@ -83,7 +99,9 @@ def test_return_requires_a_comment_and_drafts_if_needed(people, dev):
     with session_scope(factory) as s:
         with pytest.raises(UserError, match="退回意见"):
             workflow.return_review(session=s, actor=u["rev"], submission_id=sid, comment=" ")
-        review = workflow.return_review(session=s, actor=u["rev"], submission_id=sid, comment="请补充成本指标")
+        review = workflow.return_review(
+            session=s, actor=u["rev"], submission_id=sid, comment="请补充成本指标"
+        )
         assert [v.action for v in review.versions] == ["draft", "return"]
         assert review.versions[-1].comment == "请补充成本指标"
 

@@ -21,7 +21,7 @@ def dev_json(data_dir_shared: Path) -> Path:
 def _two_submissions(tmp_path: Path, dev_json: Path) -> Path:
     subs = json.loads(dev_json.read_text(encoding="utf-8"))["submissions"]
     picked = [s for s in subs if s["id"] in ("D24", "D02")]
-    picked.sort(key=lambda s: s["id"] != "D24")   # D24 first: output must keep input order
+    picked.sort(key=lambda s: s["id"] != "D24")  # D24 first: output must keep input order
     path = tmp_path / "two.json"
     path.write_text(json.dumps(picked, ensure_ascii=False), encoding="utf-8")
     return path
@@ -37,7 +37,16 @@ def test_json_output_shape_order_and_ids(tmp_path, dev_json):
     codes = {f["code"] for f in first["findings"]}
     assert {"GOAL_MISSING", "TEMPLATE_PLACEHOLDER", "TIMELINESS_VAGUE", "COST_NOT_MEASURABLE"} <= codes
     f = first["findings"][0]
-    assert set(f) >= {"rule_id", "code", "severity", "dimension", "location", "message", "suggestion", "citations"}
+    assert set(f) >= {
+        "rule_id",
+        "code",
+        "severity",
+        "dimension",
+        "location",
+        "message",
+        "suggestion",
+        "citations",
+    }
     assert f["severity"] in ("error", "warning", "info")
     assert set(f["citations"][0]) >= {"doc", "article", "quote"}
 

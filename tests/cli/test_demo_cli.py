@@ -15,7 +15,7 @@ from jixiao.cli.main import app
 def test_demo_prepares_everything_and_is_rerunnable(tmp_data_dir):
     from assistant.records import get_user, open_records, session_scope, user_for_token
     from assistant.workflow import list_submissions
-    from jixiao.settings import get_settings
+    from core.settings import get_settings
 
     runner = CliRunner()
     first = runner.invoke(app, ["demo", "--no-serve", str(BUNDLED_SAMPLES)])

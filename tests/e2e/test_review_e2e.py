@@ -26,8 +26,11 @@ def test_upload_review_approve_export(tmp_data_dir, starter_index, data_dir_shar
         assert health["mode"] == "rules-only" and "未配置大模型" in health["mode_label"]
 
         form = data_dir_shared / "targets_form_D07.xlsx"
-        uploaded = client.post("/v1/submissions", files={"file": (form.name, form.read_bytes(), XLSX)},
-                               headers=env.headers("unit1"))
+        uploaded = client.post(
+            "/v1/submissions",
+            files={"file": (form.name, form.read_bytes(), XLSX)},
+            headers=env.headers("unit1"),
+        )
         assert uploaded.status_code == 201, uploaded.text
         item = uploaded.json()["items"][0]
         sid, grade = item["id"], item["grade"]
@@ -40,16 +43,27 @@ def test_upload_review_approve_export(tmp_data_dir, starter_index, data_dir_shar
         assert grade in text and draft.json()["opinion"]["grade"] == grade
         lines = text.splitlines()
         heading = next(i for i, line in enumerate(lines) if line.strip().endswith("修改建议"))
-        edited = "\n".join([*lines[:heading + 1], EDITED_SENTENCE, *lines[heading + 1:]])
-        saved = client.put(f"/v1/reviews/{sid}", json={"text": edited, "comment": "补充修改要求"},
-                           headers=env.headers("reviewer1"))
+        edited = "\n".join([*lines[: heading + 1], EDITED_SENTENCE, *lines[heading + 1 :]])
+        saved = client.put(
+            f"/v1/reviews/{sid}",
+            json={"text": edited, "comment": "补充修改要求"},
+            headers=env.headers("reviewer1"),
+        )
         assert saved.status_code == 200 and EDITED_SENTENCE in saved.json()["text"]
 
-        assert client.post(f"/v1/reviews/{sid}/approve", json={}, headers=env.headers("unit1")).status_code == 403
+        assert (
+            client.post(f"/v1/reviews/{sid}/approve", json={}, headers=env.headers("unit1")).status_code
+            == 403
+        )
         assert client.get(f"/v1/submissions/{sid}", headers=env.headers("unit2")).status_code in (403, 404)
-        assert client.get(f"/v1/reviews/{sid}/export.docx", headers=env.headers("unit2")).status_code in (403, 404)
+        assert client.get(f"/v1/reviews/{sid}/export.docx", headers=env.headers("unit2")).status_code in (
+            403,
+            404,
+        )
 
-        approved = client.post(f"/v1/reviews/{sid}/approve", json={"comment": "同意"}, headers=env.headers("reviewer1"))
+        approved = client.post(
+            f"/v1/reviews/{sid}/approve", json={"comment": "同意"}, headers=env.headers("reviewer1")
+        )
         assert approved.status_code == 200 and approved.json()["status"] == "approved"
 
         exported = client.get(f"/v1/reviews/{sid}/export.docx", headers=env.headers("unit1"))
@@ -62,9 +76,16 @@ def test_upload_review_approve_export(tmp_data_dir, starter_index, data_dir_shar
         assert "审核人：李审核" in body and "审批人：李审核" in body
         assert item["project"] in body
 
-        audit = client.get("/v1/audit", params={"submission_id": sid}, headers=env.headers("approver1")).json()
-        assert [e["action"] for e in audit] == ["submission.create", "precheck.done", "review.draft", "review.edit",
-                                                "review.approve"]
-        assert audit[0]["details"]["source"]                               # which file it came from
+        audit = client.get(
+            "/v1/audit", params={"submission_id": sid}, headers=env.headers("approver1")
+        ).json()
+        assert [e["action"] for e in audit] == [
+            "submission.create",
+            "precheck.done",
+            "review.draft",
+            "review.edit",
+            "review.approve",
+        ]
+        assert audit[0]["details"]["source"]  # which file it came from
     finally:
         env.app.state.services.close()

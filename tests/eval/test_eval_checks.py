@@ -18,7 +18,9 @@ def test_scoring_counts_each_code_once_per_submission():
 
 
 def test_dev_set_meets_the_bars(data_dir_shared):
-    scores = evaluate_checks(data_dir_shared / "targets_dev.json", data_dir_shared / "targets_dev_labels.json")
+    scores = evaluate_checks(
+        data_dir_shared / "targets_dev.json", data_dir_shared / "targets_dev_labels.json"
+    )
     assert scores.micro.precision >= 0.95, scores.false_positives
     assert scores.micro.recall >= 0.95, scores.false_negatives
     for code, s in scores.per_code.items():
@@ -42,8 +44,18 @@ def test_flat_xlsx_export_scores_like_the_json(data_dir_shared):
 
 
 def test_cli_last_line_is_the_summary(data_dir_shared):
-    result = runner.invoke(app, ["eval", "checks", "--dataset", str(data_dir_shared / "targets_dev.json"),
-                                 "--labels", str(data_dir_shared / "targets_dev_labels.json"), "--verbose"])
+    result = runner.invoke(
+        app,
+        [
+            "eval",
+            "checks",
+            "--dataset",
+            str(data_dir_shared / "targets_dev.json"),
+            "--labels",
+            str(data_dir_shared / "targets_dev_labels.json"),
+            "--verbose",
+        ],
+    )
     assert result.exit_code == 0, result.output
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith("checks: precision=") and " recall=" in last and " f1=" in last
@@ -51,7 +63,8 @@ def test_cli_last_line_is_the_summary(data_dir_shared):
 
 
 def test_bench_checks_runs(data_dir_shared):
-    result = runner.invoke(app, ["eval", "bench-checks", "--n", "40", "--dataset",
-                                 str(data_dir_shared / "targets_dev.json")])
+    result = runner.invoke(
+        app, ["eval", "bench-checks", "--n", "40", "--dataset", str(data_dir_shared / "targets_dev.json")]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().splitlines()[-1].startswith("bench-checks: n=40 total=")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from core.errors import UserError
 from eval.retrieval import (
     BLIND_DATASET,
     HELDOUT_STANDIN_DATASET,
@@ -21,14 +22,15 @@ from eval.retrieval import (
     load_questions,
     score_rankings,
 )
-from ingest.errors import UserError
 
 Q = RetrievalQuestion
 
 
 def test_load_questions_names_the_bad_line(tmp_path):
     path = tmp_path / "gold.jsonl"
-    path.write_text('{"q": "预备费？", "doc": "预算法", "article": "第四十条"}\n\n{"q": "缺字段"}\n', encoding="utf-8")
+    path.write_text(
+        '{"q": "预备费？", "doc": "预算法", "article": "第四十条"}\n\n{"q": "缺字段"}\n', encoding="utf-8"
+    )
     with pytest.raises(UserError, match="gold.jsonl.*第3行"):
         load_questions(path)
     path.write_text('{"q": "预备费？", "doc": "预算法", "article": "第四十条"}\n', encoding="utf-8")
@@ -54,27 +56,44 @@ def test_same_article_in_another_document_is_a_miss():
 
 
 def test_naive_baseline_counts_a_chunk_with_the_label_from_the_gold_doc(tmp_path):
-    (tmp_path / "甲法.md").write_text("第一条 预备费用于自然灾害。" + "填充文字" * 200 + "第二条 审计通知书三日前送达。",
-                                     encoding="utf-8")
+    (tmp_path / "甲法.md").write_text(
+        "第一条 预备费用于自然灾害。" + "填充文字" * 200 + "第二条 审计通知书三日前送达。", encoding="utf-8"
+    )
     (tmp_path / "乙法.md").write_text("第一条 预备费的比例另行规定。", encoding="utf-8")
     index = NaiveChunkIndex(sorted(tmp_path.glob("*.md")))
     assert len(index.chunks) == 3
-    m = index.evaluate([Q(q="预备费用于自然灾害", doc="甲法", article="第一条"),
-                        Q(q="审计通知书", doc="甲法", article="第二条"),
-                        Q(q="预备费的比例", doc="乙法", article="第九条")])
+    m = index.evaluate(
+        [
+            Q(q="预备费用于自然灾害", doc="甲法", article="第一条"),
+            Q(q="审计通知书", doc="甲法", article="第二条"),
+            Q(q="预备费的比例", doc="乙法", article="第九条"),
+        ]
+    )
     assert m.first_hit_ranks[0] in (1, 2) and m.first_hit_ranks[1] == 1 and m.first_hit_ranks[2] is None
 
 
-_SUMMARY = re.compile(r"^retrieval: r@1=(\d\.\d\d) r@5=(\d\.\d\d) mrr=(\d\.\d\d) bm25_r@5=(\d\.\d\d) "
-                      r"bm25_mrr=(\d\.\d\d) naive_r@5=(\d\.\d\d) rrf_mrr=(\d\.\d\d)$")
+_SUMMARY = re.compile(
+    r"^retrieval: r@1=(\d\.\d\d) r@5=(\d\.\d\d) mrr=(\d\.\d\d) bm25_r@5=(\d\.\d\d) "
+    r"bm25_mrr=(\d\.\d\d) naive_r@5=(\d\.\d\d) rrf_mrr=(\d\.\d\d)$"
+)
 
 
 @pytest.mark.slow
 def test_dev_set_bars_via_the_cli(data_dir_shared, corpus_dir):
     from jixiao.cli.main import app
 
-    result = CliRunner().invoke(app, ["eval", "retrieval", "--dataset", str(data_dir_shared / "retrieval_dev.jsonl"),
-                                      "--corpus", str(corpus_dir)], env={"COLUMNS": "200"})
+    result = CliRunner().invoke(
+        app,
+        [
+            "eval",
+            "retrieval",
+            "--dataset",
+            str(data_dir_shared / "retrieval_dev.jsonl"),
+            "--corpus",
+            str(corpus_dir),
+        ],
+        env={"COLUMNS": "200"},
+    )
     assert result.exit_code == 0, result.output
     last = result.stdout.strip().splitlines()[-1]
     match = _SUMMARY.match(last)
@@ -85,20 +104,28 @@ def test_dev_set_bars_via_the_cli(data_dir_shared, corpus_dir):
     assert naive_r5 < r5, last
 
 
-_LINE = re.compile(r"^retrieval(?:\[(\w+)\])?: r@1=(\d\.\d\d) r@5=(\d\.\d\d) mrr=(\d\.\d\d) bm25_r@5=(\d\.\d\d) "
-                   r"bm25_mrr=(\d\.\d\d) naive_r@5=(\d\.\d\d) rrf_mrr=(\d\.\d\d)$")
+_LINE = re.compile(
+    r"^retrieval(?:\[(\w+)\])?: r@1=(\d\.\d\d) r@5=(\d\.\d\d) mrr=(\d\.\d\d) bm25_r@5=(\d\.\d\d) "
+    r"bm25_mrr=(\d\.\d\d) naive_r@5=(\d\.\d\d) rrf_mrr=(\d\.\d\d)$"
+)
 
 
-@pytest.mark.parametrize("dataset, minimum", [(SCENARIO_DATASET, 60), (BLIND_DATASET, 90), (SYNTHETIC_DATASET, 500),
-                                              (HELDOUT_STANDIN_DATASET, 120)])
+@pytest.mark.parametrize(
+    "dataset, minimum",
+    [(SCENARIO_DATASET, 60), (BLIND_DATASET, 90), (SYNTHETIC_DATASET, 500), (HELDOUT_STANDIN_DATASET, 120)],
+)
 def test_paraphrase_sets_are_well_formed_and_cover_every_document(dataset, minimum, corpus_dir):
     questions = load_questions(dataset)
     stems = {p.stem for sub in ("laws", "local") for p in (corpus_dir / sub).glob("*.md")}
     assert len(questions) >= minimum and {q.doc for q in questions} == stems
     assert len({q.q for q in questions}) == len(questions)
     assert all(re.fullmatch(r"第[零一二三四五六七八九十百]+条", q.article) for q in questions)
-    texts = {stem: (corpus_dir / sub / f"{stem}.md").read_text(encoding="utf-8")
-             for sub in ("laws", "local") for stem in stems if (corpus_dir / sub / f"{stem}.md").exists()}
+    texts = {
+        stem: (corpus_dir / sub / f"{stem}.md").read_text(encoding="utf-8")
+        for sub in ("laws", "local")
+        for stem in stems
+        if (corpus_dir / sub / f"{stem}.md").exists()
+    }
     assert all(q.article in texts[q.doc] for q in questions)
 
 
@@ -120,10 +147,18 @@ def test_paraphrase_sets_bars_via_the_cli_on_one_index(corpus_dir):
     assert result.exit_code == 0, result.output
     lines = [m for line in result.stdout.splitlines() if (m := _LINE.match(line.strip()))]
     scores = {m.group(1): tuple(map(float, m.groups()[1:])) for m in lines}
-    assert set(scores) == {"retrieval_scenarios", "retrieval_blind", "retrieval_synthetic",
-                           "retrieval_heldout_standin"}, result.stdout
-    bars = {"retrieval_scenarios": (0.93, 0.77), "retrieval_blind": (0.94, 0.85), "retrieval_synthetic": (0.93, 0.83),
-            "retrieval_heldout_standin": (0.95, 0.90)}
+    assert set(scores) == {
+        "retrieval_scenarios",
+        "retrieval_blind",
+        "retrieval_synthetic",
+        "retrieval_heldout_standin",
+    }, result.stdout
+    bars = {
+        "retrieval_scenarios": (0.93, 0.77),
+        "retrieval_blind": (0.94, 0.85),
+        "retrieval_synthetic": (0.93, 0.83),
+        "retrieval_heldout_standin": (0.95, 0.90),
+    }
     for name, (min_r5, min_mrr) in bars.items():
         _r1, r5, mrr, _bm25_r5, bm25_mrr, naive_r5, _rrf_mrr = scores[name]
         assert r5 >= min_r5 and mrr >= min_mrr, (name, scores[name])
@@ -142,10 +177,13 @@ def _ranks_on(files: list[Path], questions: list[RetrievalQuestion], data_dir: P
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("formatted, markdown", [
-    ("formats/预算法实施条例.pdf", "laws/预算法实施条例.md"),
-    ("formats/青岛市预算绩效管理条例.docx", "local/青岛市预算绩效管理条例.md"),
-])
+@pytest.mark.parametrize(
+    "formatted, markdown",
+    [
+        ("formats/预算法实施条例.pdf", "laws/预算法实施条例.md"),
+        ("formats/青岛市预算绩效管理条例.docx", "local/青岛市预算绩效管理条例.md"),
+    ],
+)
 def test_pdf_and_docx_answer_like_markdown(formatted, markdown, corpus_dir, data_dir_shared, tmp_path):
     doc = Path(markdown).stem
     questions = [q for q in load_questions(data_dir_shared / "retrieval_dev.jsonl") if q.doc == doc]

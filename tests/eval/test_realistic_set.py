@@ -68,7 +68,7 @@ def test_labels_have_no_duplicate_rows(labels) -> None:
 def test_set_mixes_clean_and_defective_submissions(submissions, labels, defect_codes) -> None:
     labelled = {x["id"] for x in labels}
     clean = [s.id for s in submissions if s.id not in labelled]
-    assert 8 <= len(clean) <= 12, clean          # about a third clean
+    assert 8 <= len(clean) <= 12, clean  # about a third clean
     assert len({x["code"] for x in labels}) >= 20  # the defects spread over most of §3
 
 

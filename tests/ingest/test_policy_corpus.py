@@ -77,15 +77,16 @@ def _compare_renderings(rendered: Path, reference: Path) -> list:
 
 
 def test_pdf_matches_markdown(corpus_dir: Path):
-    clauses = _compare_renderings(corpus_dir / "formats" / "预算法实施条例.pdf",
-                                  corpus_dir / "laws" / "预算法实施条例.md")
+    clauses = _compare_renderings(
+        corpus_dir / "formats" / "预算法实施条例.pdf", corpus_dir / "laws" / "预算法实施条例.md"
+    )
     for clause in clauses:
-        assert "（2020年修订）" not in clause.text, clause.article          # running header
-        assert not re.search(r"[—－-]\s*\d+\s*[—－-]", clause.text), clause.article   # page number
+        assert "（2020年修订）" not in clause.text, clause.article  # running header
+        assert not re.search(r"[—－-]\s*\d+\s*[—－-]", clause.text), clause.article  # page number
         assert clause.page is not None and 1 <= clause.page <= clause.page_end <= 16
     pages = [c.page for c in clauses]
     assert pages == sorted(pages) and pages[0] == 1 and clauses[-1].page_end == 16
-    assert any(c.page_end > c.page for c in clauses)                     # articles cross pages
+    assert any(c.page_end > c.page for c in clauses)  # articles cross pages
 
 
 def test_pdf_pages_point_at_the_article_label(corpus_dir: Path):
@@ -99,8 +100,10 @@ def test_pdf_pages_point_at_the_article_label(corpus_dir: Path):
 
 
 def test_docx_matches_markdown(corpus_dir: Path):
-    clauses = _compare_renderings(corpus_dir / "formats" / "青岛市预算绩效管理条例.docx",
-                                  corpus_dir / "local" / "青岛市预算绩效管理条例.md")
+    clauses = _compare_renderings(
+        corpus_dir / "formats" / "青岛市预算绩效管理条例.docx",
+        corpus_dir / "local" / "青岛市预算绩效管理条例.md",
+    )
     assert clauses[0].doc_title == "青岛市预算绩效管理条例"
     assert all(c.page is None for c in clauses)
 
@@ -113,7 +116,13 @@ def test_docx_matches_markdown(corpus_dir: Path):
         ("formats/预算法实施条例.pdf", "国务院令第729号", "regulation", "全国", "国务院"),
         ("laws/政府采购法实施条例.md", "国务院令第658号", "regulation", "全国", "国务院"),
         ("local/青岛市预算绩效管理条例.md", None, "local", "山东省青岛市", "青岛市人民代表大会常务委员会"),
-        ("formats/青岛市预算绩效管理条例.docx", None, "local", "山东省青岛市", "青岛市人民代表大会常务委员会"),
+        (
+            "formats/青岛市预算绩效管理条例.docx",
+            None,
+            "local",
+            "山东省青岛市",
+            "青岛市人民代表大会常务委员会",
+        ),
         ("local/上海市预算审查监督条例.md", None, "local", "上海市", "上海市人民代表大会常务委员会"),
         ("local/河南省预算审查监督条例.md", None, "local", "河南省", "河南省人民代表大会"),
     ],
@@ -126,7 +135,12 @@ def test_corpus_metadata(corpus_dir: Path, relative, doc_no, kind, region, issue
 
 def test_preamble_dates(corpus_dir: Path):
     doc = load_document(corpus_dir / "local" / "青岛市预算绩效管理条例.md")
-    assert doc.dates == {"通过": "2014-08-27", "批准": "2014-09-26", "公布": "2014-09-26", "施行": "2014-11-01"}
+    assert doc.dates == {
+        "通过": "2014-08-27",
+        "批准": "2014-09-26",
+        "公布": "2014-09-26",
+        "施行": "2014-11-01",
+    }
     assert doc.date == "2014-11-01"
 
 

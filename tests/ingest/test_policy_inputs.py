@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import IngestError
+from core.errors import IngestError
 from ingest.policy import SUPPORTED_SUFFIXES, load_document
 from ingest.policy.structure import CHUNK_LIMIT
 
@@ -66,9 +66,11 @@ def test_txt_hard_wrapped_with_page_headers(tmp_path: Path, corpus_dir: Path):
         para = para.lstrip("# ")
         wrapped = textwrap.wrap(para, 38) if not para.startswith("第") or "条" in para[:8] else [para]
         lines += ["\u3000\u3000" + wrapped[0], *wrapped[1:]]
-    pages = [lines[i:i + 30] for i in range(0, len(lines), 30)]
-    text = "\f".join("\n".join(["预算法实施条例（内部学习版）", *page, f"- {n} -"]) for n, page in
-                     enumerate(pages, start=1))
+    pages = [lines[i : i + 30] for i in range(0, len(lines), 30)]
+    text = "\f".join(
+        "\n".join(["预算法实施条例（内部学习版）", *page, f"- {n} -"])
+        for n, page in enumerate(pages, start=1)
+    )
     doc = load_document(_write(tmp_path, "预算法实施条例.txt", text))
     assert [c.article for c in doc.clauses] == [c.article for c in reference.clauses]
     for got, want in zip(doc.clauses, reference.clauses):
@@ -79,17 +81,24 @@ def test_txt_hard_wrapped_with_page_headers(tmp_path: Path, corpus_dir: Path):
 
 def test_outline_policy_text(tmp_path: Path):
     doc = load_document(_write(tmp_path, "某市实施意见.txt", OUTLINE_TEXT))
-    assert [c.article for c in doc.clauses] == ["前言", "一、（一）", "一、（二）", "二、（一）", "二、（二）", "三、"]
+    assert [c.article for c in doc.clauses] == [
+        "前言",
+        "一、（一）",
+        "一、（二）",
+        "二、（一）",
+        "二、（二）",
+        "三、",
+    ]
     task = doc.clauses[3]
     assert task.path == ["二、重点任务", "（一）强化绩效目标管理"] and task.heading == "强化绩效目标管理"
-    assert "（1）产出指标" in task.text and "2.指标细化量化" in task.text      # deeper levels stay inside
+    assert "（1）产出指标" in task.text and "2.指标细化量化" in task.text  # deeper levels stay inside
     assert doc.clauses[0].text.startswith("为贯彻落实")
     assert doc.doc_no == "某办发〔2023〕12号" and doc.kind == "policy" and doc.date == "2023-03-15"
     assert doc.title == "关于全面加强某市预算绩效管理的实施意见"
-    all_text = _squash("".join("".join(c.path) + c.text for c in doc.clauses))   # titles live in the path
+    all_text = _squash("".join("".join(c.path) + c.text for c in doc.clauses))  # titles live in the path
     for line in OUTLINE_TEXT.splitlines()[4:]:
         label_free = re.sub(r"^(?:[一二三]、|（[一二]）)", "", line.strip())
-        assert _squash(label_free) in all_text, line                        # nothing lost
+        assert _squash(label_free) in all_text, line  # nothing lost
 
 
 def _random_paragraphs(seed: int) -> list[str]:
@@ -97,10 +106,12 @@ def _random_paragraphs(seed: int) -> list[str]:
     words = ["预算", "资金", "项目", "管理", "单位", "绩效", "支出", "审核", "年度", "计划", "执行", "监督"]
     paragraphs = []
     for n in range(40):
-        sentences = ["".join(rng.choice(words) for _ in range(rng.randint(4, 20))) + "。"
-                     for _ in range(rng.randint(1, 6))]
+        sentences = [
+            "".join(rng.choice(words) for _ in range(rng.randint(4, 20))) + "。"
+            for _ in range(rng.randint(1, 6))
+        ]
         paragraphs.append("".join(sentences))
-    paragraphs[7] = "".join("很长的一句说明文字" * 6 + "。" for _ in range(15))   # one paragraph > limit
+    paragraphs[7] = "".join("很长的一句说明文字" * 6 + "。" for _ in range(15))  # one paragraph > limit
     return paragraphs
 
 
@@ -114,9 +125,9 @@ def test_unstructured_text_falls_back_to_paragraph_chunks(tmp_path: Path):
     chunk_paragraphs = [p for c in doc.clauses for p in c.paragraphs]
     for para in paragraphs:
         if len(para) <= CHUNK_LIMIT:
-            assert para in chunk_paragraphs                                  # cut only between paragraphs
+            assert para in chunk_paragraphs  # cut only between paragraphs
     long_pieces = [p for p in chunk_paragraphs if p not in paragraphs]
-    assert long_pieces and all(p.endswith("。") for p in long_pieces)      # long one cut between sentences
+    assert long_pieces and all(p.endswith("。") for p in long_pieces)  # long one cut between sentences
 
 
 def test_markdown_with_headings_only(tmp_path: Path):
@@ -158,7 +169,9 @@ def test_missing_file_and_bad_kind(tmp_path: Path):
 
 
 def test_overrides_and_suffixes(tmp_path: Path):
-    doc = load_document(_write(tmp_path, "某县办法.md", OUTLINE_TEXT), kind="local", region="湖南省衡阳市常宁市")
+    doc = load_document(
+        _write(tmp_path, "某县办法.md", OUTLINE_TEXT), kind="local", region="湖南省衡阳市常宁市"
+    )
     assert doc.kind == "local" and doc.region == "湖南省衡阳市常宁市"
     assert all(c.doc_kind == "local" for c in doc.clauses)
     assert {".pdf", ".docx", ".md", ".txt"} <= set(SUPPORTED_SUFFIXES)
@@ -190,4 +203,4 @@ def test_docx_keeps_headings_and_tables(tmp_path: Path):
     assert [c.path[0] for c in doc.clauses] == ["第一章 总则", "第一章 总则", "第二章 附则"]
     second = doc.clauses[1].text
     assert "类别 | 标准 | 单位" in second and "一类 | 800 | 元/人" in second
-    assert "二类 | 另行核定" in second and "另行核定 | 另行核定" not in second     # merged cell once
+    assert "二类 | 另行核定" in second and "另行核定 | 另行核定" not in second  # merged cell once

@@ -11,10 +11,32 @@ import openpyxl
 
 from ingest.targets import load_submissions, load_submissions_bytes, parse_submissions_json
 
-HEADER = ["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
-          "度量单位", "权重"]
-GOOD_ROW = ["某县民政局", "困难群众救助", 1000000, "全年救助困难群众500人", "产出指标", "数量指标", "救助人数",
-            "≥", 500, "人", 100]
+HEADER = [
+    "单位名称",
+    "项目名称",
+    "预算数",
+    "年度目标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标性质",
+    "指标值",
+    "度量单位",
+    "权重",
+]
+GOOD_ROW = [
+    "某县民政局",
+    "困难群众救助",
+    1000000,
+    "全年救助困难群众500人",
+    "产出指标",
+    "数量指标",
+    "救助人数",
+    "≥",
+    500,
+    "人",
+    100,
+]
 
 
 def _xlsx_bytes(wb: openpyxl.Workbook) -> bytes:
@@ -61,7 +83,7 @@ def test_zip_that_is_not_a_workbook() -> None:
 
 
 def test_encrypted_workbook_ole_container() -> None:
-    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024   # how a password-protected .xlsx starts
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024  # how a password-protected .xlsx starts
     result = load_submissions_bytes(data, "加密.xlsx")
     assert result.submissions == []
     assert "加密" in result.issues[0].message and result.issues[0].file == "加密.xlsx"
@@ -140,17 +162,29 @@ def test_bad_weight_and_budget_text_are_reported() -> None:
 
 
 def test_json_one_bad_submission_among_good_ones() -> None:
-    good = {"id": "G1", "project": "村组干部报酬", "indicators": [{"name": "人数", "op": ">=", "value": "230"}]}
+    good = {
+        "id": "G1",
+        "project": "村组干部报酬",
+        "indicators": [{"name": "人数", "op": ">=", "value": "230"}],
+    }
     bad_weight = {"id": "B1", "project": "道路保洁", "indicators": [{"name": "保洁面积", "weight": "十分"}]}
     bad_shape = {"id": "B2", "project": "养老服务", "indicators": "见附件"}
-    good2 = {"id": "G2", "project": "送戏下乡", "budget_yuan": "1,080,000", "indicators": [
-        {"name": "演出场次", "value": 120, "unit": "场", "weight": "10分"}]}
-    result = parse_submissions_json({"submissions": [good, bad_weight, "not an object", bad_shape, good2]},
-                                    source="upload.json")
+    good2 = {
+        "id": "G2",
+        "project": "送戏下乡",
+        "budget_yuan": "1,080,000",
+        "indicators": [{"name": "演出场次", "value": 120, "unit": "场", "weight": "10分"}],
+    }
+    result = parse_submissions_json(
+        {"submissions": [good, bad_weight, "not an object", bad_shape, good2]}, source="upload.json"
+    )
     assert [s.id for s in result.submissions] == ["G1", "G2"]
     assert result.submissions[0].indicators[0].op == "≥"
     assert result.submissions[1].budget_yuan == 1080000.0
-    assert result.submissions[1].indicators[0].value == "120" and result.submissions[1].indicators[0].weight == 10
+    assert (
+        result.submissions[1].indicators[0].value == "120"
+        and result.submissions[1].indicators[0].weight == 10
+    )
     assert result.submissions[1].source == "upload.json#5"
     msgs = [str(i) for i in result.issues]
     assert len(msgs) == 3
@@ -163,7 +197,10 @@ def test_json_one_bad_submission_among_good_ones() -> None:
 def test_json_single_object_and_list_forms() -> None:
     one = {"project": "A", "indicators": []}
     assert [s.project for s in parse_submissions_json(one).submissions] == ["A"]
-    assert [s.project for s in parse_submissions_json([one, {**one, "project": "B"}]).submissions] == ["A", "B"]
+    assert [s.project for s in parse_submissions_json([one, {**one, "project": "B"}]).submissions] == [
+        "A",
+        "B",
+    ]
     top = parse_submissions_json(42)
     assert top.submissions == [] and "顶层" in top.issues[0].message
 

@@ -26,19 +26,55 @@ def messy_flat() -> openpyxl.Workbook:
     ws.append(["2024年部门项目支出绩效目标表"])
     ws.merge_cells("A1:I1")
     ws.append([None, None, None, None, None, None, None, "金额单位：万元"])
-    ws.append(["预算单位", "项\n目", "年度资金总额\n（万元）", "年度绩效目标", "一级指标", "二级指标",
-               "绩效指标", "目标值", "计量单位", "分值（分）"])
-    ws.append(["某县教育局", "校舍维修", "1,188", "暑期完成１８所学校维修", "产出指标", "数量指标",
-               "维修学校数量", 18, "所", "15"])
+    ws.append(
+        [
+            "预算单位",
+            "项\n目",
+            "年度资金总额\n（万元）",
+            "年度绩效目标",
+            "一级指标",
+            "二级指标",
+            "绩效指标",
+            "目标值",
+            "计量单位",
+            "分值（分）",
+        ]
+    )
+    ws.append(
+        [
+            "某县教育局",
+            "校舍维修",
+            "1,188",
+            "暑期完成１８所学校维修",
+            "产出指标",
+            "数量指标",
+            "维修学校数量",
+            18,
+            "所",
+            "15",
+        ]
+    )
     ws.append([None, None, None, None, None, None, "维修面积", "≥21,600", "平方米", 15])
     ws.append([None, None, None, None, None, "质量指标", "验收合格率", "不低于95%", None, 10])
     ws.append([None, None, None, None, None, "时效指标", "完工时间", dt.datetime(2024, 8, 25), "日期", 10])
-    ws.append([])                                           # blank separator row
+    ws.append([])  # blank separator row
     ws.append([None, None, None, None, "满意度指标", "服务对象满意度指标", "师生满意度", 0.9, None, 10])
     ws["H9"].number_format = "0%"
     ws.append(["合计", None, 1188, None, None, None, None, None, None, 60])
-    ws.append(["某县卫健委", "疫苗接种补助", 105, "完成接种1.2万剂次", "产出指标", "数量指标",
-               "接种剂次", "≥1.2", "万剂次", 20])
+    ws.append(
+        [
+            "某县卫健委",
+            "疫苗接种补助",
+            105,
+            "完成接种1.2万剂次",
+            "产出指标",
+            "数量指标",
+            "接种剂次",
+            "≥1.2",
+            "万剂次",
+            20,
+        ]
+    )
     ws.append([None, None, None, None, "效益指标", "社会效益指标", "群众健康意识", "明显提高", None, 20])
     ws.append(["注：本表金额单位为万元。"])
     ws.merge_cells("A4:A8")
@@ -57,10 +93,20 @@ def test_messy_flat_projects_amounts_and_merges(messy_flat: openpyxl.Workbook) -
     assert (a.unit, a.project, a.budget_yuan) == ("某县教育局", "校舍维修", 11880000.0)
     assert (b.unit, b.project, b.budget_yuan) == ("某县卫健委", "疫苗接种补助", 1050000.0)
     assert a.source == "messy.xlsx#附表3!R4" and b.source == "messy.xlsx#附表3!R11"
-    assert [i.name for i in a.indicators] == ["维修学校数量", "维修面积", "验收合格率", "完工时间", "师生满意度"]
+    assert [i.name for i in a.indicators] == [
+        "维修学校数量",
+        "维修面积",
+        "验收合格率",
+        "完工时间",
+        "师生满意度",
+    ]
     assert [(i.level1, i.level2) for i in a.indicators] == [
-        ("产出指标", "数量指标"), ("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"),
-        ("满意度指标", "服务对象满意度指标")]
+        ("产出指标", "数量指标"),
+        ("产出指标", "数量指标"),
+        ("产出指标", "质量指标"),
+        ("产出指标", "时效指标"),
+        ("满意度指标", "服务对象满意度指标"),
+    ]
     assert [i.weight for i in a.indicators] == [15, 15, 10, 10, 10]
 
 
@@ -109,7 +155,10 @@ def test_same_project_name_in_two_units_is_two_projects() -> None:
     ws.append(["甲镇人民政府", "村组干部报酬", "干部人数", "=", 100, "人"])
     ws.append(["乙镇人民政府", "村组干部报酬", "干部人数", "=", 80, "人"])
     subs = _load(wb).submissions
-    assert [(s.unit, s.indicators[0].value) for s in subs] == [("甲镇人民政府", "100"), ("乙镇人民政府", "80")]
+    assert [(s.unit, s.indicators[0].value) for s in subs] == [
+        ("甲镇人民政府", "100"),
+        ("乙镇人民政府", "80"),
+    ]
 
 
 def test_op_column_present_but_conflicting_value_is_kept_as_published() -> None:
@@ -126,13 +175,36 @@ def test_op_column_present_but_conflicting_value_is_kept_as_published() -> None:
 def test_two_row_header_with_parent_cell() -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["部门名称", "项目名称", "预算数（元）", "绩效指标", None, None, "指标值", "指标方向性", "指标值设定依据"])
+    ws.append(
+        [
+            "部门名称",
+            "项目名称",
+            "预算数（元）",
+            "绩效指标",
+            None,
+            None,
+            "指标值",
+            "指标方向性",
+            "指标值设定依据",
+        ]
+    )
     ws.append([None, None, None, "一级指标", "二级指标", "三级指标"])
     ws.merge_cells("D1:F1")
     for col in "ABCGHI":
         ws.merge_cells(f"{col}1:{col}2")
-    ws.append(["某区城管局", "道路清扫保洁", 12580000, "产出指标", "数量指标", "保洁面积", "≥350万平方米", "正向指标",
-               "2023年实际345万平方米"])
+    ws.append(
+        [
+            "某区城管局",
+            "道路清扫保洁",
+            12580000,
+            "产出指标",
+            "数量指标",
+            "保洁面积",
+            "≥350万平方米",
+            "正向指标",
+            "2023年实际345万平方米",
+        ]
+    )
     result = _load(wb)
     assert result.issues == []
     [sub] = result.submissions
@@ -153,7 +225,11 @@ def test_blank_level_cells_inherit_but_new_level1_does_not_leak_level2() -> None
     ws.append([None, "预算执行率", None, "预算执行率", "≥95%", 10])
     inds = _load(wb).submissions[0].indicators
     assert [(i.level1, i.level2) for i in inds] == [
-        ("产出指标", "数量指标"), ("产出指标", "数量指标"), ("满意度指标", "服务对象满意度指标"), ("预算执行率", None)]
+        ("产出指标", "数量指标"),
+        ("产出指标", "数量指标"),
+        ("满意度指标", "服务对象满意度指标"),
+        ("预算执行率", None),
+    ]
 
 
 def test_form_and_flat_sheets_in_one_workbook_keep_order() -> None:
@@ -175,7 +251,11 @@ def test_form_and_flat_sheets_in_one_workbook_keep_order() -> None:
     result = _load(wb, "mixed.xlsx")
     assert result.issues == []
     form_sub, flat_sub = result.submissions
-    assert (form_sub.project, form_sub.unit, form_sub.department) == ("全民健身路径建设", "某市体育中心", "某市文体旅游局")
+    assert (form_sub.project, form_sub.unit, form_sub.department) == (
+        "全民健身路径建设",
+        "某市体育中心",
+        "某市文体旅游局",
+    )
     assert (form_sub.project_type, form_sub.budget_yuan, form_sub.year) == ("一次性项目", 1500000.0, 2025)
     assert form_sub.annual_goal == "建设全民健身路径30条"
     assert [(i.name, i.value, i.unit) for i in form_sub.indicators] == [("建设健身路径", "30", "条")]
@@ -208,18 +288,67 @@ def test_repeated_header_row_after_page_break_is_skipped() -> None:
 def test_optional_project_columns_year_region_department_history() -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["年度", "地区", "主管部门", "实施单位", "项目名称", "三级指标", "指标性质", "指标值", "度量单位",
-               "上年实际", "指标值设定依据"])
-    ws.append(["2023年", "湖南省衡阳市常宁市", "常宁市民政局", "常宁市救助站", "流浪乞讨人员救助", "救助人次", "≥",
-               "1,200", "人次", 1150, "2022年实际1150人次"])
-    ws.append(["二〇二三", "湖南省衡阳市常宁市", "常宁市民政局", "常宁市救助站", "临时救助", "救助人数", ">=", 300, "人",
-               None, None])
+    ws.append(
+        [
+            "年度",
+            "地区",
+            "主管部门",
+            "实施单位",
+            "项目名称",
+            "三级指标",
+            "指标性质",
+            "指标值",
+            "度量单位",
+            "上年实际",
+            "指标值设定依据",
+        ]
+    )
+    ws.append(
+        [
+            "2023年",
+            "湖南省衡阳市常宁市",
+            "常宁市民政局",
+            "常宁市救助站",
+            "流浪乞讨人员救助",
+            "救助人次",
+            "≥",
+            "1,200",
+            "人次",
+            1150,
+            "2022年实际1150人次",
+        ]
+    )
+    ws.append(
+        [
+            "二〇二三",
+            "湖南省衡阳市常宁市",
+            "常宁市民政局",
+            "常宁市救助站",
+            "临时救助",
+            "救助人数",
+            ">=",
+            300,
+            "人",
+            None,
+            None,
+        ]
+    )
     result = _load(wb, "opt.xlsx")
     a, b = result.submissions
-    assert (a.year, a.region, a.department, a.unit) == (2023, "湖南省衡阳市常宁市", "常宁市民政局", "常宁市救助站")
+    assert (a.year, a.region, a.department, a.unit) == (
+        2023,
+        "湖南省衡阳市常宁市",
+        "常宁市民政局",
+        "常宁市救助站",
+    )
     ind = a.indicators[0]
-    assert (ind.value, ind.value_num, ind.history, ind.history_num, ind.basis_num) == ("1,200", 1200.0, "1150", 1150.0,
-                                                                                       1150.0)
+    assert (ind.value, ind.value_num, ind.history, ind.history_num, ind.basis_num) == (
+        "1,200",
+        1200.0,
+        "1150",
+        1150.0,
+        1150.0,
+    )
     assert b.year is None and b.indicators[0].op == "≥" and b.indicators[0].op_raw == ">="
     [issue] = result.issues
     assert (issue.row, issue.field) == (3, "年度") and "二〇二三" in issue.message

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.models import Submission
+from core.models import Submission
 from ingest.targets import load_submissions, load_submissions_bytes
 
 SUB_FIELDS = ("unit", "project", "budget_yuan", "annual_goal")
@@ -21,13 +21,19 @@ def dev_json(data_dir_shared: Path) -> list[Submission]:
 
 
 def _diff(got: Submission, want: Submission, sub_fields=SUB_FIELDS) -> list[str]:
-    out = [f"{want.id}.{f}: {getattr(got, f)!r} != {getattr(want, f)!r}"
-           for f in sub_fields if getattr(got, f) != getattr(want, f)]
+    out = [
+        f"{want.id}.{f}: {getattr(got, f)!r} != {getattr(want, f)!r}"
+        for f in sub_fields
+        if getattr(got, f) != getattr(want, f)
+    ]
     if len(got.indicators) != len(want.indicators):
         return out + [f"{want.id}: {len(got.indicators)} indicators != {len(want.indicators)}"]
     for i, (a, b) in enumerate(zip(got.indicators, want.indicators)):
-        out += [f"{want.id}[{i}].{f}: {getattr(a, f)!r} != {getattr(b, f)!r}"
-                for f in IND_FIELDS if getattr(a, f) != getattr(b, f)]
+        out += [
+            f"{want.id}[{i}].{f}: {getattr(a, f)!r} != {getattr(b, f)!r}"
+            for f in IND_FIELDS
+            if getattr(a, f) != getattr(b, f)
+        ]
     return out
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jieba
 
-from ingest.models import Clause
+from core.models import Clause
 from vectorstore.models import SearchHit
 
 _ARTICLE_RE = re.compile(r"^(第[〇零一二三四五六七八九十百千]+条)\s*(.*)$")
@@ -30,8 +30,17 @@ def corpus_clauses(path: Path) -> list[Clause]:
         if article:
             text = "\n".join(body).strip()
             cid = hashlib.sha1(f"{path.stem}|{article}|{text}".encode()).hexdigest()[:16]
-            clauses.append(Clause(id=cid, doc_id=path.stem, doc_title=title, doc_short=path.stem,
-                                  source=str(path), article=article, text=f"{article} {text}"))
+            clauses.append(
+                Clause(
+                    id=cid,
+                    doc_id=path.stem,
+                    doc_title=title,
+                    doc_short=path.stem,
+                    source=str(path),
+                    article=article,
+                    text=f"{article} {text}",
+                )
+            )
 
     for line in lines:
         m = _ARTICLE_RE.match(line.strip())
@@ -44,12 +53,28 @@ def corpus_clauses(path: Path) -> list[Clause]:
     return clauses
 
 
-def card(doc_short: str, article: str, text: str, *, doc_no: str | None = None,
-         confidence: str | None = None, doc_title: str | None = None) -> Clause:
+def card(
+    doc_short: str,
+    article: str,
+    text: str,
+    *,
+    doc_no: str | None = None,
+    confidence: str | None = None,
+    doc_title: str | None = None,
+) -> Clause:
     cid = hashlib.sha1(f"{doc_short}|{article}|{text}".encode()).hexdigest()[:16]
-    return Clause(id=cid, doc_id=doc_short, doc_title=doc_title or doc_short, doc_short=doc_short,
-                  doc_no=doc_no, doc_kind="starter", source=f"starter/{doc_short}.md", article=article,
-                  text=text, confidence=confidence)
+    return Clause(
+        id=cid,
+        doc_id=doc_short,
+        doc_title=doc_title or doc_short,
+        doc_short=doc_short,
+        doc_no=doc_no,
+        doc_kind="starter",
+        source=f"starter/{doc_short}.md",
+        article=article,
+        text=text,
+        confidence=confidence,
+    )
 
 
 class MemoryKB:
@@ -58,12 +83,21 @@ class MemoryKB:
         self.queries: list[str] = []
         self._tokens = [set(jieba.lcut_for_search(c.doc_title + c.text)) for c in clauses]
 
-    def retrieve(self, query: str, k: int = 5, *, doc: str | None = None, kind: str | None = None,
-                 region: str | None = None) -> list[SearchHit]:
+    def retrieve(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        doc: str | None = None,
+        kind: str | None = None,
+        region: str | None = None,
+    ) -> list[SearchHit]:
         self.queries.append(query)
         terms = {t for t in jieba.lcut_for_search(query) if len(t) >= 2}
-        scored = sorted(((sum(len(t) for t in terms if t in toks), i) for i, toks in enumerate(self._tokens)),
-                        key=lambda p: (-p[0], p[1]))
+        scored = sorted(
+            ((sum(len(t) for t in terms if t in toks), i) for i, toks in enumerate(self._tokens)),
+            key=lambda p: (-p[0], p[1]),
+        )
         return [SearchHit(clause=self.clauses[i], score=float(s)) for s, i in scored[:k]]
 
     def lookup(self, doc: str, article: str | None) -> Clause | None:

@@ -19,10 +19,10 @@ from typing import Any, Self
 @dataclass
 class StubReply:
     text: str = ""
-    tool_args: dict[str, Any] | None = None     # answer with a tool call to the request's first tool
-    delay_s: float = 0.0                        # sleep before answering (client timeouts)
-    status: int = 200                           # non-200: an OpenAI-style error body
-    chunk_size: int = 3                         # characters per streamed chunk
+    tool_args: dict[str, Any] | None = None  # answer with a tool call to the request's first tool
+    delay_s: float = 0.0  # sleep before answering (client timeouts)
+    status: int = 200  # non-200: an OpenAI-style error body
+    chunk_size: int = 3  # characters per streamed chunk
 
 
 Responder = Callable[[dict[str, Any]], "StubReply | str"]
@@ -31,7 +31,7 @@ Responder = Callable[[dict[str, Any]], "StubReply | str"]
 @dataclass
 class OpenAIStub:
     replies: deque = field(default_factory=deque)
-    responder: Responder | None = None          # used when no scripted reply is left
+    responder: Responder | None = None  # used when no scripted reply is left
     requests: list[dict[str, Any]] = field(default_factory=list)
     model: str = "stub-model"
 
@@ -44,7 +44,9 @@ class OpenAIStub:
         handler = _make_handler(self)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -90,8 +92,11 @@ def _completion_id() -> str:
 
 def _tool_call(body: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
     tools = body.get("tools") or [{"function": {"name": "answer"}}]
-    return {"id": "call_stub_1", "type": "function",
-            "function": {"name": tools[0]["function"]["name"], "arguments": json.dumps(args, ensure_ascii=False)}}
+    return {
+        "id": "call_stub_1",
+        "type": "function",
+        "function": {"name": tools[0]["function"]["name"], "arguments": json.dumps(args, ensure_ascii=False)},
+    }
 
 
 def _full_response(stub: OpenAIStub, body: dict[str, Any], reply: StubReply) -> dict[str, Any]:
@@ -101,15 +106,23 @@ def _full_response(stub: OpenAIStub, body: dict[str, Any], reply: StubReply) -> 
         message["tool_calls"] = [_tool_call(body, reply.tool_args)]
         message["content"] = None
         finish = "tool_calls"
-    return {"id": _completion_id(), "object": "chat.completion", "created": int(time.time()),
-            "model": body.get("model", stub.model),
-            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}}
+    return {
+        "id": _completion_id(),
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body.get("model", stub.model),
+        "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+    }
 
 
 def _stream_chunks(stub: OpenAIStub, body: dict[str, Any], reply: StubReply):
-    base = {"id": _completion_id(), "object": "chat.completion.chunk", "created": int(time.time()),
-            "model": body.get("model", stub.model)}
+    base = {
+        "id": _completion_id(),
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": body.get("model", stub.model),
+    }
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
         return {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
@@ -118,15 +131,25 @@ def _stream_chunks(stub: OpenAIStub, body: dict[str, Any], reply: StubReply):
     if reply.tool_args is not None and body.get("tools"):
         call = _tool_call(body, reply.tool_args)
         args = call["function"]["arguments"]
-        yield chunk({"tool_calls": [{"index": 0, "id": call["id"], "type": "function",
-                                     "function": {"name": call["function"]["name"], "arguments": ""}}]})
+        yield chunk(
+            {
+                "tool_calls": [
+                    {
+                        "index": 0,
+                        "id": call["id"],
+                        "type": "function",
+                        "function": {"name": call["function"]["name"], "arguments": ""},
+                    }
+                ]
+            }
+        )
         for i in range(0, len(args), 16):
-            yield chunk({"tool_calls": [{"index": 0, "function": {"arguments": args[i:i + 16]}}]})
+            yield chunk({"tool_calls": [{"index": 0, "function": {"arguments": args[i : i + 16]}}]})
         yield chunk({}, "tool_calls")
         return
     text = reply.text
     for i in range(0, len(text), max(reply.chunk_size, 1)):
-        yield chunk({"content": text[i:i + reply.chunk_size]})
+        yield chunk({"content": text[i : i + reply.chunk_size]})
     yield chunk({}, "stop")
 
 
@@ -162,8 +185,16 @@ def _make_handler(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
                 stub.sleep(reply.delay_s)
             try:
                 if reply.status != 200:
-                    self._send_json(reply.status, {"error": {"message": reply.text or "stub error",
-                                                             "type": "stub_error", "code": reply.status}})
+                    self._send_json(
+                        reply.status,
+                        {
+                            "error": {
+                                "message": reply.text or "stub error",
+                                "type": "stub_error",
+                                "code": reply.status,
+                            }
+                        },
+                    )
                 elif body.get("stream"):
                     self._stream(body, reply)
                 else:

@@ -25,15 +25,21 @@ USERS = {  # username: (role, display name)
 
 
 def rules_only_settings(data_dir: Path, **overrides):
-    from jixiao.settings import Settings
+    from core.settings import Settings
 
-    values = {"data_dir": data_dir, "llm_base_url": None, "llm_model": None, "llm_api_key": None,
-              "chroma_url": None, "database_url": None}
+    values = {
+        "data_dir": data_dir,
+        "llm_base_url": None,
+        "llm_model": None,
+        "llm_api_key": None,
+        "chroma_url": None,
+        "database_url": None,
+    }
     values.update(overrides)
     return Settings(_env_file=None, **values)
 
 
-_built_templates: dict[str, Path] = {}   # one starter index per session, whichever directory asks first
+_built_templates: dict[str, Path] = {}  # one starter index per session, whichever directory asks first
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +70,7 @@ def seed_starter_index(template: Path, data_dir: Path) -> None:
 @dataclass
 class ReviewEnv:
     app: object
-    client: object            # fastapi.testclient.TestClient
+    client: object  # fastapi.testclient.TestClient
     tokens: dict[str, str]
     data_dir: Path
 
@@ -87,8 +93,9 @@ def build_env(data_dir: Path, template: Path | None, **overrides) -> ReviewEnv:
         for username, (role, display) in USERS.items():
             create_user(session, username=username, role=role, display_name=display, actor="tests")
             tokens[username] = issue_token(session, username=username, actor="tests")
-    return ReviewEnv(app=app, client=TestClient(app, raise_server_exceptions=False), tokens=tokens,
-                     data_dir=data_dir)
+    return ReviewEnv(
+        app=app, client=TestClient(app, raise_server_exceptions=False), tokens=tokens, data_dir=data_dir
+    )
 
 
 @pytest.fixture()

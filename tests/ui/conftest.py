@@ -17,8 +17,16 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1366, "height": 768}
 DEMO_USERS = {  # username: (role, display name)
     "unit1": ("submitter", "常宁市农业农村局"),
@@ -36,8 +44,9 @@ class LiveServer:
     thread: threading.Thread = field(repr=False)
 
     def client(self, username: str) -> httpx.Client:
-        return httpx.Client(base_url=self.base_url, timeout=60,
-                            headers={"Authorization": f"Bearer {self.tokens[username]}"})
+        return httpx.Client(
+            base_url=self.base_url, timeout=60, headers={"Authorization": f"Bearer {self.tokens[username]}"}
+        )
 
 
 def _free_port() -> int:
@@ -62,15 +71,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     import uvicorn
 
     from api.app import create_app
-    from jixiao.settings import Settings
+    from core.settings import Settings
 
     data_dir = tmp_path_factory.mktemp("ui-var")
-    settings = Settings(data_dir=data_dir, llm_base_url=None, llm_model=None, llm_api_key=None,
-                        chroma_url=None, database_url=None)
+    settings = Settings(
+        data_dir=data_dir,
+        llm_base_url=None,
+        llm_model=None,
+        llm_api_key=None,
+        chroma_url=None,
+        database_url=None,
+    )
     app = create_app(settings)
     services = app.state.services
     tokens = _create_demo_users(services.session_factory)
-    services.knowledge_base()          # opens the index and indexes the starter pack
+    services.knowledge_base()  # opens the index and indexes the starter pack
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="ui-live-server", daemon=True)

@@ -14,7 +14,7 @@ QUESTION = "预算草案编制的依据有哪些？"
 def test_chat_streams_an_answer_with_a_verified_citation_chip(open_page, live_server, shot) -> None:
     page, _watch = open_page("unit2")
     page.locator("#nav").get_by_role("link", name="智能问答").focus()
-    page.keyboard.press("Enter")                       # keyboard navigation moves focus to the new page
+    page.keyboard.press("Enter")  # keyboard navigation moves focus to the new page
     expect(page.get_by_role("heading", name="智能问答", level=1)).to_be_focused()
     expect(page.get_by_text("未配置大模型，以下为检索到的条文", exact=False)).to_be_visible()
     page.get_by_label("输入问题").fill(QUESTION)

@@ -43,7 +43,9 @@ def test_admin_searches_uploads_and_removes_a_policy_file(open_page, live_server
     expect(page.locator(".hits .hit-title").first).to_have_text(hits[0]["citation"])
     expect(page.locator(".hits mark").first).to_be_visible()
     marks = page.locator(".hits mark").all_inner_texts()
-    assert all(m in query or query in m or any(m[i:i + 2] in query for i in range(len(m) - 1)) for m in marks)
+    assert all(
+        m in query or query in m or any(m[i : i + 2] in query for i in range(len(m) - 1)) for m in marks
+    )
     shot(page, "12-docs-search")
 
     policy = tmp_path / "界面测试市绩效目标办法.md"

@@ -18,7 +18,9 @@ ADDED_SENTENCE = "经复核，请将时效指标改为“2024年12月31日前完
 
 def _upload_d07(page, data_dir_shared) -> int:
     page.locator("#nav").get_by_role("link", name="绩效目标预审").click()
-    page.get_by_label("上传申报表（.xlsx）或 JSON 文件", exact=False).set_input_files(str(data_dir_shared / "targets_form_D07.xlsx"))
+    page.get_by_label("上传申报表（.xlsx）或 JSON 文件", exact=False).set_input_files(
+        str(data_dir_shared / "targets_form_D07.xlsx")
+    )
     page.get_by_role("button", name="提交预审").click()
     page.wait_for_url(re.compile(r"#/precheck/\d+$"))
     return int(page.url.rsplit("/", 1)[1])
@@ -45,7 +47,8 @@ def _check_findings_match_api(page, precheck: dict) -> None:
 
 
 def test_reviewer_prechecks_d07_then_edits_approves_and_exports(
-        open_page, live_server, data_dir_shared, shot, ui_login, tmp_path) -> None:
+    open_page, live_server, data_dir_shared, shot, ui_login, tmp_path
+) -> None:
     page, _watch = open_page()
     expect(page.get_by_role("heading", name="登录绩效目标审核助手")).to_be_visible()
     shot(page, "01-login")
@@ -61,7 +64,9 @@ def test_reviewer_prechecks_d07_then_edits_approves_and_exports(
     assert precheck["findings"], "D07 carries labelled defects; the precheck must report some"
     expect(page.locator(".grade-block .grade-badge")).to_have_text(precheck["grade"])
     expect(page.locator(".grade-consequence")).to_have_text(precheck["grade_consequence"])
-    expect(page.get_by_role("heading", name="预审发现", exact=False)).to_contain_text(str(len(precheck["findings"])))
+    expect(page.get_by_role("heading", name="预审发现", exact=False)).to_contain_text(
+        str(len(precheck["findings"]))
+    )
     _check_findings_match_api(page, precheck)
     expect(page.locator("#indicator-table tbody tr")).to_have_count(len(detail["submission"]["indicators"]))
     shot(page, "03-precheck-d07")
@@ -69,7 +74,7 @@ def test_reviewer_prechecks_d07_then_edits_approves_and_exports(
     chip = page.locator("article.finding .chip").first
     label = chip.inner_text()
     chip.focus()
-    page.keyboard.press("Enter")                       # keyboard only: open, read, close, focus returns
+    page.keyboard.press("Enter")  # keyboard only: open, read, close, focus returns
     dialog = page.locator("#clause-dialog")
     expect(dialog).to_be_visible()
     expect(dialog.locator("#clause-title")).to_have_text(label)

@@ -26,7 +26,8 @@ def unit1_submission(live_server, data_dir_shared) -> int:
 
 
 def test_submitter_cannot_approve_in_the_ui_or_through_the_api(
-        open_page, live_server, unit1_submission, shot) -> None:
+    open_page, live_server, unit1_submission, shot
+) -> None:
     page, _watch = open_page("unit1")
     expect(page.locator(".check-list")).to_contain_text("提交绩效目标")
     expect(page.locator(".check-list")).not_to_contain_text("审批")
@@ -87,13 +88,29 @@ def test_bad_token_and_bad_json_are_explained_in_place(open_page, live_server, u
 def test_long_chinese_text_does_not_break_the_layout(open_page, live_server, shot) -> None:
     long_name = "常宁市" + "农村人居环境整治提升暨高标准农田建设配套基础设施" * 6 + "项目"
     submission = {
-        "project": long_name, "unit": "常宁市" + "乡村振兴与农业农村综合服务中心" * 4, "budget_yuan": 1200000,
+        "project": long_name,
+        "unit": "常宁市" + "乡村振兴与农业农村综合服务中心" * 4,
+        "budget_yuan": 1200000,
         "annual_goal": "完成" + "村组道路硬化、沟渠清淤、人居环境整治、" * 12 + "群众满意度不低于90%。",
         "indicators": [
-            {"level1": "产出指标", "level2": "数量指标", "name": "整治村庄数量" + "（含自然村与村民小组）" * 5,
-             "op": "≥", "value": "12", "unit": "个", "weight": 50},
-            {"level1": "效益指标", "level2": "社会效益指标", "name": "人居环境明显改善",
-             "op": "定性", "value": "进一步提高" + "群众获得感幸福感安全感" * 6, "unit": None, "weight": 50},
+            {
+                "level1": "产出指标",
+                "level2": "数量指标",
+                "name": "整治村庄数量" + "（含自然村与村民小组）" * 5,
+                "op": "≥",
+                "value": "12",
+                "unit": "个",
+                "weight": 50,
+            },
+            {
+                "level1": "效益指标",
+                "level2": "社会效益指标",
+                "name": "人居环境明显改善",
+                "op": "定性",
+                "value": "进一步提高" + "群众获得感幸福感安全感" * 6,
+                "unit": None,
+                "weight": 50,
+            },
         ],
     }
     page, _watch = open_page("unit2")
@@ -103,15 +120,18 @@ def test_long_chinese_text_does_not_break_the_layout(open_page, live_server, sho
     page.wait_for_url(re.compile(r"#/precheck/\d+$"))
     expect(page.get_by_role("heading", name=long_name)).to_be_visible()
     expect(page.locator("article.finding").first).to_be_visible()
-    shot(page, "15-long-text")                         # fails if the page scrolls sideways
+    shot(page, "15-long-text")  # fails if the page scrolls sideways
     page.locator("#nav").get_by_role("link", name="绩效目标预审").click()
     expect(page.locator("table.submissions")).to_contain_text(long_name)
     shot(page, "16-long-text-list")
 
 
-def test_returned_submission_is_resubmitted_by_its_owner(open_page, live_server, unit1_submission, shot) -> None:
-    returned = live_server.client("reviewer1").post(f"/v1/reviews/{unit1_submission}/return",
-                                                    json={"comment": "请补充满意度指标的测算依据"})
+def test_returned_submission_is_resubmitted_by_its_owner(
+    open_page, live_server, unit1_submission, shot
+) -> None:
+    returned = live_server.client("reviewer1").post(
+        f"/v1/reviews/{unit1_submission}/return", json={"comment": "请补充满意度指标的测算依据"}
+    )
     assert returned.status_code == 200, returned.text
     page, _watch = open_page("unit1")
     page.goto(f"{live_server.base_url}/#/review/{unit1_submission}")
@@ -127,7 +147,8 @@ def test_returned_submission_is_resubmitted_by_its_owner(open_page, live_server,
     diff = new["diff"]
     expect(page.get_by_role("heading", name="与上一版相比")).to_be_visible()
     expect(page.locator("#diff-title + p")).to_have_text(
-        f"已解决 {len(diff['resolved'])} 个，新出现 {len(diff['added'])} 个，未变 {diff['unchanged']} 个。")
+        f"已解决 {len(diff['resolved'])} 个，新出现 {len(diff['added'])} 个，未变 {diff['unchanged']} 个。"
+    )
     shot(page, "14-resubmitted")
     page.goto(f"{live_server.base_url}/#/precheck/{unit1_submission}")
     expect(page.get_by_role("link", name="查看最新版本")).to_be_visible()

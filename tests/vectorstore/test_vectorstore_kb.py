@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from vectorstore_kit import BUDGET_LAW, QINGDAO, make_document
 
-from jixiao.settings import Settings
+from core.settings import Settings
 from vectorstore.knowledge_base import KnowledgeBase
 from vectorstore.passages import vector_passages
 
@@ -54,8 +54,9 @@ def test_changed_file_replaces_its_old_clauses(kb):
 
 def test_same_short_title_and_file_name_elsewhere_replaces(kb):
     kb.ingest_document(make_document("预算法", BUDGET_LAW, source="/old/place/预算法.md"))
-    moved = make_document("预算法", {**BUDGET_LAW, "第一条": "为了规范政府收支行为，制定本法。"},
-                          source="/new/place/预算法.md")
+    moved = make_document(
+        "预算法", {**BUDGET_LAW, "第一条": "为了规范政府收支行为，制定本法。"}, source="/new/place/预算法.md"
+    )
     assert kb.ingest_document(moved) == "replaced"
     assert kb.stats()["documents"] == 1
 
@@ -116,8 +117,14 @@ def test_filters(kb):
 
 
 def test_lookup_by_short_title_full_title_and_doc_no(kb):
-    kb.ingest_document(make_document("中央部门预算绩效目标管理办法", {"第二十五条": "绩效目标审核结果分为优、良、中、差四个等级。"},
-                                     doc_no="财预〔2015〕88号", kind="policy"))
+    kb.ingest_document(
+        make_document(
+            "中央部门预算绩效目标管理办法",
+            {"第二十五条": "绩效目标审核结果分为优、良、中、差四个等级。"},
+            doc_no="财预〔2015〕88号",
+            kind="policy",
+        )
+    )
     kb.ingest_document(make_document("预算法", BUDGET_LAW, title="中华人民共和国预算法"))
     assert kb.lookup("财预[2015]88号", "第25条").article == "第二十五条"
     assert kb.lookup("《中华人民共和国预算法》", "第十三条").text.startswith("第十三条")
@@ -153,11 +160,17 @@ def test_telemetry_is_off(kb):
 
 def test_a_clause_with_several_paragraphs_is_one_hit(kb):
     doc = make_document("预算法", BUDGET_LAW)
-    article = doc.clauses[0].model_copy(update={
-        "id": "multi", "article": "第六十九条",
-        "text": "第六十九条 各级政府对于必须进行的预算调整，应当编制预算调整方案。\n由于发生自然灾害等突发事件，必须及时增加预算支出的，应当先动用预备费。",
-        "paragraphs": ["各级政府对于必须进行的预算调整，应当编制预算调整方案。",
-                       "由于发生自然灾害等突发事件，必须及时增加预算支出的，应当先动用预备费。"]})
+    article = doc.clauses[0].model_copy(
+        update={
+            "id": "multi",
+            "article": "第六十九条",
+            "text": "第六十九条 各级政府对于必须进行的预算调整，应当编制预算调整方案。\n由于发生自然灾害等突发事件，必须及时增加预算支出的，应当先动用预备费。",
+            "paragraphs": [
+                "各级政府对于必须进行的预算调整，应当编制预算调整方案。",
+                "由于发生自然灾害等突发事件，必须及时增加预算支出的，应当先动用预备费。",
+            ],
+        }
+    )
     doc = doc.model_copy(update={"clauses": [*doc.clauses, article]})
     kb.ingest_document(doc)
     assert kb.store.count() == _vector_count(doc) and kb.store.clause_count() == 4
@@ -175,13 +188,15 @@ def test_only_changed_paragraphs_are_embedded_again_and_stale_vectors_are_forgot
     edited = {**BUDGET_LAW, "第四十条": BUDGET_LAW["第四十条"].replace("百分之三", "百分之五")}
     assert kb.ingest_document(make_document("预算法", edited)) == "replaced"
     after = kb.manifest.vector_keys()
-    assert len(after) == total and len(after & before) == total - 1   # only 第四十条's one passage is new
+    assert len(after) == total and len(after & before) == total - 1  # only 第四十条's one passage is new
     assert kb.store.count() == total
     qingdao = make_document("青岛市预算绩效管理条例", QINGDAO, kind="local")
     kb.ingest_document(qingdao)
     assert len(kb.manifest.vector_keys()) == total + _vector_count(qingdao)
     kb.remove_document("预算法")
-    assert len(kb.manifest.vector_keys()) == _vector_count(qingdao)   # only the remaining document's stay cached
+    assert len(kb.manifest.vector_keys()) == _vector_count(
+        qingdao
+    )  # only the remaining document's stay cached
 
 
 def test_clauses_without_vectors_of_the_current_embedder_are_embedded_again(kb, tmp_data_dir):
@@ -191,7 +206,7 @@ def test_clauses_without_vectors_of_the_current_embedder_are_embedded_again(kb, 
     qingdao = make_document("青岛市预算绩效管理条例", QINGDAO, kind="local", region="山东省青岛市")
     kb.ingest_document(budget)
     kb.ingest_document(qingdao)
-    kb.store.delete_documents([budget.doc_id])               # as a fresh collection would be for it
+    kb.store.delete_documents([budget.doc_id])  # as a fresh collection would be for it
     assert kb.store.clause_count() == 2
     assert all(h.clause.doc_id != budget.doc_id for h in kb.retrieve("预备费", k=5, mode="dense"))
     assert kb.complete_vectors() == 3

@@ -10,14 +10,23 @@ def test_domain_terms_stay_whole():
 
 
 def test_article_label_is_one_token_and_digits_are_normalised():
-    assert tokenize("第三十二条 各级预算应当") [0] == "第三十二条"
+    assert tokenize("第三十二条 各级预算应当")[0] == "第三十二条"
     assert "第三十二条" in tokenize("预算法第32条怎么规定", for_query=True)
     assert normalize_article_numbers("第105条、第10条、第20条") == "第一百零五条、第十条、第二十条"
 
 
 def test_chinese_numbers():
     assert [chinese_number(n) for n in (1, 10, 11, 20, 32, 100, 101, 110, 119)] == [
-        "一", "十", "十一", "二十", "三十二", "一百", "一百零一", "一百一十", "一百一十九"]
+        "一",
+        "十",
+        "十一",
+        "二十",
+        "三十二",
+        "一百",
+        "一百零一",
+        "一百一十",
+        "一百一十九",
+    ]
 
 
 def test_query_drops_question_words_and_punctuation():

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from vectorstore_kit import BUDGET_LAW, QINGDAO, make_document
 
-from jixiao.settings import Settings
+from core.settings import Settings
 from vectorstore.fusion import boost_items, weighted_rrf
 from vectorstore.knowledge_base import KnowledgeBase
 from vectorstore.lexical import SYNONYM_WEIGHT, BM25Index, synonym_tokens, synonyms, tokenize
@@ -19,8 +19,17 @@ from vectorstore.models import DocumentInfo
 
 
 def _info(doc_id: str, short: str, region: str = "全国", title: str | None = None) -> DocumentInfo:
-    return DocumentInfo(doc_id=doc_id, title=title or short, short_title=short, kind="law", region=region,
-                        source=f"{short}.md", sha256="0" * 64, clauses=1, ingested_at="2024-01-01T00:00:00")
+    return DocumentInfo(
+        doc_id=doc_id,
+        title=title or short,
+        short_title=short,
+        kind="law",
+        region=region,
+        source=f"{short}.md",
+        sha256="0" * 64,
+        clauses=1,
+        ingested_at="2024-01-01T00:00:00",
+    )
 
 
 def test_synonym_table_is_a_data_file_of_short_phrases_without_identity_rows():
@@ -52,9 +61,12 @@ def test_expansion_terms_count_at_their_weight_and_repeated_tokens_once():
 
 
 def test_a_named_document_is_found_and_a_name_inside_a_longer_one_is_not():
-    docs = [_info("law", "预算法", title="中华人民共和国预算法"), _info("reg", "预算法实施条例"),
-            _info("sh", "上海市预算审查监督条例", region="上海市"),
-            _info("qd", "青岛市预算绩效管理条例", region="山东省青岛市")]
+    docs = [
+        _info("law", "预算法", title="中华人民共和国预算法"),
+        _info("reg", "预算法实施条例"),
+        _info("sh", "上海市预算审查监督条例", region="上海市"),
+        _info("qd", "青岛市预算绩效管理条例", region="山东省青岛市"),
+    ]
     assert mentioned_documents("预算法实施条例第几条讲超收收入？", docs) == {"reg"}
     assert mentioned_documents("《中华人民共和国预算法》和预算法实施条例怎么规定的", docs) == {"law", "reg"}
     assert mentioned_documents("在上海，预算调整方案提前几天送审？", docs) == {"sh"}
@@ -64,14 +76,20 @@ def test_a_named_document_is_found_and_a_name_inside_a_longer_one_is_not():
 
 
 def test_abbreviated_titles_name_their_document_and_vague_or_one_character_runs_do_not():
-    docs = [_info("law", "预算法", title="中华人民共和国预算法"), _info("reg", "预算法实施条例"),
-            _info("gp", "政府采购法"), _info("gpr", "政府采购法实施条例"), _info("cz", "财政违法行为处罚处分条例"),
-            _info("sh", "上海市预算审查监督条例", region="上海市"), _info("hn", "河南省预算审查监督条例", region="河南省")]
+    docs = [
+        _info("law", "预算法", title="中华人民共和国预算法"),
+        _info("reg", "预算法实施条例"),
+        _info("gp", "政府采购法"),
+        _info("gpr", "政府采购法实施条例"),
+        _info("cz", "财政违法行为处罚处分条例"),
+        _info("sh", "上海市预算审查监督条例", region="上海市"),
+        _info("hn", "河南省预算审查监督条例", region="河南省"),
+    ]
     assert mentioned_documents("地震后急需采购帐篷，也要按采购法招标吗？", docs) == {"gp"}
     assert mentioned_documents("按采购法实施条例能同时投标吗", docs) == {"gpr"}
     assert mentioned_documents("财政违法处罚条例怎么罚？", docs) == {"cz"}
-    assert mentioned_documents("按实施条例多少天内公开？", docs) == {"reg", "gpr"}      # two at most: both count
-    assert mentioned_documents("预算条例怎么规定初审", docs) == set()                      # three fit: too vague
+    assert mentioned_documents("按实施条例多少天内公开？", docs) == {"reg", "gpr"}  # two at most: both count
+    assert mentioned_documents("预算条例怎么规定初审", docs) == set()  # three fit: too vague
     assert mentioned_documents("违法行为依法处理，有什么办法？", docs) == set()
     assert mentioned_documents("预算法实施条例第几条", docs) == {"reg"}
 
@@ -93,7 +111,7 @@ def kb(tmp_data_dir):
 def test_colloquial_question_reaches_the_statutory_article_by_bm25(kb, monkeypatch):
     kb.ingest_document(make_document("预算法", BUDGET_LAW))
     kb.ingest_document(make_document("青岛市预算绩效管理条例", QINGDAO, kind="local", region="山东省青岛市"))
-    question = "年中要追加资金怎么办"            # 追加资金 -> 增加/预算调整, 年中 -> 预算执行: the wording of 第四十条
+    question = "年中要追加资金怎么办"  # 追加资金 -> 增加/预算调整, 年中 -> 预算执行: the wording of 第四十条
     hits = kb.retrieve(question, k=1, mode="lexical")
     assert hits and (hits[0].clause.doc_short, hits[0].clause.article) == ("预算法", "第四十条")
     monkeypatch.setattr("vectorstore.knowledge_base.synonym_tokens", lambda text, tokens: [])
@@ -103,8 +121,15 @@ def test_colloquial_question_reaches_the_statutory_article_by_bm25(kb, monkeypat
 def test_a_question_naming_a_place_prefers_that_places_regulation(kb):
     shared = {"第一条": "绩效目标经财政部门审核后，方可进入预算编审流程。"}
     kb.ingest_document(make_document("预算法", shared))
-    kb.ingest_document(make_document("青岛市预算绩效管理条例", dict(shared), kind="local", region="山东省青岛市",
-                                     source="/policies/qd.md"))
+    kb.ingest_document(
+        make_document(
+            "青岛市预算绩效管理条例",
+            dict(shared),
+            kind="local",
+            region="山东省青岛市",
+            source="/policies/qd.md",
+        )
+    )
     plain = kb.retrieve("绩效目标审核后才能进入预算编审吗", k=2)
     named = kb.retrieve("青岛这边，绩效目标审核后才能进入预算编审吗", k=2)
     assert {h.clause.doc_short for h in plain} == {"预算法", "青岛市预算绩效管理条例"}

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from vectorstore_kit import BUDGET_LAW, QINGDAO, make_document
 
+from core.settings import Settings
 from eval.retrieval import RetrievalQuestion
 from eval.train_reranker import (
     QuestionCandidates,
@@ -13,7 +14,6 @@ from eval.train_reranker import (
     rrf_scores,
     train_linear_reranker,
 )
-from jixiao.settings import Settings
 from vectorstore.knowledge_base import KnowledgeBase
 from vectorstore.rerank import (
     FEATURES,
@@ -26,10 +26,21 @@ from vectorstore.rerank import (
 
 
 def test_features_are_ranks_scores_coverage_and_the_named_document():
-    rows = feature_matrix([CandidateEvidence(rank_dense=1, rank_lexical=None, cosine=0.9, mean_cosine=0.85,
-                                             bm25=0.0, coverage=0.5, local_coverage=0.7),
-                           CandidateEvidence(rank_dense=None, rank_lexical=2, cosine=0.8, bm25=4.0, named=True)],
-                          rrf_k=10)
+    rows = feature_matrix(
+        [
+            CandidateEvidence(
+                rank_dense=1,
+                rank_lexical=None,
+                cosine=0.9,
+                mean_cosine=0.85,
+                bm25=0.0,
+                coverage=0.5,
+                local_coverage=0.7,
+            ),
+            CandidateEvidence(rank_dense=None, rank_lexical=2, cosine=0.8, bm25=4.0, named=True),
+        ],
+        rrf_k=10,
+    )
     assert rows.shape == (2, len(FEATURES))
     first, second = (dict(zip(FEATURES, r, strict=True)) for r in rows)
     assert first["rrf_dense"] == pytest.approx(1 / 11) and first["rrf_lexical"] == 0
@@ -61,9 +72,13 @@ def _item(doc: str, gold_first_by: str) -> QuestionCandidates:
         strong, weak = {"cosine": 0.9, "bm25": 5.0}, {"cosine": 0.9, "bm25": 1.0}
     return QuestionCandidates(
         question=RetrievalQuestion(q="问", doc=doc, article="第一条"),
-        ids=["decoy", "gold"], labels=[(doc, "第二条"), (doc, "第一条")],
-        evidence=[CandidateEvidence(rank_dense=1, rank_lexical=1, **weak),
-                  CandidateEvidence(rank_dense=2, rank_lexical=2, **strong)])
+        ids=["decoy", "gold"],
+        labels=[(doc, "第二条"), (doc, "第一条")],
+        evidence=[
+            CandidateEvidence(rank_dense=1, rank_lexical=1, **weak),
+            CandidateEvidence(rank_dense=2, rank_lexical=2, **strong),
+        ],
+    )
 
 
 def test_training_learns_what_separates_gold_from_decoys_and_the_check_scores_unseen_documents():
@@ -76,7 +91,9 @@ def test_training_learns_what_separates_gold_from_decoys_and_the_check_scores_un
     check = cross_document_check(items, rrf_k=10, rrf=rrf, epochs=300)
     assert set(check.halves[0]) | set(check.halves[1]) == {"甲法", "乙法", "丙法", "丁法"}
     assert not set(check.halves[0]) & set(check.halves[1])
-    assert check.learned.mrr == 1.0 and check.rrf.mrr == 0.5     # RRF follows the ranks, which point at the decoy
+    assert (
+        check.learned.mrr == 1.0 and check.rrf.mrr == 0.5
+    )  # RRF follows the ranks, which point at the decoy
 
 
 def test_training_without_any_gold_candidate_is_refused():
@@ -90,7 +107,9 @@ def test_training_without_any_gold_candidate_is_refused():
 def kb(tmp_data_dir):
     base = KnowledgeBase.open(Settings(data_dir=tmp_data_dir))
     base.ingest_document(make_document("预算法", BUDGET_LAW))
-    base.ingest_document(make_document("青岛市预算绩效管理条例", QINGDAO, kind="local", region="山东省青岛市"))
+    base.ingest_document(
+        make_document("青岛市预算绩效管理条例", QINGDAO, kind="local", region="山东省青岛市")
+    )
     yield base
     base.close()
 
@@ -98,7 +117,7 @@ def kb(tmp_data_dir):
 def test_learned_fusion_scores_every_candidate_including_ones_the_dense_search_missed(kb):
     ids, evidence = kb.candidate_evidence("预备费按支出额的多大比例设置")
     assert ids and len(ids) == len(evidence) == len(set(ids))
-    assert all(0 < e.cosine <= 1.0 + 1e-6 for e in evidence)          # cosines filled in for every candidate
+    assert all(0 < e.cosine <= 1.0 + 1e-6 for e in evidence)  # cosines filled in for every candidate
     hit = kb.retrieve("预备费按支出额的多大比例设置", k=1)[0]
     assert hit.clause.article == "第四十条" and hit.rank_lexical == 1
     similar = kb.store.similarities(kb.embedder.embed_query("预备费"), [hit.clause.id])
@@ -115,8 +134,11 @@ def test_learned_fusion_scores_every_candidate_including_ones_the_dense_search_m
 def test_local_coverage_weighs_words_that_set_an_article_apart_within_its_document(kb):
     """预算 is in most articles of 预算法, so covering it says little there; 预备费 sets 第四十条 apart."""
     ids, evidence = kb.candidate_evidence("预算 预备费")
-    by_article = {kb.get_clause(i).article: e for i, e in zip(ids, evidence, strict=True)
-                  if kb.get_clause(i).doc_short == "预算法"}
+    by_article = {
+        kb.get_clause(i).article: e
+        for i, e in zip(ids, evidence, strict=True)
+        if kb.get_clause(i).doc_short == "预算法"
+    }
     reserve = by_article.pop("第四十条")
     assert reserve.local_coverage > 0.5
     assert all(e.local_coverage < reserve.local_coverage for e in by_article.values())

@@ -4,25 +4,51 @@ from __future__ import annotations
 
 import hashlib
 
-from ingest.models import Clause, ParsedDocument
+from core.models import Clause, ParsedDocument
 
 
-def make_document(short_title: str, articles: dict[str, str], *, title: str | None = None,
-                  source: str | None = None, kind: str = "law", region: str | None = "全国",
-                  doc_no: str | None = None) -> ParsedDocument:
+def make_document(
+    short_title: str,
+    articles: dict[str, str],
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    kind: str = "law",
+    region: str | None = "全国",
+    doc_no: str | None = None,
+) -> ParsedDocument:
     """A document whose doc_id is the hash of its content, like a parsed file's."""
     source = source or f"/policies/{short_title}.md"
     content = short_title + "".join(f"{k}{v}" for k, v in articles.items())
     sha = hashlib.sha256(content.encode()).hexdigest()
     doc_id = sha[:16]
     clauses = [
-        Clause(id=hashlib.sha256(f"{doc_id}{label}{text}".encode()).hexdigest()[:24], doc_id=doc_id,
-               doc_title=title or short_title, doc_short=short_title, doc_no=doc_no, doc_kind=kind, region=region,
-               source=source, article=label, path=["第一章 总则", label], text=f"{label} {text}")
+        Clause(
+            id=hashlib.sha256(f"{doc_id}{label}{text}".encode()).hexdigest()[:24],
+            doc_id=doc_id,
+            doc_title=title or short_title,
+            doc_short=short_title,
+            doc_no=doc_no,
+            doc_kind=kind,
+            region=region,
+            source=source,
+            article=label,
+            path=["第一章 总则", label],
+            text=f"{label} {text}",
+        )
         for label, text in articles.items()
     ]
-    return ParsedDocument(doc_id=doc_id, title=title or short_title, short_title=short_title, doc_no=doc_no,
-                          kind=kind, region=region, source=source, sha256=sha, clauses=clauses)
+    return ParsedDocument(
+        doc_id=doc_id,
+        title=title or short_title,
+        short_title=short_title,
+        doc_no=doc_no,
+        kind=kind,
+        region=region,
+        source=source,
+        sha256=sha,
+        clauses=clauses,
+    )
 
 
 BUDGET_LAW = {

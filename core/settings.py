@@ -32,13 +32,13 @@ class Settings(BaseSettings):
     # lost MRR, so 1.5:1 at k=10 (best over both sets together).
     fusion_dense_weight: float = 1.5
     fusion_lexical_weight: float = 1.0
-    fusion_rrf_k: float = 10.0        # reciprocal-rank constant: larger = flatter credit down each list
-    fusion_depth: int = 50            # candidates taken from each retriever before fusion
+    fusion_rrf_k: float = 10.0  # reciprocal-rank constant: larger = flatter credit down each list
+    fusion_depth: int = 50  # candidates taken from each retriever before fusion
     # "learned": a linear ranker over both retrievers' ranks and scores (vectorstore/rerank.py, weights in
     # vectorstore/rerank_weights.json or the file below); "rrf": the weighted reciprocal-rank fusion above
     fusion_method: Literal["learned", "rrf"] = "learned"
     fusion_weights_file: Path | None = None
-    rerank_candidates: int = 30       # candidates the learned ranker scores: the top of each list
+    rerank_candidates: int = 30  # candidates the learned ranker scores: the top of each list
 
     # LLM: any OpenAI-compatible endpoint; none configured -> rules-only mode
     llm_base_url: str | None = None

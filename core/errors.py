@@ -10,18 +10,20 @@ class ImportIssue(BaseModel):
 
     file: str | None = None
     sheet: str | None = None
-    row: int | None = None           # 1-based row as Excel shows it
+    row: int | None = None  # 1-based row as Excel shows it
     field: str | None = None
-    message: str                     # Chinese
+    message: str  # Chinese
 
     def __str__(self) -> str:
         where = "，".join(
-            p for p in (
+            p
+            for p in (
                 f"文件“{self.file}”" if self.file else "",
                 f"工作表“{self.sheet}”" if self.sheet else "",
                 f"第{self.row}行" if self.row else "",
                 f"字段“{self.field}”" if self.field else "",
-            ) if p
+            )
+            if p
         )
         return f"{where}：{self.message}" if where else self.message
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ingest.normalize import (
+from core.normalize import (
     clean_text,
     first_number,
     normalize_level1,
@@ -29,19 +29,19 @@ class Indicator(BaseModel):
     level1: str | None = None
     level2: str | None = None
     name: str | None = None
-    op: str | None = None            # normalised: ≥ ≤ = > < 定性, or None
-    value: str | None = None         # as published
+    op: str | None = None  # normalised: ≥ ≤ = > < 定性, or None
+    value: str | None = None  # as published
     unit: str | None = None
     weight: float | None = None
     direction: str | None = None
     basis: str | None = None
     history: str | None = None
-    value_raw: str | None = None     # the published cell when an importer split it ('≥95%' -> op/value/unit)
+    value_raw: str | None = None  # the published cell when an importer split it ('≥95%' -> op/value/unit)
 
     # derived (never serialised back into the canonical JSON unless asked)
     op_raw: str | None = Field(default=None, exclude=True)
-    level1_norm: str | None = Field(default=None, exclude=True)   # 产出 / 效益 / 满意度 / 成本 / None
-    level2_norm: str | None = Field(default=None, exclude=True)   # 数量 / 质量 / 时效 / 成本 / 社会效益 …
+    level1_norm: str | None = Field(default=None, exclude=True)  # 产出 / 效益 / 满意度 / 成本 / None
+    level2_norm: str | None = Field(default=None, exclude=True)  # 数量 / 质量 / 时效 / 成本 / 社会效益 …
     value_num: float | None = Field(default=None, exclude=True)
     history_num: float | None = Field(default=None, exclude=True)
     basis_num: float | None = Field(default=None, exclude=True)
@@ -68,7 +68,9 @@ class Indicator(BaseModel):
         self.level1_norm = normalize_level1(self.level1)
         self.level2_norm = normalize_level2(self.level2)
         if self.name:
-            self.name = to_halfwidth(self.name) if any("\uff10" <= c <= "\uff19" for c in self.name) else self.name
+            self.name = (
+                to_halfwidth(self.name) if any("\uff10" <= c <= "\uff19" for c in self.name) else self.name
+            )
         self.value_num = parse_number(self.value)
         self.history_num = first_number(self.history)
         self.basis_num = first_number(self.basis)
@@ -109,8 +111,16 @@ class Submission(BaseModel):
         if not isinstance(data, dict):
             return data
         d = dict(data)
-        for key in ("region", "unit", "department", "project", "project_type", "period",
-                    "overall_goal", "annual_goal"):
+        for key in (
+            "region",
+            "unit",
+            "department",
+            "project",
+            "project_type",
+            "period",
+            "overall_goal",
+            "annual_goal",
+        ):
             if key in d:
                 d[key] = clean_text(d[key])
         if d.get("id") is not None:
@@ -138,23 +148,23 @@ class Submission(BaseModel):
 class Clause(BaseModel):
     """One citable unit of a policy document: an article (条), or a section of a policy outline."""
 
-    id: str                          # stable: hash of doc_id + path + text
-    doc_id: str                      # stable id of the document (content hash of the source file)
-    doc_title: str                   # full title, e.g. 中华人民共和国预算法
-    doc_short: str                   # short title used in citations and eval, e.g. 预算法 (file stem)
-    doc_no: str | None = None        # 文号, e.g. 财预〔2015〕88号
+    id: str  # stable: hash of doc_id + path + text
+    doc_id: str  # stable id of the document (content hash of the source file)
+    doc_title: str  # full title, e.g. 中华人民共和国预算法
+    doc_short: str  # short title used in citations and eval, e.g. 预算法 (file stem)
+    doc_no: str | None = None  # 文号, e.g. 财预〔2015〕88号
     doc_date: str | None = None
-    doc_kind: str = "law"            # law / regulation / policy / local / starter / other
-    region: str | None = None        # 全国 / 山东省青岛市 …
-    source: str                      # file it came from
-    article: str | None = None       # article label as written: 第三十二条 (optionally 第二款); or 一、（二）
-    path: list[str] = Field(default_factory=list)   # e.g. ["第四章 预算编制", "第三十二条"]
+    doc_kind: str = "law"  # law / regulation / policy / local / starter / other
+    region: str | None = None  # 全国 / 山东省青岛市 …
+    source: str  # file it came from
+    article: str | None = None  # article label as written: 第三十二条 (optionally 第二款); or 一、（二）
+    path: list[str] = Field(default_factory=list)  # e.g. ["第四章 预算编制", "第三十二条"]
     text: str
     page: int | None = None
     page_end: int | None = None
-    confidence: str | None = None    # starter cards: 源文✔ / 二手✔ / 记忆 / 实务
-    paragraphs: list[str] = Field(default_factory=list)   # 款 of an article (label left out); 项 stay inside
-    heading: str | None = None       # a section's own title (outline 标题, starter card title), if any
+    confidence: str | None = None  # starter cards: 源文✔ / 二手✔ / 记忆 / 实务
+    paragraphs: list[str] = Field(default_factory=list)  # 款 of an article (label left out); 项 stay inside
+    heading: str | None = None  # a section's own title (outline 标题, starter card title), if any
 
     @property
     def citation(self) -> str:
@@ -176,4 +186,4 @@ class ParsedDocument(BaseModel):
     source: str
     sha256: str
     clauses: list[Clause]
-    dates: dict[str, str] = Field(default_factory=dict)   # event (通过/公布/施行/修订…) -> ISO date
+    dates: dict[str, str] = Field(default_factory=dict)  # event (通过/公布/施行/修订…) -> ISO date
