@@ -9,19 +9,7 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.main import app
-
-
-def _open_kb(err):
-    from vectorstore.knowledge_base import KnowledgeBase
-
-    with err.status("正在加载知识库与向量模型…"):
-        kb = KnowledgeBase.open()
-    if not kb.stats().get("clauses"):
-        err.print(
-            "[yellow]知识库为空：请先用 jixiao ingest 导入政策文件，否则问答只能回答“未检索到相关条文”。[/yellow]"
-        )
-    return kb
+from jixiao.cli.common import open_kb, settings
 
 
 def _load_submissions(path: Path, only_id: str | None, err) -> list:
@@ -46,7 +34,21 @@ def _load_submissions(path: Path, only_id: str | None, err) -> list:
     return subs
 
 
-@app.command("ask")
+def register(app: typer.Typer) -> None:
+    app.command("ask")(ask_command)
+    app.command("draft")(draft_command)
+
+
+def _open_kb(err):
+    kb = open_kb(status=err)
+    if not kb.stats().get("clauses"):
+        err.print(
+            "[yellow]知识库为空：请先用 jixiao ingest 导入政策文件，"
+            "否则问答只能回答“未检索到相关条文”。[/yellow]"
+        )
+    return kb
+
+
 def ask_command(
     question: Annotated[str, typer.Argument(help="要咨询的问题")],
     k: Annotated[int, typer.Option("--k", help="检索条文数")] = 5,
@@ -61,7 +63,6 @@ def ask_command(
 
     from assistant.chat import answer
     from assistant.llm import make_chat_model
-    from core.settings import get_settings
 
     err, out = Console(stderr=True, soft_wrap=True), Console(soft_wrap=True, highlight=False)
     if output_format not in ("text", "json"):
@@ -76,7 +77,7 @@ def ask_command(
     kb = _open_kb(err)
     done: dict = {}
     for event in answer(
-        question, kb=kb, llm=make_chat_model(get_settings()), submission=submission, result=result, k=k
+        question, kb=kb, llm=make_chat_model(settings()), submission=submission, result=result, k=k
     ):
         if event.event == "meta":
             err.print(f"[dim]{event.data['mode_label']}[/dim]")
@@ -97,7 +98,6 @@ def ask_command(
         raise typer.Exit(1)
 
 
-@app.command("draft")
 def draft_command(
     file: Annotated[Path, typer.Argument(help="申报文件（.json / .xlsx）")],
     submission_id: Annotated[str | None, typer.Option("--id", help="只起草该编号的项目")] = None,
@@ -111,7 +111,6 @@ def draft_command(
     from assistant.checks import check_submission
     from assistant.llm import make_chat_model
     from assistant.opinion import draft_opinion, render_opinion_text
-    from core.settings import get_settings
 
     err = Console(stderr=True, soft_wrap=True)
     if output_format not in ("markdown", "json"):
@@ -119,7 +118,7 @@ def draft_command(
         raise typer.Exit(2)
     subs = _load_submissions(file, submission_id, err)
     kb = None if no_kb else _open_kb(err)
-    llm = make_chat_model(get_settings())
+    llm = make_chat_model(settings())
     opinions = []
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("正在起草审核意见", total=len(subs))

@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.main import app
-
 _FORMATS = ("table", "json", "markdown")
 
 
-@app.command("check")
+def register(app: typer.Typer) -> None:
+    app.command("check")(check_command)
+
+
 def check_command(
     files: Annotated[list[Path], typer.Argument(help="申报文件（.json / .xlsx），可多个")],
     output_format: Annotated[

@@ -1,7 +1,8 @@
 """`jixiao demo`: the README's main job — a fresh machine to a working product in one step.
 
-Indexes the starter knowledge, creates the demo accounts (tokens printed once per run), prechecks the sample
-submissions (the shared dev files when ../shared is beside the repo, else our bundled samples) and serves the UI.
+Indexes the starter knowledge, creates the demo accounts (tokens printed once per run), prechecks the
+sample submissions (the shared dev files when ../shared is beside the repo, else our bundled samples) and
+serves the UI.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.main import app
+from jixiao.cli.common import settings as cli_settings
+from jixiao.cli.serve import serve as serve_command
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED_SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "demo_submissions.json"
@@ -87,7 +89,10 @@ def _precheck_samples(session, samples: list[Path], kb, console) -> None:
         console.print(f"已导入并预审 {path.name}：{len(result.submissions)} 个项目（{summary}）{drafted}")
 
 
-@app.command("demo")
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
 def demo(
     samples: Annotated[
         list[Path] | None, typer.Argument(help="要预审的示例申报文件（默认取 ../shared/data 中的示例）")
@@ -100,11 +105,10 @@ def demo(
     from rich.console import Console
 
     from assistant.records import open_records, session_scope
-    from core.settings import get_settings
     from vectorstore.knowledge_base import KnowledgeBase
 
     console = Console()
-    settings = get_settings()
+    settings = cli_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     kb = KnowledgeBase.open(settings)
     try:
@@ -120,6 +124,4 @@ def demo(
     bind_host, bind_port = host or settings.host, port or settings.port
     console.print(f"[bold]打开 http://{bind_host}:{bind_port}/ ，用上面 demo_reviewer 的令牌登录。[/bold]")
     if serve:
-        from jixiao.cli.serve import serve as serve_command
-
         serve_command(host=bind_host, port=bind_port, workers=1)

@@ -1,12 +1,16 @@
-"""Registers `jixiao eval …`; the commands themselves live in eval/."""
+"""Registers `jixiao eval …`; the commands themselves live in eval/ (each module adds its own to eval_app)."""
 
 from __future__ import annotations
 
-from eval.cli import eval_app
-from jixiao.cli.main import app
+import typer
 
-app.add_typer(eval_app, name="eval")
-from eval import bench_api as _bench_api  # noqa: F401  jixiao eval bench-api
-from eval import bench_checks as _bench_checks  # noqa: F401  jixiao eval bench-checks
-from eval import checks as _eval_checks  # noqa: F401  jixiao eval checks
-from eval import retrieval_cli as _retrieval_cli  # noqa: F401  jixiao eval retrieval / bench-retrieval
+from eval import bench_api, bench_checks, checks, retrieval_cli
+from eval.cli import eval_app
+
+# the modules whose import adds their commands to eval_app: bench-api, bench-checks, checks, retrieval /
+# bench-retrieval / train-reranker
+EVAL_COMMAND_MODULES = (bench_api, bench_checks, checks, retrieval_cli)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(eval_app, name="eval")

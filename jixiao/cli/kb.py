@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jixiao.cli.main import app
+from jixiao.cli.common import err_console, open_kb, user_errors
 
 docs_app = typer.Typer(help="管理已入库的政策文件：list 列出，remove 删除。", no_args_is_help=True)
-app.add_typer(docs_app, name="docs")
 
 _KIND_ZH = {
     "law": "法律",
@@ -28,26 +26,11 @@ _KIND_ZH = {
 _SEARCH_FORMATS = ("table", "json")
 
 
-def _err() -> Console:
-    return Console(stderr=True, soft_wrap=True)
-
-
-@contextmanager
-def _user_errors():
-    """Show a UserError as one Chinese line and exit 1 (never a traceback)."""
-    from core.errors import UserError
-
-    try:
-        yield
-    except UserError as exc:
-        _err().print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from None
-
-
-def _open_kb():
-    from vectorstore.knowledge_base import KnowledgeBase
-
-    return KnowledgeBase.open()
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest_command)
+    app.command("init")(init_command)
+    app.add_typer(docs_app, name="docs")
+    app.command("search")(search_command)
 
 
 def _ingest_with_progress(
@@ -62,7 +45,7 @@ def _ingest_with_progress(
         TimeElapsedColumn(),
         TextColumn("{task.description}"),
     )
-    with Progress(*columns, console=_err(), transient=False) as bar:
+    with Progress(*columns, console=err_console(), transient=False) as bar:
         task = bar.add_task("", total=None)
 
         def on_progress(done: int, total: int, name: str) -> None:
@@ -84,7 +67,6 @@ def _print_report(report, console: Console) -> None:
     console.print(report.summary())
 
 
-@app.command("ingest")
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="政策文件或目录（.md .txt .pdf .docx），可多个")],
     kind: Annotated[
@@ -93,19 +75,18 @@ def ingest_command(
     region: Annotated[str | None, typer.Option("--region", help="适用地区，如 全国、山东省青岛市")] = None,
 ) -> None:
     """把政策文件按条款入库（可重复执行：内容未变的文件不会重复入库，改过的文件替换旧版本）。"""
-    with _user_errors():
-        kb = _open_kb()
+    with user_errors():
+        kb = open_kb()
         report = _ingest_with_progress(kb, paths, kind=kind, region=region)
         _print_report(report, Console())
     if report.failed:
         raise typer.Exit(1)
 
 
-@app.command("init")
 def init_command() -> None:
     """初始化知识库：把内置的入门知识包（规则要点卡片）建立索引；已建立的不会重复入库。"""
-    with _user_errors():
-        kb = _open_kb()
+    with user_errors():
+        kb = open_kb()
         report = _ingest_with_progress(kb, [], kind=None, region=None, starter=True)
         console = Console()
         _print_report(report, console)
@@ -118,8 +99,8 @@ def init_command() -> None:
 @docs_app.command("list")
 def docs_list_command() -> None:
     """列出已入库的政策文件。"""
-    with _user_errors():
-        documents = _open_kb().list_documents()
+    with user_errors():
+        documents = open_kb().list_documents()
     console = Console()
     if not documents:
         console.print("知识库为空。可先执行 jixiao init 建立入门知识包，或用 jixiao ingest 导入政策文件。")
@@ -144,15 +125,14 @@ def docs_remove_command(
     doc: Annotated[str, typer.Argument(help="文件的简称、全称、文号或 doc_id")],
 ) -> None:
     """从知识库删除一个文件及其全部条款（向量与关键词索引同步删除）。"""
-    with _user_errors():
-        removed = _open_kb().remove_document(doc)
+    with user_errors():
+        removed = open_kb().remove_document(doc)
     if not removed:
-        _err().print(f"[red]知识库中没有找到“{doc}”。可用 jixiao docs list 查看已入库文件。[/red]")
+        err_console().print(f"[red]知识库中没有找到“{doc}”。可用 jixiao docs list 查看已入库文件。[/red]")
         raise typer.Exit(1)
     Console().print(f"已删除“{doc}”，共 {removed} 条条款。")
 
 
-@app.command("search")
 def search_command(
     query: Annotated[str, typer.Argument(help="问题或关键词")],
     k: Annotated[int, typer.Option("--k", "-k", min=1, max=50, help="返回条数")] = 5,
@@ -164,15 +144,15 @@ def search_command(
     """检索政策条文（关键词 + 语义混合检索），给出可直接引用的条款。"""
     fmt = output_format.strip().lower()
     if fmt not in _SEARCH_FORMATS:
-        _err().print(f"[red]不支持的输出格式“{output_format}”，可选：table、json。[/red]")
+        err_console().print(f"[red]不支持的输出格式“{output_format}”，可选：table、json。[/red]")
         raise typer.Exit(2)
-    with _user_errors():
-        kb = _open_kb()
+    with user_errors():
+        kb = open_kb()
         hits = kb.retrieve(query, k=k, doc=doc, kind=kind, region=region)
         clause_count = kb.stats()["clauses"]
         embedded = kb.store.clause_count()
         if embedded < clause_count:
-            _err().print(
+            err_console().print(
                 f"[yellow]提示：当前嵌入模型“{kb.embedder.name}”的向量索引不完整（{embedded}/{clause_count}），"
                 "语义检索可能漏检。请重新执行 jixiao ingest 或 jixiao init 补建向量。[/yellow]"
             )

@@ -6,10 +6,13 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.main import app
+from jixiao.cli.common import settings as cli_settings
 
 
-@app.command("serve")
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
 def serve(
     host: Annotated[
         str | None, typer.Option("--host", help="监听地址（默认取配置 JIXIAO_HOST，127.0.0.1）")
@@ -20,9 +23,7 @@ def serve(
     """启动审核助手服务（API、接口文档 /docs、网页界面 /）。"""
     import uvicorn
 
-    from core.settings import get_settings
-
-    settings = get_settings()
+    settings = cli_settings()
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(
         f"审核助手服务：http://{bind_host}:{bind_port}/ （接口文档 /docs，数据目录 {settings.data_dir}，"

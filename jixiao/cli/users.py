@@ -8,35 +8,24 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.main import app
+from jixiao.cli.common import settings, user_errors
 
 users_app = typer.Typer(
     help="用户与访问令牌：添加用户、查看用户、生成令牌（只显示一次）。", no_args_is_help=True
 )
-app.add_typer(users_app, name="users")
 
 
-def _factory():
-    from assistant.records import open_records
-    from core.settings import get_settings
-
-    return open_records(get_settings())
+def register(app: typer.Typer) -> None:
+    app.add_typer(users_app, name="users")
 
 
 @contextmanager
 def _records() -> Iterator:
     """A records session; a user-facing error becomes a red Chinese message and exit code 1."""
-    from rich.console import Console
+    from assistant.records import open_records, session_scope
 
-    from assistant.records import session_scope
-    from core.errors import UserError
-
-    try:
-        with session_scope(_factory()) as session:
-            yield session
-    except UserError as exc:
-        Console(stderr=True).print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from None
+    with user_errors(), session_scope(open_records(settings())) as session:
+        yield session
 
 
 @users_app.command("add")
