@@ -1,1 +1,3 @@
-"""Embedders, the Chroma store, the lexical index, hybrid retrieval and idempotent indexing. Knows nothing of targets."""
+"""Embedders, the Chroma store, the lexical index, hybrid retrieval and idempotent indexing.
+
+Knows nothing of targets."""

@@ -24,7 +24,9 @@ _PASSAGES_PER_CLAUSE = 6  # query this many vectors per wanted clause (1-2 款 a
 
 
 def chroma_client(settings: Settings) -> chromadb.ClientAPI:
-    """PersistentClient under settings.chroma_dir, or HttpClient when JIXIAO_CHROMA_URL is set; telemetry off."""
+    """PersistentClient under settings.chroma_dir, or HttpClient when settings.chroma_url is set.
+
+    Telemetry off."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_url:
         url = urlparse(
@@ -159,7 +161,7 @@ class ChromaStore:
             include=["distances", "metadatas"],
         )
         best: dict[str, float] = {}
-        for meta, distance in zip(result["metadatas"][0], result["distances"][0]):
+        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
             clause_id = meta["clause_id"]
             best.setdefault(clause_id, 1.0 - float(distance))  # results come best first
         return list(best.items())[:n]

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
 from core.errors import UserError
+from core.models import ParsedDocument
+from ingest.policy import load_document
 
-if TYPE_CHECKING:
-    from vectorstore.knowledge_base import KnowledgeBase
+Outcome = Literal["added", "replaced", "unchanged"]
+
+
+class DocumentIndex(Protocol):
+    """Where parsed documents go (the knowledge base): indexes one and says what happened to it."""
+
+    def ingest_document(self, doc: ParsedDocument) -> Outcome: ...
+
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".docx")
 
@@ -65,15 +73,13 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[IngestFailure]]:
 
 
 def ingest_files(
-    kb: KnowledgeBase,
+    kb: DocumentIndex,
     paths: list[Path],
     *,
     kind: str | None,
     region: str | None,
     progress: Callable[[int, int, str], None] | None,
 ) -> IngestReport:
-    from ingest.policy import load_document
-
     files, missing = expand_paths(paths)
     report = IngestReport(failed=missing)
     for done, path in enumerate(files):

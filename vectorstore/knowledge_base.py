@@ -1,6 +1,6 @@
 """The knowledge base: idempotent clause indexing and hybrid (dense + BM25) retrieval with citations.
 
-    kb = KnowledgeBase.open()
+    kb = KnowledgeBase.open(Settings())
     kb.ingest_paths([Path("policies/")])
     hits = kb.retrieve("没有列入预算的钱能不能花？", k=5)
 
@@ -19,11 +19,11 @@ from typing import Literal, NamedTuple
 import numpy as np
 
 from core.models import Clause, ParsedDocument
-from core.settings import Settings, get_settings
+from core.settings import Settings
 from vectorstore.chroma_store import ChromaStore, chroma_client
 from vectorstore.embedders import Embedder, get_embedder
 from vectorstore.fusion import boost_items, weighted_rrf
-from vectorstore.ingestion import IngestReport, ingest_files
+from vectorstore.ingestion import IngestReport, Outcome, ingest_files
 from vectorstore.lexical import BM25Index, synonym_tokens, tokenize
 from vectorstore.lookup import DocFilter, find_article, match_documents, mentioned_documents
 from vectorstore.manifest import Manifest
@@ -90,8 +90,8 @@ class KnowledgeBase:
         self._reranker: LinearReranker | None = None
 
     @classmethod
-    def open(cls, settings: Settings | None = None) -> KnowledgeBase:
-        settings = settings or get_settings()
+    def open(cls, settings: Settings) -> KnowledgeBase:
+        """Open (or create) the knowledge base the settings point to; callers pass their own settings."""
         embedder = get_embedder(settings.embedder)
         settings.index_dir.mkdir(parents=True, exist_ok=True)
         manifest = Manifest(settings.index_dir / MANIFEST_FILE)
@@ -113,7 +113,7 @@ class KnowledgeBase:
         """Parse and index files (directories expanded); a failing file is reported and the rest go on."""
         return ingest_files(self, [Path(p) for p in paths], kind=kind, region=region, progress=progress)
 
-    def ingest_document(self, doc: ParsedDocument) -> str:
+    def ingest_document(self, doc: ParsedDocument) -> Outcome:
         """Index one parsed document: "added", "replaced" (an older version dropped) or "unchanged"."""
         with self._write_lock:
             if self.manifest.document(doc.doc_id) is not None:
@@ -150,7 +150,7 @@ class KnowledgeBase:
         return hashlib.sha256(f"{self.embedder.name}\0{passage}".encode()).hexdigest()[:32]
 
     def _prune_embedding_cache(self) -> int:
-        """Forget cached vectors of passages no indexed clause has any more (removed or replaced documents)."""
+        """Forget cached vectors of passages no indexed clause has any more (removed, replaced documents)."""
         keep = {
             self._cache_key(text)
             for stored in self.manifest.all_clauses()
@@ -189,7 +189,7 @@ class KnowledgeBase:
     def ensure_starter(
         self, pack_dir: Path, *, progress: Callable[[int, int, str], None] | None = None
     ) -> IngestReport:
-        """Index the starter knowledge pack at `pack_dir` if it is not there yet (unchanged files are skipped).
+        """Index the starter knowledge pack at `pack_dir` if it is not there yet (unchanged files skipped).
 
         The pack's location belongs to the caller (assistant.knowledge.starter_pack_dir()). Clauses indexed
         earlier but missing from the current embedder's vectors are embedded too (`complete_vectors`).
@@ -208,6 +208,10 @@ class KnowledgeBase:
 
     def get_clause(self, clause_id: str) -> Clause | None:
         return self.manifest.clause(clause_id)
+
+    def document_clauses(self, doc_id: str) -> list[Clause]:
+        """Every clause of one indexed document, in document order (citation resolution reads them)."""
+        return [c for c in self._current_view().clauses.values() if c.doc_id == doc_id]
 
     def lookup(self, doc: str, article: str | None) -> Clause | None:
         """The clause a rule-catalog reference points at: doc by short title, full title or 文号."""

@@ -53,7 +53,9 @@ def stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def abbreviations() -> dict[str, str]:
-    """简称 -> 全称 (人大常委会 -> 人民代表大会常务委员会): questions use the short form, statutes the full one."""
+    """简称 -> 全称 (人大常委会 -> 人民代表大会常务委员会).
+
+    Questions use the short form, statutes the full one."""
     pairs = {}
     for line in ABBREVIATIONS_FILE.read_text(encoding="utf-8").splitlines():
         parts = line.split()

@@ -117,7 +117,8 @@ class Manifest:
     def predecessors(self, doc: ParsedDocument) -> list[DocumentInfo]:
         """Earlier versions of this document: same source path, or same short title and file name."""
         rows = self._rows(
-            "SELECT * FROM documents WHERE doc_id != ? AND (source = ? OR (short_title = ? AND source_name = ?))",
+            "SELECT * FROM documents WHERE doc_id != ? "
+            "AND (source = ? OR (short_title = ? AND source_name = ?))",
             (doc.doc_id, doc.source, doc.short_title, Path(doc.source).name),
         )
         return [_doc_info(r) for r in rows]

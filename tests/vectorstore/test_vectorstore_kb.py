@@ -164,7 +164,10 @@ def test_a_clause_with_several_paragraphs_is_one_hit(kb):
         update={
             "id": "multi",
             "article": "第六十九条",
-            "text": "第六十九条 各级政府对于必须进行的预算调整，应当编制预算调整方案。\n由于发生自然灾害等突发事件，必须及时增加预算支出的，应当先动用预备费。",
+            "text": (
+                "第六十九条 各级政府对于必须进行的预算调整，应当编制预算调整方案。\n"
+                "由于发生自然灾害等突发事件，必须及时增加预算支出的，应当先动用预备费。"
+            ),
             "paragraphs": [
                 "各级政府对于必须进行的预算调整，应当编制预算调整方案。",
                 "由于发生自然灾害等突发事件，必须及时增加预算支出的，应当先动用预备费。",
@@ -201,7 +204,8 @@ def test_only_changed_paragraphs_are_embedded_again_and_stale_vectors_are_forgot
 
 def test_clauses_without_vectors_of_the_current_embedder_are_embedded_again(kb, tmp_data_dir):
     """After the embedder (or its vector recipe) changed, the manifest still has the clauses and the new
-    collection is empty: complete_vectors (run by ensure_starter, hence by init, demo and the API) fills it."""
+    collection is empty: complete_vectors (run by ensure_starter, hence by init, demo and the API) fills
+    it."""
     budget = make_document("预算法", BUDGET_LAW)
     qingdao = make_document("青岛市预算绩效管理条例", QINGDAO, kind="local", region="山东省青岛市")
     kb.ingest_document(budget)

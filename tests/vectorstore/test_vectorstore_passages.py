@@ -49,7 +49,8 @@ def test_paragraphs_of_several_sentences_or_items_also_get_one_vector_per_senten
         article="第七十一条",
         paragraphs=[],
         text=(
-            "第七十一条 采购人有下列情形之一的，责令限期改正，给予警告：（一）未按照规定编制政府采购实施计划的；"
+            "第七十一条 采购人有下列情形之一的，责令限期改正，给予警告："
+            "（一）未按照规定编制政府采购实施计划的；"
             "（二）擅自提高采购标准的。对直接负责的主管人员依法给予处分。"
         ),
     )

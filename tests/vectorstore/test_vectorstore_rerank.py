@@ -87,7 +87,10 @@ def test_training_learns_what_separates_gold_from_decoys_and_the_check_scores_un
     cosine = dict(zip(model.features, model.weights, strict=True))["cosine"]
     assert cosine > 0
     assert all(np.argmax(model.score(it.evidence)) == 1 for it in items)
-    rrf = lambda ev: rrf_scores(ev, dense_weight=1.5, lexical_weight=1.0, rrf_k=10, mention_bonus=0.3)
+
+    def rrf(ev):
+        return rrf_scores(ev, dense_weight=1.5, lexical_weight=1.0, rrf_k=10, mention_bonus=0.3)
+
     check = cross_document_check(items, rrf_k=10, rrf=rrf, epochs=300)
     assert set(check.halves[0]) | set(check.halves[1]) == {"甲法", "乙法", "丙法", "丁法"}
     assert not set(check.halves[0]) & set(check.halves[1])
