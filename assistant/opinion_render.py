@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from assistant.citations import MEMORY, PRACTICE, citation_label
 from assistant.models import Citation, Location, Submission
-
-if TYPE_CHECKING:
-    from assistant.opinion import ClauseRef, OpinionFinding, ReviewOpinion
+from assistant.opinion_models import ClauseRef, OpinionFinding, ReviewOpinion, consequence_core
 
 CLAUSE_MISSING = "（知识库未收录原文）"
 CLAUSE_TEXT_MAX = 300
@@ -85,8 +81,6 @@ def _finding_lines(f: OpinionFinding) -> list[str]:
 
 def render_opinion_text(op: ReviewOpinion) -> str:
     """The 审核意见 as markdown/plain text — what the reviewer edits and approves."""
-    from assistant.opinion import consequence_core
-
     info = op.info
     lines = [f"# {op.title}", "", "## 一、项目基本信息", ""]
     lines += [
