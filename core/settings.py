@@ -56,6 +56,19 @@ class Settings(BaseSettings):
     port: int = 8000
     max_upload_mb: float = Field(default=20.0, gt=0)
 
+    # import limits (ingest.targets.ImportLimits): hostile or broken files are refused before they cost
+    # memory or time — zip bombs by their stated decompressed size, huge sheets by their cell count
+    max_unzipped_mb: float = Field(default=100.0, gt=0)
+    max_zip_members: int = Field(default=2000, gt=0)
+    max_zip_ratio: float = Field(default=100.0, gt=1)
+    max_cells: int = Field(default=300_000, gt=0)
+    max_rows: int = Field(default=20_000, gt=0)
+    max_columns: int = Field(default=200, gt=0)
+    max_json_depth: int = Field(default=64, ge=8)
+    max_field_chars: int = Field(default=500, gt=0)
+    max_text_chars: int = Field(default=5_000, gt=0)
+    max_indicators: int = Field(default=500, gt=0)
+
     @field_validator("llm_base_url", "llm_model", "llm_api_key", "chroma_url", "database_url", mode="before")
     @classmethod
     def _blank_is_none(cls, v: object) -> object:

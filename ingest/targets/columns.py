@@ -1,7 +1,8 @@
 """Header and label vocabulary: which canonical field a column header or form label means.
 
-Headers vary between systems (单位名称/预算单位/实施单位, 指标值/目标值/年度指标值 …); they are matched by meaning,
-after normalising width, whitespace and brackets. A bracket may carry the amount unit (`预算数（万元）`).
+Headers vary between systems (单位名称/预算单位/实施单位, 指标值/目标值/年度指标值 …); they are matched by
+meaning, after normalising width, whitespace and brackets. A bracket may carry the amount unit
+(`预算数（万元）`).
 """
 
 from __future__ import annotations

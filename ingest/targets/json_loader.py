@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 from core.errors import ImportIssue
 from core.models import Submission
 from core.normalize import parse_number, parse_year, to_halfwidth
+from ingest.targets.limits import ImportLimits, clean_tree, cut, json_text_depth, too_long_message
 from ingest.targets.result import ImportResult
 
 _TYPE_ZH = {
@@ -28,8 +30,38 @@ _TYPE_ZH = {
 }
 
 
-def decode_json_bytes(data: bytes, filename: str) -> ImportResult:
+# JSON keys a reviewer knows by their Chinese names (messages name both)
+FIELD_ZH = {
+    "id": "编号",
+    "year": "年度",
+    "region": "地区",
+    "unit": "单位名称",
+    "department": "主管部门",
+    "project": "项目名称",
+    "project_type": "项目属性",
+    "period": "实施期",
+    "budget_yuan": "年度资金总额",
+    "overall_goal": "总体目标",
+    "annual_goal": "年度目标",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "op": "指标性质",
+    "value": "指标值",
+    "weight": "权重",
+    "direction": "指标方向",
+    "basis": "指标值设定依据",
+    "history": "上年实际",
+    "value_raw": "指标值原文",
+}
+# free text may be long; every other known field is a short cell
+LONG_FIELDS = frozenset({"overall_goal", "annual_goal", "basis"})
+SHORT_FIELDS = frozenset(FIELD_ZH) - LONG_FIELDS
+
+
+def decode_json_bytes(data: bytes, filename: str, limits: ImportLimits | None = None) -> ImportResult:
     """Bytes of a .json file (UTF-8 with or without BOM, or GB18030) -> submissions and issues."""
+    limits = limits or ImportLimits()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -37,18 +69,38 @@ def decode_json_bytes(data: bytes, filename: str) -> ImportResult:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
             return _fail(filename, None, "文件编码无法识别（应为 UTF-8），未导入。")
+    if json_text_depth(text, limits.max_json_depth) > limits.max_json_depth:
+        return _fail(filename, None, _too_deep(limits))
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         return _fail(
             filename, exc.lineno, f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列附近（{exc.msg}），未导入。"
         )
-    return parse_submissions_json(obj, filename)
+    except (ValueError, RecursionError):  # an integer of thousands of digits; nesting the scan missed
+        return _fail(filename, None, "JSON 中有无法读取的内容（如数千位长的数字或过深的嵌套），未导入。")
+    return parse_submissions_json(obj, filename, limits)
 
 
-def parse_submissions_json(obj: Any, source: str | None = None) -> ImportResult:
-    """Each submission validated on its own: a bad one becomes issues naming its number/id and field."""
+def _too_deep(limits: ImportLimits) -> str:
+    return (
+        f"JSON 嵌套超过 {limits.max_json_depth} 层，不是申报数据的结构（申报只需 4 层），"
+        "可能是恶意构造的文件，未导入。"
+    )
+
+
+def parse_submissions_json(
+    obj: Any, source: str | None = None, limits: ImportLimits | None = None
+) -> ImportResult:
+    """Each submission validated on its own: a bad one becomes issues naming its number/id and field.
+
+    Strings are cleaned (control characters, lone surrogates) and over-long fields cut, each with an issue.
+    """
     src = source or "JSON"
+    limits = limits or ImportLimits()
+    obj, too_deep = clean_tree(obj, limits.max_json_depth)
+    if too_deep:
+        return _fail(src, None, _too_deep(limits))
     if isinstance(obj, dict) and "submissions" in obj:
         items = obj["submissions"]
         if not isinstance(items, list):
@@ -61,13 +113,15 @@ def parse_submissions_json(obj: Any, source: str | None = None) -> ImportResult:
         return _fail(src, None, '顶层应为一个申报对象、申报对象列表，或 {"submissions": [...]}，未导入。')
     result = ImportResult()
     for i, item in enumerate(items, 1):
-        sub = _one_submission(item, i, src, result.issues)
+        sub = _one_submission(item, i, src, result.issues, limits)
         if sub is not None:
             result.submissions.append(sub)
     return result
 
 
-def _one_submission(item: Any, i: int, src: str, issues: list[ImportIssue]) -> Submission | None:
+def _one_submission(
+    item: Any, i: int, src: str, issues: list[ImportIssue], limits: ImportLimits
+) -> Submission | None:
     who = _who(item, i)
     if not isinstance(item, dict):
         issues.append(
@@ -79,10 +133,12 @@ def _one_submission(item: Any, i: int, src: str, issues: list[ImportIssue]) -> S
             ImportIssue(
                 file=src,
                 field="project",
-                message=f"{who}既没有 project（项目名称）也没有 indicators（绩效指标），不是一条申报，未导入。",
+                message=f"{who}既没有 project（项目名称）也没有 indicators（绩效指标），"
+                "不是一条申报，未导入。",
             )
         )
         return None
+    item = _bounded(item, who, src, issues, limits)
     data, problems = _coerce_numbers(item)
     if not problems:
         try:
@@ -104,8 +160,48 @@ def _one_submission(item: Any, i: int, src: str, issues: list[ImportIssue]) -> S
     return None
 
 
+def _bounded(
+    item: dict[str, Any], who: str, src: str, issues: list[ImportIssue], limits: ImportLimits
+) -> dict[str, Any]:
+    """Over-long strings cut and NaN/∞ numbers emptied (each an issue); over many indicators dropped."""
+
+    def note(path: str, message: str) -> None:
+        issues.append(ImportIssue(file=src, field=path, message=f"{who}的字段 {path}{message}"))
+
+    def walk(value: Any, path: str, key: str | None) -> Any:
+        if isinstance(value, str):
+            limit = limits.max_field_chars if key in SHORT_FIELDS else limits.max_text_chars
+            if len(value) > limit:
+                note(path, too_long_message(f"（{_zh(key)}）", len(value), limit))
+                return cut(value, limit)
+            return value
+        if isinstance(value, float) and not math.isfinite(value):
+            note(path, f"（{_zh(key)}）不是有限数字（{value}），已按空值处理。")
+            return None
+        if isinstance(value, dict):
+            return {k: walk(v, f"{path}.{k}", str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, f"{path}[{n}]", key) for n, v in enumerate(value)]
+        return value
+
+    data = {k: walk(v, str(k), str(k)) for k, v in item.items()}
+    indicators = data.get("indicators")
+    if isinstance(indicators, list) and len(indicators) > limits.max_indicators:
+        note(
+            "indicators",
+            f"（绩效指标）有 {len(indicators)} 行，超过上限 {limits.max_indicators} 行，"
+            f"只导入了前 {limits.max_indicators} 行，请核对原表。",
+        )
+        data["indicators"] = indicators[: limits.max_indicators]
+    return data
+
+
+def _zh(key: str | None) -> str:
+    return FIELD_ZH.get(key or "", "内容")
+
+
 def _coerce_numbers(item: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Numbers written as text ('10分', '1,188万元', '2023年') are read; text that is no number is a problem."""
+    """Numbers written as text ('10分', '1,188万元', '2023年') are read; other text is a problem."""
     data = dict(item)
     problems: list[tuple[str, str]] = []
     if isinstance(data.get("budget_yuan"), str):

@@ -9,6 +9,7 @@ from typing import Any
 from core.errors import ImportIssue
 from core.normalize import normalize_op, parse_number, parse_year, split_value, to_halfwidth, wan_to_yuan
 from ingest.targets.columns import FIELD_ZH, INDICATOR_FIELDS
+from ingest.targets.limits import ImportLimits, cut, too_long_message
 from ingest.targets.xlsx_common import Grid, Header
 
 TOTAL_WORDS = {"合计", "总计", "小计", "合计数", "总合计"}
@@ -20,17 +21,41 @@ _NOTE_RE = re.compile(
 
 @dataclass
 class SheetContext:
-    """Where we are (for messages and `source`) and the sheet's default amount unit."""
+    """Where we are (for messages and `source`), the sheet's default amount unit and the import limits."""
 
     file: str
     grid: Grid
     amount_unit: str = "元"
     issues: list[ImportIssue] = field(default_factory=list)
+    limits: ImportLimits = field(default_factory=ImportLimits)
+    full_projects: set[int] = field(default_factory=set)  # first rows of projects at the indicator limit
 
     def issue(self, row: int | None, message: str, field_name: str | None = None) -> None:
         self.issues.append(
             ImportIssue(file=self.file, sheet=self.grid.title, row=row, field=field_name, message=message)
         )
+
+    def bounded(self, text: str | None, row: int | None, field_zh: str, *, long: bool = False) -> str | None:
+        """A cell's text within the field-length limit; a longer one is cut, with an issue."""
+        limit = self.limits.max_text_chars if long else self.limits.max_field_chars
+        if text is None or len(text) <= limit:
+            return text
+        self.issue(row, too_long_message(f"“{field_zh}”", len(text), limit), field_zh)
+        return cut(text, limit)
+
+    def room_for_indicator(self, count: int, row: int, project_row: int, project: str | None) -> bool:
+        """False once a project holds the maximum number of indicators (reported once per project)."""
+        if count < self.limits.max_indicators:
+            return True
+        if project_row not in self.full_projects:
+            self.full_projects.add(project_row)
+            self.issue(
+                row,
+                f"项目“{project or ''}”的绩效指标超过 {self.limits.max_indicators} 行，从本行起未导入，"
+                "请核对原表（绩效目标表通常不超过 60 行指标）。",
+                "三级指标",
+            )
+        return False
 
     def source(self, row: int) -> str:
         return f"{self.file}#{self.grid.title}!R{row}"
@@ -99,7 +124,7 @@ def _level_cell(
 def read_levels(
     ctx: SheetContext, header: Header, r: int, state: LevelState, project_row: int
 ) -> tuple[str | None, str | None]:
-    """Level names for row r; blanks below a level inherit it (a blank 二级 only when 一级 is inherited too)."""
+    """Level names for row r; blanks below a level inherit it (a blank 二级 only when 一级 is inherited)."""
     l1, l1_given = _level_cell(ctx, header, r, "level1", project_row)
     l2, _ = _level_cell(ctx, header, r, "level2", project_row)
     l1_inherited = False
@@ -114,7 +139,7 @@ def read_levels(
 
 
 def split_published_value(value: str | None, op: str | None, unit: str | None) -> dict[str, str | None]:
-    """Split '≥95%' into op/value/unit when the op or unit column is absent or empty; keep the text in value_raw."""
+    """Split '≥95%' into op/value/unit when the op or unit column is absent or empty (text kept: value_raw)."""
     out: dict[str, str | None] = {"value": value, "op": op, "unit": unit, "value_raw": None}
     if value is None or (op and unit):
         return out
@@ -140,9 +165,15 @@ def read_indicator(
     A row with indicator content but no name is reported, not dropped silently.
     """
     cols = header.columns
-    fresh = {f: ctx.grid.fresh_text(r, cols[f]) for f in INDICATOR_FIELDS if f in cols}
+    fresh = {
+        f: ctx.bounded(ctx.grid.fresh_text(r, cols[f]), r, FIELD_ZH[f], long=f == "basis")
+        for f in INDICATOR_FIELDS
+        if f in cols
+    }
     content = [f for f, t in fresh.items() if t is not None and f != "name"]
     name = ctx.grid.text(r, cols["name"]) if "name" in cols else None
+    if name is not None:  # a merged name: cut (silently) on its continuation rows as on its own row
+        name = fresh.get("name") or cut(name, ctx.limits.max_field_chars)
     if name is None:
         if content:
             shown = "、".join(f"{FIELD_ZH[f]}“{fresh[f]}”" for f in content[:3])
@@ -180,7 +211,7 @@ def project_fields(ctx: SheetContext, header: Header, r: int, texts: dict[str, s
     }
     for src, dst in simple.items():
         if texts.get(src) is not None:
-            out[dst] = texts[src]
+            out[dst] = ctx.bounded(texts[src], r, FIELD_ZH[src], long=src in ("annual_goal", "overall_goal"))
     if texts.get("year") is not None:
         year = parse_year(ctx.grid.raw(r, header.columns["year"]))
         if year is None:

@@ -8,9 +8,11 @@ from typing import Any
 
 from core.normalize import number_to_text
 from ingest.targets.columns import Label, amount_unit_in, classify_label
+from ingest.targets.limits import ImportLimits, clean_cell_text
 
-MAX_ROWS = 20000  # rows read per sheet; more is reported, not silently cut
-MAX_BLANK_RUN = 500  # a run of empty rows this long ends the sheet (formatted but empty tails)
+MAX_ROWS = ImportLimits.max_rows  # rows read per sheet; more is reported, not silently cut
+MAX_COLUMNS = ImportLimits.max_columns  # columns read per sheet; more is reported
+MAX_BLANK_RUN = 500  # a run of empty rows this long ends the sheet (notes far below are not data)
 
 
 def cell_text(value: Any, number_format: str = "General") -> str | None:
@@ -31,7 +33,7 @@ def cell_text(value: Any, number_format: str = "General") -> str | None:
         if "%" in (number_format or ""):
             return number_to_text(round(value * 100, 10)) + "%"
         return number_to_text(value)
-    text = str(value).replace("\r", "").strip()
+    text = clean_cell_text(str(value)).strip()
     return text or None
 
 
@@ -43,33 +45,48 @@ class Grid:
     values: list[list[Any]]
     formats: list[list[str]]
     merge_origin: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
-    truncated: bool = False
+    truncated: bool = False  # rows past the row limit were not read
+    wide: bool = False  # columns past the column limit were not read
 
     @classmethod
-    def from_worksheet(cls, ws: Any) -> Grid:
-        values: list[list[Any]] = []
-        formats: list[list[str]] = []
-        blank_run = 0
-        max_row = min(ws.max_row or 0, MAX_ROWS)
-        for row in ws.iter_rows(min_row=1, max_row=max_row):
-            vals = [c.value for c in row]
-            values.append(vals)
-            formats.append([getattr(c, "number_format", "General") for c in row])
-            blank_run = (
-                blank_run + 1 if all(v is None or (isinstance(v, str) and not v.strip()) for v in vals) else 0
-            )
-            if blank_run >= MAX_BLANK_RUN:
-                break
-        while values and all(v is None or (isinstance(v, str) and not v.strip()) for v in values[-1]):
-            values.pop()
-            formats.pop()
+    def from_worksheet(cls, ws: Any, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> Grid:
+        """The sheet's filled cells only: empty positions are never created (openpyxl's iter_rows would
+        create a cell object for every position of the used range, a cost a stray far-off cell multiplies).
+        Rows past `max_rows` and columns past `max_columns` are not read (`truncated`, `wide`)."""
+        cells: dict[tuple[int, int], Any] = getattr(ws, "_cells", None) or {
+            (c.row, c.column): c for row in ws.iter_rows() for c in row
+        }
+        filled: dict[int, dict[int, Any]] = {}
+        truncated = wide = False
+        for (r, c), cell in cells.items():
+            value = cell.value
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            if r > max_rows:
+                truncated = True
+            elif c > max_columns:
+                wide = True
+            else:
+                filled.setdefault(r, {})[c] = cell
+        n_rows = _rows_before_blank_run(sorted(filled))
+        n_cols = max((c for r in filled if r <= n_rows for c in filled[r]), default=0)
+        values: list[list[Any]] = [[None] * n_cols for _ in range(n_rows)]
+        formats: list[list[str]] = [["General"] * n_cols for _ in range(n_rows)]
+        for r, row in filled.items():
+            if r > n_rows:
+                continue
+            for c, cell in row.items():
+                values[r - 1][c - 1] = cell.value
+                formats[r - 1][c - 1] = getattr(cell, "number_format", "General") or "General"
         merge_origin: dict[tuple[int, int], tuple[int, int]] = {}
         for rng in ws.merged_cells.ranges:
-            for r in range(rng.min_row, min(rng.max_row, len(values)) + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
+            if rng.min_row > n_rows or rng.min_col > n_cols:
+                continue
+            for r in range(rng.min_row, min(rng.max_row, n_rows) + 1):
+                for c in range(rng.min_col, min(rng.max_col, n_cols) + 1):
                     if (r, c) != (rng.min_row, rng.min_col):
                         merge_origin[(r, c)] = (rng.min_row, rng.min_col)
-        return cls(ws.title, values, formats, merge_origin, truncated=(ws.max_row or 0) > MAX_ROWS)
+        return cls(ws.title, values, formats, merge_origin, truncated=truncated, wide=wide)
 
     @property
     def n_rows(self) -> int:
@@ -106,6 +123,16 @@ class Grid:
 
     def row_texts(self, r: int) -> list[str]:
         return [t for c in range(1, self.n_cols + 1) if (t := self.fresh_text(r, c))]
+
+
+def _rows_before_blank_run(rows: list[int]) -> int:
+    """The last filled row before the first run of MAX_BLANK_RUN empty rows (0 when none is filled)."""
+    last = 0
+    for r in rows:
+        if r - last > MAX_BLANK_RUN and last:
+            break
+        last = r
+    return last
 
 
 @dataclass
@@ -168,7 +195,7 @@ def _place_bare_unit_column(columns: dict[str, int], c: int) -> None:
 
 
 def find_header(grid: Grid, first: int, last: int, *, need: tuple[str, ...]) -> Header | None:
-    """The row in [first, last] mapping the most fields that include all of `need`; merges a sub-header row."""
+    """The row in [first, last] mapping the most fields including all of `need`; merges a sub-header row."""
     best: tuple[int, int] | None = None
     for r in range(first, min(last, grid.n_rows) + 1):
         columns = map_header_row(grid, r)[0]

@@ -82,7 +82,9 @@ def parse_flat(ctx: SheetContext, header: Header) -> list[dict[str, Any]]:
             continue
         _fill_missing_fields(ctx, header, current, texts, r)
         indicator = read_indicator(ctx, header, r, current.levels, current.row)
-        if indicator is not None:
+        if indicator is not None and ctx.room_for_indicator(
+            len(current.indicators), r, current.row, current.fields.get("project")
+        ):
             current.indicators.append(indicator)
     if not projects and not ctx.issues:
         ctx.issue(header.row, "表头下方没有任何项目数据行，该工作表未导入项目。")

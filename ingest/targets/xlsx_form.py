@@ -1,4 +1,4 @@
-"""Single-project form (项目支出绩效目标申报表, formats.md §2.2): a label/value block above an indicator grid."""
+"""Single-project form (项目支出绩效目标申报表, formats.md §2.2): a label/value block above the indicators."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from core.normalize import parse_year, to_halfwidth
-from ingest.targets.columns import amount_unit_in, normalize_label
+from ingest.targets.columns import FIELD_ZH, amount_unit_in, normalize_label
 from ingest.targets.rows import (
     LevelState,
     SheetContext,
@@ -62,6 +62,7 @@ FORM_LABELS: dict[str, str] = {
     **dict.fromkeys(("年度", "预算年度"), "year"),
     **dict.fromkeys(("地区", "所属地区"), "region"),
 }
+_FIELD_ZH = {**FIELD_ZH, "org_unit_fallback": "填报单位"}
 _TEXT_FIELDS = (
     "project",
     "department",
@@ -158,7 +159,10 @@ def parse_form(ctx: SheetContext, header: Header) -> list[dict[str, Any]]:
     fields: dict[str, Any] = {}
     for name in _TEXT_FIELDS:
         if name in found:
-            fields[name] = found[name][2]
+            row, _, text = found[name]
+            fields[name] = ctx.bounded(
+                text, row, _FIELD_ZH[name], long=name in ("annual_goal", "overall_goal")
+            )
     if "org_unit" not in fields and "org_unit_fallback" in fields:
         fields["org_unit"] = fields["org_unit_fallback"]
     fields.pop("org_unit_fallback", None)
@@ -173,12 +177,12 @@ def parse_form(ctx: SheetContext, header: Header) -> list[dict[str, Any]]:
     fields.setdefault("year", _form_year(ctx, header.row))
     if not fields.get("project"):
         ctx.issue(None, "申报表中没有找到“项目名称”或其内容为空，已按无项目名称导入，请补填。", "项目名称")
-    indicators = _grid_indicators(ctx, header)
+    indicators = _grid_indicators(ctx, header, fields.get("project"))
     first_row = found["project"][0] if "project" in found else 1
     return [to_submission_dict(fields, indicators, ctx.source(first_row))]
 
 
-def _grid_indicators(ctx: SheetContext, header: Header) -> list[dict[str, Any]]:
+def _grid_indicators(ctx: SheetContext, header: Header, project: str | None) -> list[dict[str, Any]]:
     state = LevelState()
     indicators: list[dict[str, Any]] = []
     for r in range(header.data_start, ctx.grid.n_rows + 1):
@@ -186,6 +190,6 @@ def _grid_indicators(ctx: SheetContext, header: Header) -> list[dict[str, Any]]:
         if not texts or is_total_or_note_row(texts):
             continue
         indicator = read_indicator(ctx, header, r, state, header.data_start)
-        if indicator is not None:
+        if indicator is not None and ctx.room_for_indicator(len(indicators), r, header.data_start, project):
             indicators.append(indicator)
     return indicators
