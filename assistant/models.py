@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -15,6 +16,7 @@ __all__ = [
     "Clause",
     "Dimension",
     "Finding",
+    "Fix",
     "Grade",
     "Indicator",
     "Location",
@@ -24,7 +26,7 @@ __all__ = [
 ]
 
 
-class Severity(str, Enum):
+class Severity(str, Enum):  # noqa: UP042 — str() and format() stay as they were
     error = "error"
     warning = "warning"
     info = "info"
@@ -33,14 +35,14 @@ class Severity(str, Enum):
 SEVERITY_ZH = {Severity.error: "错误", Severity.warning: "警告", Severity.info: "提示"}
 
 
-class Dimension(str, Enum):
+class Dimension(str, Enum):  # noqa: UP042
     completeness = "完整性"
     relevance = "相关性"
     appropriateness = "适当性"
     feasibility = "可行性"
 
 
-class Grade(str, Enum):
+class Grade(str, Enum):  # noqa: UP042
     excellent = "优"
     good = "良"
     fair = "中"
@@ -56,12 +58,29 @@ class Location(BaseModel):
 
 
 class Citation(BaseModel):
-    """A rule behind a finding. `quote` is our paraphrase/summary unless verified against an ingested clause."""
+    """A rule behind a finding. `quote` is our paraphrase unless verified against an ingested clause."""
 
     doc: str  # 《项目支出绩效目标…》 short title or 财预〔2015〕88号
     article: str | None = None  # 第二十五条, 第十三条(二), 第（五）项; None for 审核实务
     quote: str | None = None
     confidence: str | None = None  # 源文✔ / 二手✔ / 记忆 / 实务
+
+
+class Fix(BaseModel):
+    """The machine form of a suggestion (DESIGN.md §7): one edit of the submission.
+
+    replace_row: `indicator` and the changed fields in `row`; delete_row: `indicator`; add_row: the new `row`;
+    set_field: `field` (annual_goal, project …) and its new `value`. A number the reviewer cannot know is
+    written 〔待填：说明〕.
+    """
+
+    action: Literal["replace_row", "delete_row", "add_row", "set_field"]
+    indicator: int | None = None  # 0-based index into Submission.indicators
+    row: dict[str, Any] | None = (
+        None  # changed indicator fields (formats.md §1: level1, name, op, value, unit …)
+    )
+    field: str | None = None
+    value: str | None = None
 
 
 class Finding(BaseModel):
@@ -73,14 +92,19 @@ class Finding(BaseModel):
     message: str  # Chinese, what is wrong and why
     suggestion: str  # Chinese, a concrete rewrite
     citations: list[Citation] = Field(default_factory=list)
+    fix: Fix | None = None  # the suggestion as an edit of the table, when the remedy is one
 
 
 class CheckResult(BaseModel):
-    """Precheck of one submission: findings and the grade decided by rules."""
+    """Precheck of one submission: findings and the grade decided by rules.
+
+    A submission the rules could not check carries `error` (Chinese, naming the rule), no grade, no findings.
+    """
 
     id: str | None = None
     project: str | None = None
-    grade: Grade
-    grade_consequence: str  # per 财预〔2015〕88号 第二十五条
+    grade: Grade | None = None
+    grade_consequence: str | None = None  # per 财预〔2015〕88号 第二十五条
     findings: list[Finding] = Field(default_factory=list)
     source: str | None = None
+    error: str | None = None

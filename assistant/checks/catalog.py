@@ -1,9 +1,19 @@
-"""The rule catalog (catalog.yaml) as typed data: ids, codes, severities, dimensions, templates, citations."""
+"""The rule catalog (catalog.yaml) as typed data: defect codes, rules, templates with named cases, citations.
+
+Templates: `message`, `suggestion` and the optional `why` of a rule, and its optional named `parts`, are each
+either one string (its `default` case) or a mapping of case name -> template. A hit names the case of each
+template it needs (`Hit.cases`); the engine renders the parts first (in file order), then `why`, then the
+message and the suggestion, each with the hit's params and the texts rendered before it.
+"""
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
@@ -11,35 +21,8 @@ from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_valid
 from assistant.models import Citation, Dimension, Severity
 
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
+DEFAULT_CASE = "default"
 
-# formats.md §3 — the rule catalog must cover every one of them.
-DEFECT_CODES: dict[str, Dimension] = {
-    "PROJECT_UNIDENTIFIABLE": Dimension.completeness,
-    "GOAL_MISSING": Dimension.completeness,
-    "GOAL_VAGUE": Dimension.completeness,
-    "MISSING_LEVEL1": Dimension.completeness,
-    "SATISFACTION_MISSING": Dimension.completeness,
-    "NO_COST": Dimension.completeness,
-    "TEMPLATE_PLACEHOLDER": Dimension.completeness,
-    "WEIGHTS_NOT_100": Dimension.completeness,
-    "DUPLICATE": Dimension.relevance,
-    "IRRELEVANT": Dimension.relevance,
-    "INPUT_AS_OUTPUT": Dimension.relevance,
-    "OUTPUT_AS_BENEFIT": Dimension.relevance,
-    "MISSING_CORE_OUTPUT": Dimension.relevance,
-    "VALUE_NAME_CONFLICT": Dimension.relevance,
-    "VAGUE_VALUE": Dimension.relevance,
-    "PERCENT_WITHOUT_BASIS": Dimension.relevance,
-    "RATE_OVER_100": Dimension.relevance,
-    "NO_UNIT": Dimension.relevance,
-    "WRONG_UNIT": Dimension.relevance,
-    "WRONG_DIRECTION": Dimension.relevance,
-    "TIMELINESS_VAGUE": Dimension.relevance,
-    "COST_NOT_MEASURABLE": Dimension.appropriateness,
-    "OUTPUT_BUDGET_MISMATCH": Dimension.appropriateness,
-    "TRIVIAL_THRESHOLD": Dimension.feasibility,
-    "TARGET_TOO_LOW": Dimension.feasibility,
-}
 CONFIDENCES = ("源文✔", "二手✔", "记忆", "实务")
 
 
@@ -69,32 +52,88 @@ class RuleCitation(BaseModel):
         return v
 
 
+class TemplateError(ValueError):
+    """A hit asks for a template case its rule lacks, or a template needs a param the hit does not give."""
+
+
+def template_fields(template: str) -> set[str]:
+    """The {names} a template needs."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _cases(value: Any) -> Any:
+    return {DEFAULT_CASE: value} if isinstance(value, str) else value
+
+
 class Rule(BaseModel):
     id: str
     code: str
     severity: Severity
-    dimension: Dimension
+    dimension: Dimension  # taken from the code (catalog `codes:`), not written on the rule
     title: str
-    message: str
-    suggestion: str
+    message: dict[str, str]
+    suggestion: dict[str, str]
+    why: dict[str, str] | None = None
+    parts: dict[str, dict[str, str]] = Field(default_factory=dict)
     citations: list[RuleCitation] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _code_matches_dimension(self) -> Rule:
-        expected = DEFECT_CODES.get(self.code)
-        if expected is None:
-            raise ValueError(f"rule {self.id}: unknown defect code {self.code}")
-        if expected != self.dimension:
-            raise ValueError(
-                f"rule {self.id}: {self.code} belongs to {expected.value}, not {self.dimension.value}"
-            )
-        return self
+    @field_validator("message", "suggestion", "why", mode="before")
+    @classmethod
+    def _as_cases(cls, v: Any) -> Any:
+        return _cases(v)
+
+    @field_validator("parts", mode="before")
+    @classmethod
+    def _parts_as_cases(cls, v: Any) -> Any:
+        return {k: _cases(x) for k, x in (v or {}).items()}
+
+    def templates(self) -> list[tuple[str, dict[str, str]]]:
+        """(template name, its cases) in rendering order: parts, why, message, suggestion."""
+        out = list(self.parts.items())
+        if self.why is not None:
+            out.append(("why", self.why))
+        return [*out, ("message", self.message), ("suggestion", self.suggestion)]
+
+    def render(self, cases: Mapping[str, str], params: Mapping[str, str]) -> dict[str, str]:
+        """Every template filled: the case the hit names (else `default`), the params and earlier texts."""
+        templates = self.templates()
+        unknown = set(cases) - {name for name, _ in templates}
+        if unknown:
+            raise TemplateError(f"rule {self.id}: no template named {sorted(unknown)}")
+        values = dict(params)
+        rendered: dict[str, str] = {}
+        for name, options in templates:
+            case = cases.get(name, DEFAULT_CASE)
+            template = options.get(case)
+            if template is None:
+                raise TemplateError(f"rule {self.id}: template {name!r} has no case {case!r}")
+            missing = template_fields(template) - set(values)
+            if missing:
+                raise TemplateError(f"rule {self.id}: {name}.{case} needs params {sorted(missing)}")
+            rendered[name] = values[name] = template.format_map(values)
+        return rendered
 
 
 class Catalog(BaseModel):
+    codes: dict[str, Dimension]
     documents: dict[str, SourceDocument]
     rules: list[Rule]
     _index: dict[str, Rule] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dimension_from_code(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        codes = data.get("codes") or {}
+        rules = []
+        for r in data.get("rules") or []:
+            if isinstance(r, dict) and r.get("code") not in codes:
+                raise ValueError(f"rule {r.get('id')}: unknown defect code {r.get('code')}")
+            if isinstance(r, dict) and "dimension" not in r:
+                r = {**r, "dimension": codes[r["code"]]}
+            rules.append(r)
+        return {**data, "rules": rules}
 
     @model_validator(mode="after")
     def _consistent(self) -> Catalog:
@@ -102,6 +141,8 @@ class Catalog(BaseModel):
         if len(ids) != len(set(ids)):
             raise ValueError("duplicate rule ids in catalog")
         for rule in self.rules:
+            if rule.dimension != self.codes[rule.code]:
+                raise ValueError(f"rule {rule.id}: {rule.code} belongs to {self.codes[rule.code].value}")
             for c in rule.citations:
                 doc = self.documents.get(c.doc)
                 if doc is None:
@@ -146,3 +187,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
     """The rule catalog, parsed and validated once per file."""
     source = path or CATALOG_FILE
     return Catalog.model_validate(yaml.safe_load(Path(source).read_text(encoding="utf-8")))
+
+
+# formats.md §3 codes the rules report and their dimensions, read from catalog.yaml (`codes:`).
+DEFECT_CODES: Mapping[str, Dimension] = MappingProxyType(dict(load_catalog().codes))

@@ -10,37 +10,12 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.checks.lexicon import Lexicon, get_lexicon
-from assistant.checks.units import PerUnitMoney, money_scale, normalize_unit, per_unit_money
+from assistant.checks.text import PAREN, strip_year
+from assistant.checks.units import PerUnitMoney, money_scale, normalize_unit, per_unit_money, quantity_unit
 from core.models import Indicator, Submission
 from core.normalize import normalize_op, to_halfwidth
 
-_PAREN_RE = re.compile(r"[（(][^）)]*[）)]")
-# Real cells write the target with words around it: ≥90%以上, 95%及以上, 100%完成, ≤15天以内.
-_LOOSE_VALUE = re.compile(r"^[≥≤=<>]*\s*(\d+(?:\.\d+)?)\s*(%?)\s*(及以上|以上|及以下|以下|以内|完成)$")
-_LOOSE_OP = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤"}
-BENEFIT_MONEY = re.compile(r"增收|收入|增长|效益|节约|节省|带动")
-_SUBS = (
-    ("数量", "数量"),
-    ("质量", "质量"),
-    ("时效", "时效"),
-    ("成本", "成本"),
-    ("经济", "经济效益"),
-    ("社会", "社会效益"),
-    ("生态", "生态效益"),
-    ("环境", "生态效益"),
-    ("可持续", "可持续影响"),
-    ("满意", "满意度"),
-)
-_SUB_TO_LEVEL1 = {
-    "数量": "产出",
-    "质量": "产出",
-    "时效": "产出",
-    "经济效益": "效益",
-    "社会效益": "效益",
-    "生态效益": "效益",
-    "可持续影响": "效益",
-    "满意度": "满意度",
-}
+_OPERATOR = re.compile(r"[≥≤=<>]+")
 
 
 @dataclass
@@ -94,8 +69,14 @@ class SubmissionContext:
     @property
     def project_object(self) -> str:
         """What the project works on, from its title: 2024年农村公路养护工程（一期） -> 农村公路养护."""
-        core = re.sub(r"^\d{4}\s*年(度)?", "", _PAREN_RE.sub("", self.project)).strip()
-        return re.sub(r"(项目|工程|资金|经费|专项)+$", "", core) or core or "本项目"
+        core = strip_year(PAREN.sub("", self.project)).strip()
+        tails = self.lex.any("project_title_tails").pattern
+        return re.sub(f"(?:{tails})+$", "", core) or core or "本项目"
+
+    @property
+    def unidentifiable(self) -> bool:
+        """No project name, or a catch-all (汇总, 其他经费 …) whose content cannot be identified."""
+        return not self.project or bool(self.lex.pattern("catch_all").search(self.project))
 
     @property
     def project_text(self) -> str:
@@ -103,59 +84,60 @@ class SubmissionContext:
         return f"{self.project}。{self.goal}。{self.overall}"
 
 
-def _sub_category(ind: Indicator) -> str | None:
+def _sub_category(ind: Indicator, lex: Lexicon) -> str | None:
     text = " ".join(x for x in (ind.level2_norm, ind.level1) if x)
-    for key, sub in _SUBS:
+    for key, sub in lex.table("level2_categories"):
         if key in text:
             return sub
     return None
 
 
-# a survey of the served public by another name (认可度, 获得感): a satisfaction row
-SATISFACTION_NAME = re.compile(r"满意|认可度|获得感|幸福感|认同度")
-
-
 def _infer_sub_from_name(name: str, unit: str, lex: Lexicon) -> str | None:
-    if SATISFACTION_NAME.search(name):
+    if lex.any("satisfaction_words").search(name):
         return "满意度"
-    if lex.timeliness_name.search(name) and not lex.rate.search(name.replace("及时", "")):
+    rate = lex.any("rate_words")
+    if lex.any("timeliness_name_words").search(name) and not rate.search(
+        lex.any("timeliness_not_rate").sub("", name)
+    ):
         return "时效"
     if (
         (per_unit_money(unit) or money_scale(unit))
-        and lex.unit_cost.search(name)
-        and not BENEFIT_MONEY.search(name)
+        and lex.any("unit_cost_words").search(name)
+        and not lex.any("benefit_money_words").search(name)
     ):
         return "成本"
     return None
 
 
-def _loose_number(value: str, op: str | None) -> tuple[float | None, str | None, bool]:
-    """(number, operator, is percent) read from a wordy cell such as '≥90%以上'; (None, op, False) otherwise."""
-    m = _LOOSE_VALUE.match(value)
+def _loose_number(value: str, op: str | None, lex: Lexicon) -> tuple[float | None, str | None, bool]:
+    """(number, operator, is percent) read from a wordy cell such as '≥90%以上'; else (None, op, False)."""
+    m = lex.pattern("loose_value").match(value)
     if not m:
         return None, op, False
-    return float(m.group(1)), op or _LOOSE_OP.get(m.group(3)), bool(m.group(2))
+    return float(m.group(1)), op or lex.table("loose_ops").get(m.group(3)), bool(m.group(2))
 
 
 def build_row(idx: int, ind: Indicator, has_levels: bool, lex: Lexicon) -> RowView:
     name = to_halfwidth(ind.name or "").strip()
     value = to_halfwidth(ind.value or "").strip()
     op = ind.op
-    if op is None and value[:1] in "≥≤=<>":  # operator written into the value cell (≥95%)
-        op = normalize_op(re.match(r"[≥≤=<>]+", value).group(0))
+    written_op = _OPERATOR.match(value)
+    if op is None and written_op:  # operator written into the value cell (≥95%)
+        op = normalize_op(written_op.group(0))
     value_num, loose_percent = ind.value_num, False
     if value_num is None and op != "定性" and value:
-        value_num, op, loose_percent = _loose_number(value, op)
+        value_num, op, loose_percent = _loose_number(value, op, lex)
     unit = normalize_unit(ind.unit)
-    sub = _sub_category(ind)
+    sub = _sub_category(ind, lex)
     if sub is None and not ind.level1_norm:
         sub = _infer_sub_from_name(name, unit, lex)
-    level1 = ind.level1_norm or (_SUB_TO_LEVEL1.get(sub) if sub else None)
+    level1 = ind.level1_norm or (lex.table("level1_of").get(sub) if sub else None)
     if level1 is None and sub == "成本":
         level1 = "成本"
-    name_core = _PAREN_RE.sub("", name).strip() or name
-    is_percent = unit in lex.percent_units or value.endswith("%") or loose_percent
-    time_name = bool(lex.timeliness_name.search(name_core)) and not lex.rate.search(name_core)
+    name_core = PAREN.sub("", name).strip() or name
+    is_percent = unit in lex.words("percent_units") or value.endswith("%") or loose_percent
+    rate = lex.any("rate_words")
+    time_name = bool(lex.any("timeliness_name_words").search(name_core)) and not rate.search(name_core)
     return RowView(
         idx=idx,
         ind=ind,
@@ -168,10 +150,10 @@ def build_row(idx: int, ind: Indicator, has_levels: bool, lex: Lexicon) -> RowVi
         level1=level1,
         sub=sub,
         is_percent=is_percent,
-        is_rate_name=bool(lex.rate.search(name_core)),
+        is_rate_name=bool(rate.search(name_core)),
         is_cost=sub == "成本" or level1 == "成本",
         is_time=sub == "时效" or (sub is None and time_name),
-        is_na=value in lex.not_applicable or name in lex.not_applicable,
+        is_na=value in lex.words("not_applicable_values") or name in lex.words("not_applicable_values"),
         money=money_scale(unit) if "/" not in unit else None,
         per_unit=per_unit_money(unit),
     )
@@ -190,4 +172,26 @@ def build_context(sub: Submission) -> SubmissionContext:
         overall=to_halfwidth(sub.overall_goal or "").strip(),
         budget=sub.budget_yuan if sub.budget_yuan and sub.budget_yuan > 0 else None,
         lex=lex,
+    )
+
+
+def row_count(row: RowView) -> float | None:
+    """The row's number with 万/亿 of its unit applied (3.2 万人 -> 32000)."""
+    if row.value_num is None:
+        return None
+    scale, _ = quantity_unit(row.unit) if row.unit else (1.0, ())
+    return row.value_num * scale
+
+
+def countable(row: RowView) -> bool:
+    """A positive count of something in a unit: not a rate, a cost, money or a time."""
+    return (
+        row.value_num is not None
+        and row.value_num > 0
+        and not row.is_percent
+        and not row.is_cost
+        and row.money is None
+        and row.per_unit is None
+        and not row.is_time
+        and bool(row.unit)
     )

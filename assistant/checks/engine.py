@@ -1,138 +1,165 @@
 """The check engine: runs every catalog rule over a submission and returns typed, cited findings.
 
-Rule functions live in rules_*.py and yield `Hit`s (where and with which words); the engine turns
-them into `Finding`s with the catalog's severity, dimension, templates and citations, resolves the
-labelling conventions between competing codes, and grades the result.
+Rule functions live in rules_*.py, each marked `@rule("ID")` (registry.py), and yield `Hit`s (where, which
+template cases, which data); the engine turns them into `Finding`s with the catalog's severity, dimension,
+templates and citations, resolves the labelling conventions between competing codes, and grades the result.
+A rule that raises on one submission costs only that submission: it gets an `error` naming the rule, the
+others are still checked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from functools import lru_cache
+import logging
+from collections.abc import Iterable, Mapping
 
-from assistant.checks.catalog import Catalog, load_catalog
-from assistant.checks.context import RowView, SubmissionContext, build_context
-from assistant.models import CheckResult, Finding, Location, Submission
+from assistant.checks import (
+    rules_budget,
+    rules_completeness,
+    rules_outputs,
+    rules_relevance,
+    rules_targets,
+    rules_values,
+)
+from assistant.checks.catalog import Catalog, Rule, load_catalog
+from assistant.checks.context import SubmissionContext, build_context
+from assistant.checks.grading import GradingConfig, grade_findings, load_grading
+from assistant.checks.registry import Hit, RuleFunc, collect_rules
+from assistant.models import CheckResult, Finding, Submission
 
+log = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
-class Hit:
-    """One rule firing: where, and the words its templates need."""
-
-    rule_id: str
-    location: Location
-    params: dict[str, str] = field(default_factory=dict)
-
-
-RuleFunc = Callable[[SubmissionContext], Iterable[Hit]]
-
-
-def row_hit(rule_id: str, row: RowView, cell: str | None = None, **params: str) -> Hit:
-    """A hit on an indicator row; the row's own words are always available to the templates."""
-    base = {
-        "row": row.label,
-        "name": row.name,
-        "value": row.shown_value,
-        "unit": row.unit,
-        "op": row.op or "",
-    }
-    base.update(params)
-    return Hit(rule_id, Location(indicator=row.idx, cell=cell), base)
+RULE_MODULES = (
+    rules_completeness,
+    rules_relevance,
+    rules_outputs,
+    rules_values,
+    rules_targets,
+    rules_budget,
+)
+# rule id -> its check function, built once from the @rule marks (read-only)
+RULE_FUNCTIONS: Mapping[str, RuleFunc] = collect_rules(RULE_MODULES)
 
 
-def field_hit(rule_id: str, field_name: str, **params: str) -> Hit:
-    return Hit(rule_id, Location(field=field_name), dict(params))
+class RuleFailure(Exception):
+    """A rule raised (or its hit could not be rendered) on one submission."""
+
+    def __init__(self, rule_id: str | None, cause: BaseException) -> None:
+        super().__init__(f"{rule_id or 'context'}: {type(cause).__name__}: {cause}")
+        self.rule_id = rule_id
+        self.cause = cause
 
 
-@lru_cache(maxsize=1)
-def rule_functions() -> dict[str, RuleFunc]:
-    """Every rule id -> its check function; each rules module contributes a RULES table."""
-    from assistant.checks import (
-        rules_budget,
-        rules_completeness,
-        rules_outputs,
-        rules_relevance,
-        rules_targets,
-        rules_values,
-    )
-
-    table: dict[str, RuleFunc] = {}
-    for module in (
-        rules_completeness,
-        rules_relevance,
-        rules_outputs,
-        rules_values,
-        rules_targets,
-        rules_budget,
-    ):
-        table.update(module.RULES)
-    return table
+def rule_functions() -> Mapping[str, RuleFunc]:
+    return RULE_FUNCTIONS
 
 
-def _finding(hit: Hit, catalog: Catalog, ctx: SubmissionContext) -> Finding:
-    rule = catalog.rule(hit.rule_id)
+def _finding(rule: Rule, hit: Hit, catalog: Catalog, ctx: SubmissionContext) -> Finding:
     params = {"project": ctx.project or "（未填写）", "cite": catalog.cite_text(rule), **hit.params}
+    texts = rule.render(hit.cases, params)
     return Finding(
         rule_id=rule.id,
         code=rule.code,
         severity=rule.severity,
         dimension=rule.dimension,
         location=hit.location,
-        message=rule.message.format_map(params),
-        suggestion=rule.suggestion.format_map(params),
+        message=texts["message"],
+        suggestion=texts["suggestion"],
         citations=catalog.citations(rule),
+        fix=hit.fix,
     )
 
 
-def _resolve_conflicts(hits: list[Hit], catalog: Catalog) -> list[Hit]:
+def _resolve_conflicts(hits: list[tuple[Rule, Hit]]) -> list[tuple[Rule, Hit]]:
     """A template placeholder in a row says it all (formats.md labelling convention): drop the rest there.
 
     Also keep one hit per (rule, location).
     """
     placeholder_rows = {
         h.location.indicator
-        for h in hits
-        if catalog.rule(h.rule_id).code == "TEMPLATE_PLACEHOLDER" and h.location.indicator is not None
+        for r, h in hits
+        if r.code == "TEMPLATE_PLACEHOLDER" and h.location.indicator is not None
     }
     seen: set[tuple[str, str | None, int | None]] = set()
-    kept: list[Hit] = []
-    for h in hits:
-        code = catalog.rule(h.rule_id).code
-        if h.location.indicator in placeholder_rows and code != "TEMPLATE_PLACEHOLDER":
+    kept: list[tuple[Rule, Hit]] = []
+    for r, h in hits:
+        if h.location.indicator in placeholder_rows and r.code != "TEMPLATE_PLACEHOLDER":
             continue
-        key = (h.rule_id, h.location.field, h.location.indicator)
+        key = (r.id, h.location.field, h.location.indicator)
         if key in seen:
             continue
         seen.add(key)
-        kept.append(h)
+        kept.append((r, h))
     return kept
 
 
-def _order_key(hit: Hit, rule_order: dict[str, int]) -> tuple[int, int, int]:
-    idx = hit.location.indicator
-    return (0 if idx is None else 1, idx or 0, rule_order[hit.rule_id])
+def rule_hits(ctx: SubmissionContext, rule: Rule) -> list[Hit]:
+    """One rule's hits on one submission; a rule the catalog names but no function implements is an error."""
+    try:
+        return list(RULE_FUNCTIONS[rule.id](ctx))
+    except Exception as exc:  # noqa: BLE001 — one rule must not cost the whole batch
+        raise RuleFailure(rule.id, exc) from exc
 
 
 def find_issues(sub: Submission, catalog: Catalog | None = None) -> list[Finding]:
-    """All findings for one submission, submission-level first, then by row, in catalog order."""
+    """All findings for one submission, submission-level first, then by row, in catalog order.
+
+    Raises RuleFailure naming the rule when a rule (or the rendering of its hit) fails.
+    """
     cat = catalog or load_catalog()
-    ctx = build_context(sub)
-    functions = rule_functions()
-    hits: list[Hit] = []
-    for rule in cat.rules:
-        hits.extend(functions[rule.id](ctx))
+    try:
+        ctx = build_context(sub)
+    except Exception as exc:  # noqa: BLE001
+        raise RuleFailure(None, exc) from exc
+    hits: list[tuple[Rule, Hit]] = [(rule, h) for rule in cat.rules for h in rule_hits(ctx, rule)]
     rule_order = {r.id: n for n, r in enumerate(cat.rules)}
-    hits = sorted(_resolve_conflicts(hits, cat), key=lambda h: _order_key(h, rule_order))
-    return [_finding(h, cat, ctx) for h in hits]
+
+    def order(item: tuple[Rule, Hit]) -> tuple[int, int, int]:
+        idx = item[1].location.indicator
+        return (0 if idx is None else 1, idx or 0, rule_order[item[0].id])
+
+    findings: list[Finding] = []
+    for rule, hit in sorted(_resolve_conflicts(hits), key=order):
+        try:
+            findings.append(_finding(rule, hit, cat, ctx))
+        except Exception as exc:  # noqa: BLE001
+            raise RuleFailure(rule.id, exc) from exc
+    return findings
 
 
-def check_submission(sub: Submission) -> CheckResult:
-    """Precheck one submission: findings decided by the rules, and the grade they imply."""
-    from assistant.checks.grading import grade_findings
+def _failure_text(failure: RuleFailure, catalog: Catalog) -> str:
+    if failure.rule_id is None:
+        return "读取本项目的指标表时出错，本项目未能完成预审，请核对表中内容后重新预审。"
+    rule = catalog.by_id().get(failure.rule_id)
+    title = f"“{rule.title}”" if rule else ""
+    return (
+        f"规则 {failure.rule_id}{title}检查本项目时出错，本项目未能完成预审；"
+        "其余项目不受影响，请将本项目转人工审核并报告此错误。"
+    )
 
-    findings = find_issues(sub)
-    grade, consequence = grade_findings(findings)
+
+def check_submission(
+    sub: Submission, *, grading: GradingConfig | None = None, catalog: Catalog | None = None
+) -> CheckResult:
+    """Precheck one submission: findings decided by the rules, and the grade they imply.
+
+    `grading` and `catalog` default to the packaged ones; callers with their own settings pass them in.
+    A rule that fails gives a result with `error` (Chinese, naming the rule), no grade and no findings.
+    """
+    cat = catalog or load_catalog()
+    try:
+        findings = find_issues(sub, cat)
+    except RuleFailure as failure:
+        log.error(
+            "precheck rule %s failed on submission %s: %s",
+            failure.rule_id or "(context)",
+            sub.id,
+            failure,
+            exc_info=failure.cause,
+        )
+        return CheckResult(
+            id=sub.id, project=sub.project, source=sub.source, error=_failure_text(failure, cat)
+        )
+    grade, consequence = grade_findings(findings, grading or load_grading())
     return CheckResult(
         id=sub.id,
         project=sub.project,
@@ -143,6 +170,8 @@ def check_submission(sub: Submission) -> CheckResult:
     )
 
 
-def check_submissions(subs: Iterable[Submission]) -> list[CheckResult]:
-    """Precheck many submissions, in input order."""
-    return [check_submission(s) for s in subs]
+def check_submissions(
+    subs: Iterable[Submission], *, grading: GradingConfig | None = None, catalog: Catalog | None = None
+) -> list[CheckResult]:
+    """Precheck many submissions, in input order; one failing submission never stops the others."""
+    return [check_submission(s, grading=grading, catalog=catalog) for s in subs]

@@ -1,7 +1,8 @@
 """Grade 优/良/中/差 from findings, with the consequence of each grade (财预〔2015〕88号 第二十五条).
 
-The mapping is data (grading.yaml beside this module, or the file named by settings.grading_file);
-see README.md in this package. Rules decide the grade; nothing a language model writes can change it.
+The mapping is data (grading.yaml beside this module, or a file the caller names — the app and the CLI pass
+their settings' grading_file); see README.md in this package. Rules decide the grade; nothing a language
+model writes can change it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import yaml
 from pydantic import BaseModel, model_validator
 
 from assistant.models import Finding, Grade, Severity
-from core.settings import get_settings
 
 DEFAULT_GRADING_FILE = Path(__file__).with_name("grading.yaml")
 
@@ -54,8 +54,8 @@ class GradingConfig(BaseModel):
 
 @lru_cache(maxsize=4)
 def load_grading(path: Path | None = None) -> GradingConfig:
-    """The grading mapping from `path`, settings.grading_file, or the packaged default."""
-    source = path or get_settings().grading_file or DEFAULT_GRADING_FILE
+    """The grading mapping from `path`, or the packaged default (settings are the caller's business)."""
+    source = path or DEFAULT_GRADING_FILE
     return GradingConfig.model_validate(yaml.safe_load(Path(source).read_text(encoding="utf-8")))
 
 

@@ -1,133 +1,130 @@
-"""The word lists of lexicon.yaml, compiled once into regexes and sets the rules read."""
+"""The word lists and patterns of lexicon.yaml, read generically by name.
+
+lexicon.yaml has three kinds of entries:
+- word lists (top level): a list of words, or a mapping of named groups of words (flattened);
+- `patterns:` regular expressions, one string or a list of alternatives (joined with `|`);
+- `topics:` ordered mappings of case name -> regex, for picking a named case from a text
+  (the first case whose regex matches wins; the case names are catalog template cases).
+
+Rules read them as `lex.words("money_units")` (a frozenset), `lex.any("rate_words")` (one regex matching any
+of the words, longest first), `lex.ends("people_name_endings")` (anchored at the end), `lex.pattern("date")`
+and `lex.topic("vague_value", text)`. A name that is not in the file is a KeyError at load of the rule, not
+a silent miss: `test_lexicon.py` runs every rule over the shared sets.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import yaml
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+_SECTIONS = ("patterns", "topics", "tables")
 
 
-def _alternation(words: list[str]) -> re.Pattern[str]:
+def alternation(words: Iterable[str]) -> re.Pattern[str]:
     """One regex matching any of the words, longest first (so 万元 wins over 元)."""
     ordered = sorted({w for w in words if w}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in ordered))
+    return re.compile("|".join(re.escape(w) for w in ordered) or r"(?!x)x")
 
 
-def _any_of(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+def _flatten(entry: Any, name: str) -> tuple[str, ...]:
+    if isinstance(entry, list):
+        return tuple(str(w) for w in entry)
+    if isinstance(entry, dict):
+        return tuple(str(w) for group in entry.values() for w in group)
+    raise ValueError(f"lexicon entry {name!r} is neither a word list nor groups of words")
 
 
-@dataclass(frozen=True)
+def _regex(entry: Any, name: str) -> re.Pattern[str]:
+    if isinstance(entry, str):
+        return re.compile(entry)
+    if isinstance(entry, list):
+        return re.compile("|".join(f"(?:{p})" for p in entry))
+    raise ValueError(f"lexicon pattern {name!r} is neither a regex nor a list of regexes")
+
+
 class Lexicon:
-    vague: re.Pattern[str]
-    bare_values: frozenset[str]
-    scale: re.Pattern[str]
-    qualitative_standard: re.Pattern[str]
-    vague_time: re.Pattern[str]
-    time_concrete: re.Pattern[str]
-    timeliness_name: re.Pattern[str]
-    rate: re.Pattern[str]
-    change: re.Pattern[str]
-    percent_ok: re.Pattern[str]
-    not_applicable: frozenset[str]
-    bounded_rate_exclusions: re.Pattern[str]
-    negative: re.Pattern[str]
-    percent_units: frozenset[str]
-    money_units: frozenset[str]
-    people_units: frozenset[str]
-    count_units: frozenset[str]
-    measure_units: frozenset[str]
-    time_units: frozenset[str]
-    people_name_end: re.Pattern[str]
-    counted_as_people_end: re.Pattern[str]  # people_name_endings + role_name_endings
-    people_noun: re.Pattern[str]
-    money_name_end: re.Pattern[str]
-    unit_cost: re.Pattern[str]
-    eco_row: re.Pattern[str]
-    eco_project: re.Pattern[str]
-    not_ecological: re.Pattern[str]  # 营商环境: "环境" that is not the natural environment
-    macro_econ_row: re.Pattern[str]
-    econ_project: re.Pattern[str]
-    grand_slogan: re.Pattern[str]
-    back_office_project: re.Pattern[str]
-    input_rate: re.Pattern[str]
-    activity_verbs: re.Pattern[str]
-    activity_units: frozenset[str]
-    catch_all: re.Pattern[str]
-    beneficiary: re.Pattern[str]
-    placeholder: re.Pattern[str]
-    lay_public: frozenset[str]
-    respondent_modifiers: re.Pattern[str]
-    rewrites: dict[str, tuple[tuple[re.Pattern[str], str], ...]]
-    rewrite_defaults: dict[str, str]
+    """Compiled once from lexicon.yaml; read-only afterwards."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self._words = MappingProxyType({k: _flatten(v, k) for k, v in raw.items() if k not in _SECTIONS})
+        self._sets = MappingProxyType({k: frozenset(v) for k, v in self._words.items()})
+        self._any = MappingProxyType({k: alternation(v) for k, v in self._words.items()})
+        self._patterns = MappingProxyType({k: _regex(v, k) for k, v in (raw.get("patterns") or {}).items()})
+        self._topics = MappingProxyType(
+            {
+                name: tuple((case, _regex(rx, f"{name}.{case}")) for case, rx in cases.items())
+                for name, cases in (raw.get("topics") or {}).items()
+            }
+        )
+        self._tables = MappingProxyType(dict(raw.get("tables") or {}))
+
+    def names(self) -> dict[str, tuple[str, ...]]:
+        """Every entry name by section (for tests and docs)."""
+        return {
+            "words": tuple(self._words),
+            "patterns": tuple(self._patterns),
+            "topics": tuple(self._topics),
+            "tables": tuple(self._tables),
+        }
+
+    def word_list(self, name: str) -> tuple[str, ...]:
+        return self._words[name]
+
+    def words(self, *names: str) -> frozenset[str]:
+        if len(names) == 1:
+            return self._sets[names[0]]
+        return frozenset(w for n in names for w in self._sets[n])
+
+    def any(self, *names: str) -> re.Pattern[str]:
+        if len(names) == 1:
+            return self._any[names[0]]
+        return _combined(self, names, False)
+
+    def ends(self, *names: str) -> re.Pattern[str]:
+        return _combined(self, names, True)
+
+    def pattern(self, name: str) -> re.Pattern[str]:
+        return self._patterns[name]
+
+    def topic(self, name: str, text: str) -> str | None:
+        """The first case of topic list `name` whose regex matches `text`, else None."""
+        found = self.topic_match(name, text)
+        return found[0] if found else None
+
+    def topic_match(self, name: str, text: str) -> tuple[str, re.Match[str]] | None:
+        """(case, match) of the first case of topic list `name` whose regex matches `text`."""
+        for case, rx in self._topics[name]:
+            m = rx.search(text)
+            if m:
+                return case, m
+        return None
+
+    def topic_cases(self, name: str) -> tuple[str, ...]:
+        return tuple(case for case, _ in self._topics[name])
+
+    def table(self, name: str) -> Any:
+        """A small structured table (rows of words and numbers), as written in the file."""
+        return self._tables[name]
+
+
+@lru_cache(maxsize=64)
+def _combined(lex: Lexicon, names: tuple[str, ...], at_end: bool) -> re.Pattern[str]:
+    rx = alternation(w for n in names for w in lex.word_list(n))
+    return re.compile(f"(?:{rx.pattern})$") if at_end else rx
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    return Lexicon(yaml.safe_load(Path(path or LEXICON_FILE).read_text(encoding="utf-8")))
 
 
 @lru_cache(maxsize=1)
 def get_lexicon() -> Lexicon:
-    """Load lexicon.yaml once per process (it is package data, not configuration)."""
-    raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
-    vague_words = [w for group in raw["vague_words"].values() for w in group]
-    return Lexicon(
-        vague=_alternation(vague_words),
-        bare_values=frozenset(raw["bare_values"]),
-        scale=_any_of(raw["scale_patterns"]),
-        qualitative_standard=_any_of(raw["qualitative_standard_markers"]),
-        vague_time=_alternation(raw["vague_time_words"]),
-        time_concrete=_any_of(raw["time_concrete_patterns"]),
-        timeliness_name=_alternation(raw["timeliness_name_words"]),
-        rate=_alternation(raw["rate_words"]),
-        change=_alternation(raw["change_words"]),
-        percent_ok=_alternation(raw["percent_ok_words"]),
-        not_applicable=frozenset(raw["not_applicable_values"]),
-        bounded_rate_exclusions=_alternation(raw["bounded_rate_exclusions"]),
-        negative=_alternation(raw["negative_words"]),
-        percent_units=frozenset(raw["percent_units"]),
-        money_units=frozenset(raw["money_units"]),
-        people_units=frozenset(raw["people_units"]),
-        count_units=frozenset(raw["count_units"]),
-        measure_units=frozenset(raw["measure_units"]),
-        time_units=frozenset(raw["time_units"]),
-        people_name_end=re.compile(f"(?:{_alternation(raw['people_name_endings']).pattern})$"),
-        counted_as_people_end=re.compile(
-            f"(?:{_alternation(raw['people_name_endings'] + raw['role_name_endings']).pattern})$"
-        ),
-        people_noun=_alternation(raw["people_name_endings"]),
-        money_name_end=re.compile(f"(?:{_alternation(raw['money_name_endings']).pattern})$"),
-        unit_cost=_alternation(raw["unit_cost_words"]),
-        eco_row=_alternation(raw["eco_row_words"]),
-        eco_project=_alternation(raw["eco_project_words"]),
-        not_ecological=_alternation(raw["not_ecological_words"]),
-        macro_econ_row=_alternation(raw["macro_econ_row_words"]),
-        econ_project=_alternation(raw["econ_project_words"]),
-        grand_slogan=_alternation(raw["grand_slogan_words"]),
-        back_office_project=_alternation(raw["back_office_project_words"]),
-        input_rate=_alternation(raw["input_rate_words"]),
-        activity_verbs=_alternation(raw["activity_verbs"]),
-        activity_units=frozenset(raw["activity_units"]),
-        catch_all=_any_of(raw["catch_all_patterns"]),
-        beneficiary=_alternation(raw["beneficiary_words"]),
-        placeholder=_any_of(raw["placeholder_patterns"]),
-        lay_public=frozenset(raw["lay_public"]),
-        respondent_modifiers=_alternation(raw["respondent_modifiers"]),
-        rewrites={
-            k: tuple((re.compile(r["when"]), r["text"]) for r in v)
-            for k, v in raw["rewrites"].items()
-            if isinstance(v, list)
-        },
-        rewrite_defaults={
-            k.removesuffix("_default"): v for k, v in raw["rewrites"].items() if isinstance(v, str)
-        },
-    )
-
-
-def pick_rewrite(lex: Lexicon, kind: str, text: str) -> str:
-    """The first rewrite template of `kind` whose trigger matches `text`, else the kind's default."""
-    for trigger, template in lex.rewrites.get(kind, ()):
-        if trigger.search(text):
-            return template
-    return lex.rewrite_defaults[kind]
+    """The packaged lexicon, loaded once per process (it is package data, not configuration)."""
+    return load_lexicon()

@@ -1,21 +1,23 @@
-"""适当性 rules: cost rows that cannot be measured, and quantities × unit standards that do not fit the budget.
+"""适当性 rules: cost rows that cannot be measured, and quantities × unit standards that do not fit the
+budget.
 
-Quantity × standard follows 财预〔2015〕88号 “相应匹配”: each per-unit cost row (元/人·月, 万元/公里 …) is paired
+Quantity × standard follows 财预〔2015〕88号 “相应匹配”: each per-unit cost row (元/人·月, 万元/公里 …) is
+paired
 with the quantity row it prices (same counting unit, closest name), time units in the cost (·月, ·天) are
 multiplied out, and the sum is compared with the annual budget.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assistant.checks.context import RowView, SubmissionContext
-from assistant.checks.engine import Hit, row_hit
 from assistant.checks.goaltext import goal_quantities
 from assistant.checks.kinds import HOUSEHOLDS, PEOPLE, counting_unit, declared_per
-from assistant.checks.rules_relevance import bigrams
+from assistant.checks.lexicon import get_lexicon
+from assistant.checks.registry import Hit, row_hit, rule
+from assistant.checks.text import bigrams
 from assistant.checks.units import (
     DAY_TOKENS,
     TIME_TOKENS,
@@ -27,33 +29,11 @@ from assistant.checks.units import (
 
 OVER_RATIO = 1.3  # README labelling convention: a mismatch is ≥30% off the budget
 UNDER_RATIO = 0.7
-_QTY_TAIL = re.compile(r"(面积|数量|里程|人数|次数|数)$")
-# A level-less row named as a result, not a quantity bought (播种面积, 带动增收, 受益人口 …).
-_RESULT_NAME = re.compile(r"带动|增收|收入|增加|减少|降低|提高|提升|节约|影响|效益|播种|产量|总产")
-# A standard restricted to part of the population (城市低保 标准 vs 城乡低保 人数) prices only part of the count.
-_SCOPE_WORDS = (
-    "城市",
-    "城镇",
-    "城区",
-    "农村",
-    "乡村",
-    "主职",
-    "一般",
-    "其他",
-    "重点",
-    "特困",
-    "分散",
-    "集中",
-    "中心",
-    "普通",
-    "一类",
-    "二类",
-    "三类",
-)
 
 
 def _scope_consistent(line: CostLine) -> bool:
-    return all(word in line.qty.name for word in _SCOPE_WORDS if word in line.cost.name)
+    scope_words = get_lexicon().word_list("cost_scope_words")
+    return all(word in line.qty.name for word in scope_words if word in line.cost.name)
 
 
 @dataclass(frozen=True)
@@ -78,6 +58,7 @@ class CostLine:
 
 def _quantity_rows(ctx: SubmissionContext) -> list[RowView]:
     """Rows a unit standard can price: outputs (数量), or rows of unknown level not named as a result."""
+    result_name = ctx.lex.any("result_name_words")
     return [
         r
         for r in ctx.rows
@@ -91,7 +72,7 @@ def _quantity_rows(ctx: SubmissionContext) -> list[RowView]:
         and not r.is_time
         and r.level1 in ("产出", None)
         and r.sub in ("数量", None)
-        and not (r.level1 is None and _RESULT_NAME.search(r.name_core))
+        and not (r.level1 is None and result_name.search(r.name_core))
     ]
 
 
@@ -182,6 +163,7 @@ def _bounds(lines: list[CostLine]) -> tuple[float, float]:
     return sum(min(t) for t in low.values()), sum(max(t) for t in high.values())
 
 
+@rule("A01")
 def check_output_budget(ctx: SubmissionContext) -> Iterator[Hit]:
     if ctx.budget is None:
         return
@@ -190,91 +172,92 @@ def check_output_budget(ctx: SubmissionContext) -> Iterator[Hit]:
         return
     low, high = _bounds(lines)
     if low > ctx.budget * OVER_RATIO and all(_scope_consistent(ln) for ln in lines):
-        gap = f"多出{fmt_yuan(low - ctx.budget)}（为预算的{low / ctx.budget:.1f}倍）"
+        gap = {"amount": fmt_yuan(low - ctx.budget), "ratio": f"{low / ctx.budget:.1f}", "share": ""}
+        case = "over"
     elif complete and high < ctx.budget * UNDER_RATIO:
-        gap = f"少{fmt_yuan(ctx.budget - high)}（只占预算的{high / ctx.budget:.0%}）"
+        gap = {"amount": fmt_yuan(ctx.budget - high), "ratio": "", "share": f"{high / ctx.budget:.0%}"}
+        case = "under"
     else:
         return
     calc = "；".join(
         f"“{ln.qty.name_core}”{fmt_number(ln.count)}{_unit_tokens(ln.qty)[1][0]} × "
-        f"“{ln.cost.name_core}”{fmt_number(ln.cost.value_num)}{ln.cost.unit}{ln.factor_text} = {fmt_yuan(ln.total)}"
+        f"“{ln.cost.name_core}”{fmt_number(ln.cost.value_num)}{ln.cost.unit}{ln.factor_text}"
+        f" = {fmt_yuan(ln.total)}"
         for ln in lines
     )
+    first = lines[0]
+    scale = first.cost.per_unit.scale if first.cost.per_unit else 1.0
+    value = first.cost.value_num or 0.0
+    if value * scale * first.factor <= 0:
+        return  # a zero standard gives no count to propose
     yield row_hit(
-        "A01",
-        lines[0].cost,
+        first.cost,
         "value",
+        {"gap": case},
         calc=calc,
         budget=fmt_yuan(ctx.budget),
-        gap=gap,
-        rewrite=_mismatch_rewrite(ctx, lines),
+        count=fmt_number(first.count),
+        qty_unit=_unit_tokens(first.qty)[1][0],
+        cost_name=first.cost.name_core,
+        cost_op=first.cost.op or "≤",
+        standard=fmt_number(round(ctx.budget / (first.count * first.factor) / scale, 2)),
+        cost_unit=first.cost.unit,
+        qty_name=first.qty.name_core,
+        new_count=fmt_number(round(ctx.budget / (first.factor * value * scale))),
+        implied=fmt_yuan(sum(ln.total for ln in lines)),
+        **gap,
     )
 
 
-def _mismatch_rewrite(ctx: SubmissionContext, lines: list[CostLine]) -> str:
-    implied = sum(ln.total for ln in lines)
-    first = lines[0]
-    unit = first.cost.unit
-    standard = ctx.budget / (first.count * first.factor) / first.cost.per_unit.scale
-    count = ctx.budget / (first.factor * first.cost.value_num * first.cost.per_unit.scale)
-    qty_unit = _unit_tokens(first.qty)[1][0]
-    return (
-        f"数量、标准、预算三者须相乘相等，三选一调整：按预算{fmt_yuan(ctx.budget)}和数量{fmt_number(first.count)}"
-        f"{qty_unit}，标准应为“{first.cost.name_core} {first.cost.op or '≤'} {fmt_number(round(standard, 2))}{unit}”；"
-        f"或按现标准，数量应为“{first.qty.name_core} = {fmt_number(round(count))}{qty_unit}”；"
-        f"或预算调整为{fmt_yuan(implied)}"
-    )
-
-
-def _measurable_problem(ctx: SubmissionContext, row: RowView) -> str | None:
+def _measurable_problem(ctx: SubmissionContext, row: RowView) -> tuple[str, dict[str, str]] | None:
+    """(A05 `why` case, its params) when a cost row cannot measure economy."""
     if row.value_num is None:
-        return f"只写“{row.value or '（空）'}”，没有金额"
+        return ("no_amount", {"raw": row.value}) if row.value else ("no_amount_empty", {})
     if row.is_percent and ("控制" in row.name or row.value_num >= 100):
-        return "是成本控制率，“100%”不反映任何成本水平"
+        return "control_rate", {}
     if row.money is not None and row.per_unit is None and ctx.budget:
         total = row.value_num * row.money
         if abs(total - ctx.budget) <= 0.1 * ctx.budget:
-            return f"就是年度预算总额（{fmt_yuan(ctx.budget)}）的重述"
+            return "budget", {}
     return None
 
 
-def _unit_cost_rewrite(ctx: SubmissionContext) -> str:
+def _unit_cost(ctx: SubmissionContext) -> tuple[dict[str, str], dict[str, str]]:
+    """(cases, params) of the unit cost a restated budget should become: budget ÷ the main quantity."""
     quantities = [q for q in _quantity_rows(ctx) if q.sub == "数量"] or _quantity_rows(ctx)
     if not quantities or ctx.budget is None:
-        return "改为单位成本：“单位成本 ≤ 测算值（元/单位）”，取值依据预算定额或支出标准，并写明测算过程"
-    units = ("平方米", "亩", "公里", "吨", "米", "立方米")
+        return {"suggestion": "generic"}, {}
+    units = ctx.lex.words("physical_units")
     qty = next((q for q in quantities if quantity_unit(q.unit)[1][0] in units), quantities[0])
     scale, tokens = quantity_unit(qty.unit)
-    per = ctx.budget / (qty.value_num * scale)
-    subject = _QTY_TAIL.sub("", qty.name_core) or qty.name_core
+    count = (qty.value_num or 0.0) * scale
+    tail = ctx.lex.pattern("quantity_tail")
     others = [q for q in quantities if q is not qty][:2]
-    extra = (
-        (
-            "；"
-            + "、".join(f"“{_QTY_TAIL.sub('', q.name_core)}”" for q in others)
-            + "等其他支出内容，同样按预算定额或支出标准写出单价（元/"
-            + quantity_unit(others[0].unit)[1][0]
-            + "）"
-        )
-        if others
-        else ""
-    )
-    return (
-        f"改为单位成本：“{subject}单位成本 ≤ {fmt_number(round(per, 2))}元/{tokens[0]}”"
-        f"（按预算{fmt_yuan(ctx.budget)}÷{fmt_number(qty.value_num * scale)}{tokens[0]}测算，依据预算定额核定）{extra}"
-    )
+    params = {
+        "subject": tail.sub("", qty.name_core) or qty.name_core,
+        "per": fmt_number(round(ctx.budget / count, 2)),
+        "qty_unit": tokens[0],
+        "count": fmt_number(count),
+        "others": "、".join(f"“{tail.sub('', q.name_core)}”" for q in others),
+        "other_unit": quantity_unit(others[0].unit)[1][0] if others else "",
+    }
+    return {"extra": "others" if others else "default"}, params
 
 
+@rule("A05")
 def check_cost_measurable(ctx: SubmissionContext) -> Iterator[Hit]:
     for row in ctx.rows:
         if not row.is_cost:
             continue
-        why = _measurable_problem(ctx, row)
-        if why:
-            yield row_hit("A05", row, "value", why=why, rewrite=_unit_cost_rewrite(ctx))
-
-
-RULES = {
-    "A05": check_cost_measurable,
-    "A01": check_output_budget,
-}
+        found = _measurable_problem(ctx, row)
+        if found:
+            why, why_params = found
+            cases, params = _unit_cost(ctx)
+            yield row_hit(
+                row,
+                "value",
+                {"why": why, **cases},
+                budget=fmt_yuan(ctx.budget) if ctx.budget else "",
+                **why_params,
+                **params,
+            )

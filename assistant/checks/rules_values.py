@@ -7,199 +7,167 @@ import re
 from collections.abc import Iterator
 
 from assistant.checks.context import RowView, SubmissionContext
-from assistant.checks.engine import Hit, row_hit
-from assistant.checks.goaltext import goal_deadline, row_target
+from assistant.checks.goaltext import goal_deadline
 from assistant.checks.kinds import HOUSEHOLDS, PEOPLE, base_unit, declared_per, unit_misfit
-from assistant.checks.lexicon import pick_rewrite
+from assistant.checks.registry import Hit, row_hit, rule
+from assistant.checks.text import CLAUSE_SPLIT, PAREN_TEXT, bigrams, strip_year, subject_of
 from assistant.checks.units import fmt_number
-
-_DATE_RE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
-_GENERIC_TAIL = re.compile(r"(情况|状况|程度|水平|效果|效益|影响|指标)$")
-_NAME_PERCENT = re.compile(
-    r"[（(]\s*(?:应|须|需|要)?(?:达到|不低于|达|为)?\s*[≥≤=]?\s*(\d+(?:\.\d+)?)\s*%\s*(?:以上|及以上)?\s*[)）]"
-)
-# A rate whose name ends with its own target: 竣工验收合格率100%, 就业率达到80%以上.
-_NAME_TAIL_PERCENT = re.compile(
-    r"(率|比例|占比|覆盖面|密度)\s*(达到|不低于|达|为|≥|=)?\s*(\d+(?:\.\d+)?)\s*%\s*(以上|及以上)?$"
-)
-# How often a period word makes a payment happen in a year (only payments: 每月巡查4次 counts per month).
-_PERIOD_WORDS = (
-    ("按月", 12, "按月"),
-    ("每月", 12, "按月"),
-    ("按季", 4, "按季度"),
-    ("每季", 4, "按季度"),
-    ("按半年", 2, "每半年"),
-    ("每半年", 2, "每半年"),
-    ("按学期", 2, "按学期"),
-    ("每学期", 2, "按学期"),
-    ("春秋两季", 2, "春秋两季"),
-    ("春秋季", 2, "春秋两季"),
-    ("按周", 52, "按周"),
-    ("按旬", 36, "按旬"),
-    ("每半月", 24, "每半月"),
-    ("按半月", 24, "每半月"),
-)
-_DISBURSE = re.compile(r"发放|拨付|支付|兑付|划拨|拨款|结算|发到|到账|兑现")
-_YES_NO_NAME = re.compile(r"是否")
-_PASS_WORDS = frozenset({"合格", "达标", "通过", "符合"})
-# 平稳运行，不出现赤字 / 全年未发生安全责任事故: a stated absence of a countable event is decidable at year end
-_ABSENCE = re.compile(
-    r"(不出现|不发生|未发生|未出现|无|零)[^，,。；;]{0,12}(事故|赤字|事件|投诉|案件|欠薪|断供|停运|停水|停电|"
-    r"违纪|违规|违法|上访|信访)"
-)
-_NAMED_STANDARD = re.compile(r"标准|规范|规程|等级|评定|评级|考核|验收|检测|检验|鉴定|审计|定级")
-_GRADE_WORDS = frozenset({"优", "良", "优良", "优秀", "甲等", "一等"})
-_GRADING = re.compile(r"等级|等次|评定|评级|定级")
-_WAGE_RE = re.compile(r"报酬|工资|补贴|补助|津贴|生活费")
-
-
-def subject_of(row: RowView) -> str:
-    return _GENERIC_TAIL.sub("", row.name_core) or row.name_core
-
-
-_QUALITY_TAIL = re.compile(r"(质量|水平|情况|效果|状况|标准)$")
 
 
 def object_of(ctx: SubmissionContext, row: RowView) -> str:
     """What a quality row is about: 养护质量 in 农村公路养护 -> 农村公路养护; 路面工程质量 -> 路面工程."""
-    obj = _QUALITY_TAIL.sub("", row.name_core)
+    obj = ctx.lex.pattern("quality_tail").sub("", row.name_core)
     project = ctx.project_object
     if len(obj) <= 2 and (not obj or obj in project):
         return project
     return obj
 
 
-def is_quality_row(row: RowView) -> bool:
-    return row.sub == "质量" or bool(re.search(r"质量|品质", row.name_core))
+def is_quality_row(ctx: SubmissionContext, row: RowView) -> bool:
+    return row.sub == "质量" or bool(ctx.lex.pattern("quality_name").search(row.name_core))
 
 
-def _fill(template: str, ctx: SubmissionContext, row: RowView) -> str:
-    return template.format(
-        name=row.name_core,
-        subject=subject_of(row),
-        object=object_of(ctx, row),
-        project=ctx.project or "本项目",
-        value=fmt_number(row.value_num) if row.value_num is not None else row.value,
-        year=ctx.sub.year or "本",
-    )
+def _target_value(row: RowView) -> str:
+    return fmt_number(row.value_num) if row.value_num is not None else row.value
 
 
 # ---------------------------------------------------------------- VAGUE_VALUE
-def vague_reason(ctx: SubmissionContext, row: RowView) -> str | None:
-    """Why a (non-cost, non-deadline) value is not measurable, or None when it is."""
+def vague_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, dict[str, str]] | None:
+    """(V03 `why` case, its params) when a (non-cost, non-deadline) value is not measurable, else None."""
     lex, v = ctx.lex, row.value
     if not v:
-        return "为空，没有填写目标值" if row.op != "定性" or row.name else None
-    if row.value_num is not None or _DATE_RE.search(v):
+        return ("empty", {}) if row.op != "定性" or row.name else None
+    if row.value_num is not None or lex.pattern("date").search(v):
         return None
-    if lex.scale.search(v):
-        return f"只列出了分档（{v}），没有选定目标档次，也没有各档的判定标准"
-    if lex.qualitative_standard.search(v):
+    if lex.pattern("scale").search(v):
+        return "scale", {"raw": v}
+    if lex.pattern("qualitative_standard").search(v):
         return None
-    if _YES_NO_NAME.search(row.name) and v in ("是", "否"):
+    if lex.pattern("yes_no_name").search(row.name) and v in ("是", "否"):
         return None  # 工程是否通过竣工验收：是 — a decidable yes/no target
-    if (v in _PASS_WORDS and _NAMED_STANDARD.search(row.name)) or (
-        v in _GRADE_WORDS and _GRADING.search(row.name)
+    if (v in lex.words("pass_words") and lex.pattern("named_standard").search(row.name)) or (
+        v in lex.words("grade_words") and lex.pattern("grading_name").search(row.name)
     ):
         return None  # 工程质量等级：合格 / 考核等次：优秀 — judged against the named standard
-    if v in lex.bare_values:
-        return "只有一个评价词，没有数值或可判断的标准"
-    m = lex.vague.search(v)
+    if v in lex.words("bare_values"):
+        return "bare", {}
+    m = lex.any("vague_words").search(v)
     if m:
-        return f"只有“{m.group(0)}”这类程度描述，没有数值、基准或可判断的分档标准"
-    if _ABSENCE.search(v):
+        return "vague", {"word": m.group(0)}
+    if lex.pattern("absence").search(v):
         return None
     if len(v) >= 8:
-        return "是一句描述，没有数值或可判断的分档标准"
+        return "sentence", {}
     return None
 
 
 def _goal_clause_for(ctx: SubmissionContext, row: RowView) -> str | None:
     """A goal clause with a number about the same subject (the goal often holds the measurable value)."""
-    from assistant.checks.rules_relevance import bigrams
-
-    topic = bigrams(subject_of(row))
-    for clause in re.split(r"[，。；;,]", ctx.goal):
-        if re.search(r"\d", clause) and topic & bigrams(clause) and not re.search(r"元|每", clause):
-            return re.sub(r"^\s*\d{4}\s*年", "", clause).strip()
+    topic = bigrams(subject_of(row.name_core))
+    money = ctx.lex.any("goal_money_words")
+    for clause in CLAUSE_SPLIT.split(ctx.goal):
+        if re.search(r"\d", clause) and topic & bigrams(clause) and not money.search(clause):
+            return strip_year(clause).strip()
     return None
 
 
+@rule("V03")
 def check_vague_values(ctx: SubmissionContext) -> Iterator[Hit]:
+    lex = ctx.lex
     for row in ctx.rows:
         if row.is_cost or row.is_time or row.is_na:
             continue
-        why = vague_reason(ctx, row)
-        if why is None:
+        found = vague_reason(ctx, row)
+        if found is None:
             continue
-        quality = is_quality_row(row) and "满意" not in row.name_core
+        why, why_params = found
+        quality = is_quality_row(ctx, row) and "满意" not in row.name_core
         clause = _goal_clause_for(ctx, row)
         # a quality row needs a quality measure and a benefit row a change, never the project's output count
         fits = (
-            r"%|合格|达标|优良|等级"
+            lex.pattern("quality_clause")
             if quality
-            else r"%|率|提高|降低|下降|增加|减少|增收|缩短"
+            else lex.pattern("change_clause")
             if row.level1 == "效益"
-            else r"."
+            else None
         )
-        if clause and re.search(fits, clause):
-            rewrite = f"{row.name_core}改为年度目标中的可考核值：“{clause}”"
+        if clause and (fits is None or fits.search(clause)):
+            suggestion = "goal_clause"
         elif quality:  # a quality row needs a quality measure of its object, never the project's quantity
-            rewrite = _fill(pick_rewrite(ctx.lex, "quality", ctx.project + row.name_core), ctx, row)
+            suggestion = lex.topic("quality", ctx.project + row.name_core) or "quality_default"
         else:
-            rewrite = _fill(pick_rewrite(ctx.lex, "vague_value", row.name_core + ctx.project), ctx, row)
-        yield row_hit("V03", row, "value", why=why, rewrite=rewrite)
+            suggestion = lex.topic("vague_value", row.name_core + ctx.project) or "default"
+        yield row_hit(
+            row,
+            "value",
+            {"why": why, "suggestion": suggestion},
+            core=row.name_core,
+            clause=clause or "",
+            subject=subject_of(row.name_core),
+            object=object_of(ctx, row),
+            **why_params,
+        )
 
 
 # ---------------------------------------------------------------- TIMELINESS_VAGUE
+@rule("V07")
 def check_timeliness(ctx: SubmissionContext) -> Iterator[Hit]:
+    lex = ctx.lex
     for row in ctx.rows:
-        if not row.is_time or row.is_na or row.value_num is not None or _DATE_RE.search(row.value):
+        if not row.is_time or row.is_na or row.value_num is not None or lex.pattern("date").search(row.value):
             continue
-        if ctx.lex.time_concrete.search(row.value):
+        if lex.pattern("time_concrete").search(row.value):
             continue
-        yield row_hit("V07", row, "value", value=row.value or "（空）", rewrite=_deadline_rewrite(ctx, row))
-
-
-def _deadline_rewrite(ctx: SubmissionContext, row: RowView) -> str:
-    if "发放" in row.name or (_WAGE_RE.search(ctx.project) and "时间" in row.name):
-        return f"{row.name_core}：每月10日前发放到位（全年12次）"
-    if re.search(r"办理|办结|响应|受理|入住", row.name):
-        return f"{row.name_core} ≤ 15个工作日（自受理之日起算，依据办事指南承诺时限）"
-    deadline = goal_deadline(ctx)
-    if deadline:
-        return f"{row.name_core} ≤ {deadline}（依据年度目标）"
-    year = ctx.sub.year or "本"
-    return f"{row.name_core} ≤ {year}年12月31日（按实施计划写明具体日期）"
+        deadline = goal_deadline(ctx)
+        if "发放" in row.name or (lex.any("wage_words").search(ctx.project) and "时间" in row.name):
+            suggestion = "monthly_pay"
+        elif lex.any("service_time_words").search(row.name):
+            suggestion = "service"
+        elif deadline:
+            suggestion = "goal_deadline"
+        else:
+            suggestion = "default"
+        yield row_hit(
+            row,
+            "value",
+            {"written": "default" if row.value else "empty", "suggestion": suggestion},
+            raw=row.value,
+            core=row.name_core,
+            deadline=deadline or "",
+            year=ctx.sub.year or "本",
+        )
 
 
 # ---------------------------------------------------------------- NO_UNIT / WRONG_UNIT
+@rule("V02")
 def check_no_unit(ctx: SubmissionContext) -> Iterator[Hit]:
     for row in ctx.rows:
         if row.unit or row.value_num is None or row.op == "定性" or row.is_percent:
             continue
-        unit = (
-            "%"
-            if row.is_rate_name
-            else ("人" if ctx.lex.counted_as_people_end.search(row.name_core) else "（计量单位）")
+        people = ctx.lex.ends("people_name_endings", "role_name_endings").search(row.name_core)
+        unit = "%" if row.is_rate_name else ("人" if people else "")
+        yield row_hit(
+            row,
+            "unit",
+            {"suggestion": "default" if unit else "unknown"},
+            core=row.name_core,
+            target_op=row.op or "≥",
+            raw_value=row.value,
+            fixed_unit=unit,
         )
-        rewrite = f"{row.name_core} {row.op or '≥'} {row.value}{unit}"
-        yield row_hit("V02", row, "unit", rewrite=rewrite)
 
 
 def _money_denominator(ctx: SubmissionContext, row: RowView) -> str:
-    from assistant.checks.rules_relevance import bigrams
-
-    topic = bigrams(re.sub(r"单价|价格|标准|费用", "", row.name_core))
+    topic = bigrams(ctx.lex.any("price_words").sub("", row.name_core))
     for other in ctx.rows:
         if other.sub == "数量" and other.unit and topic & bigrams(other.name_core) and not other.is_percent:
             return other.unit
-    return "人·月" if _WAGE_RE.search(row.name_core) else "单位"
+    return "人·月" if ctx.lex.any("wage_words").search(row.name_core) else "单位"
 
 
-def wrong_unit_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, str] | None:
-    """(why, rewritten target) when the unit does not fit what the row measures."""
-    lex, unit, op = ctx.lex, row.unit, row.op or "="
+def wrong_unit_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, str, str] | None:
+    """(V12 `why` case, fitting unit, per-unit word) when the unit does not fit what the row measures."""
+    lex, unit = ctx.lex, row.unit
     if not unit or row.is_percent or row.value_num is None:
         return None
     base = base_unit(unit)  # 万户 counts 户
@@ -207,45 +175,52 @@ def wrong_unit_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, str] |
     if (
         row.is_cost
         and "元" not in unit
-        and not re.search(r"社会|生态|环境", raw_level2)
-        and re.search(r"标准|单价|价格|费|金额|资金|报酬|工资|补助|补贴|造价|成本|投入|投资", row.name_core)
+        and not lex.any("benefit_category_words").search(raw_level2)
+        and lex.any("money_amount_words").search(row.name_core)
     ):
-        return "是金额", f"{row.name_core} {op} {row.value}元/{_money_denominator(ctx, row)}"
-    if re.search(r"(率|满意度|比例|占比)$", row.name_core) and (
-        base in lex.people_units or base in lex.count_units
+        return "cost_money", f"元/{_money_denominator(ctx, row)}", ""
+    if lex.pattern("rate_name_end").search(row.name_core) and (
+        base in lex.words("people_units") or base in lex.words("count_units")
     ):
-        return "是比率，应以%计", f"{row.name_core} {op} {row.value}%"
-    people = lex.counted_as_people_end.search(row.name_core) or _STAFF_END.search(row.name_core)
-    if people and base in {"个", "户", "家", "所", "只", "台", "套", "辆", "艘"}:
-        return "统计的是人数，应以“人”计", f"{row.name_core} {op} {row.value}人"
+        return "rate", "%", ""
+    people = lex.ends("people_name_endings", "role_name_endings").search(row.name_core) or lex.pattern(
+        "staff_end"
+    ).search(row.name_core)
+    if people and base in lex.words("thing_units_for_people"):
+        return "people", "人", ""
     per = declared_per(row.name_core)
     if row.per_unit is not None and per and row.per_unit.denominator:
         written = row.per_unit.denominator[0]
         other = HOUSEHOLDS if per == "人" else PEOPLE
         if written in other:
-            fixed = unit.replace(f"/{written}", f"/{per}", 1)
-            return f"按{per}计，单位应为“{fixed}”", f"{row.name_core} {op} {row.value}{fixed}"
+            return "per", unit.replace(f"/{written}", f"/{per}", 1), per
     kind = unit_misfit(row.name_core, unit)
     if kind is not None and not (kind.key == "money" and row.sub in ("社会效益", "生态效益")):
-        fixed = "" if kind.key == "time" else kind.fixed_unit
-        target = (
-            f"{row.name_core} ≤ {ctx.sub.year or '本'}年12月31日（写明具体日期）"
-            if kind.key == "time"
-            else f"{row.name_core} {op} {row.value}{fixed}"
-        )
-        return kind.why, target
+        return kind.key, ("" if kind.key == "time" else kind.fixed_unit), ""
     return None
 
 
+@rule("V12")
 def check_wrong_unit(ctx: SubmissionContext) -> Iterator[Hit]:
     for row in ctx.rows:
         found = wrong_unit_reason(ctx, row)
         if found:
-            why, target = found
-            yield row_hit("V12", row, "unit", why=why, rewrite=target)
+            why, fixed, per = found
+            yield row_hit(
+                row,
+                "unit",
+                {"why": why, "suggestion": "time" if why == "time" else "default"},
+                core=row.name_core,
+                target_op=row.op or "=",
+                raw_value=row.value,
+                fixed=fixed,
+                per=per,
+                year=ctx.sub.year or "本",
+            )
 
 
 # ---------------------------------------------------------------- PERCENT_WITHOUT_BASIS
+@rule("V13")
 def check_percent_without_basis(ctx: SubmissionContext) -> Iterator[Hit]:
     lex = ctx.lex
     for row in ctx.rows:
@@ -254,8 +229,8 @@ def check_percent_without_basis(ctx: SubmissionContext) -> Iterator[Hit]:
         name = row.name_core
         if (
             row.is_rate_name
-            or lex.change.search(name)
-            or lex.percent_ok.search(name)
+            or lex.any("change_words").search(name)
+            or lex.any("percent_ok_words").search(name)
             or name.endswith("性")
             or not name
         ):
@@ -264,34 +239,33 @@ def check_percent_without_basis(ctx: SubmissionContext) -> Iterator[Hit]:
             "完成" in row.value or "覆盖" in row.value
         ):  # 100%完成 / 100%覆盖 state a completion or coverage share
             continue
-        if _FORMULA.search(row.name):
+        if lex.pattern("formula").search(row.name):
             continue  # （防前数−防后数）/防前数×100%: the name gives its own basis
-        rewrite = _fill(pick_rewrite(lex, "percent_basis", name), ctx, row)
-        yield row_hit("V13", row, "value", rewrite=rewrite)
+        yield row_hit(
+            row,
+            "value",
+            {"suggestion": lex.topic("percent_basis", name) or "default"},
+            subject=subject_of(name),
+            target_value=_target_value(row),
+            project_name=ctx.project or "本项目",
+        )
 
 
-# ---------------------------------------------------------------- VALUE_NAME_CONFLICT
-def _name_percent(row: RowView) -> tuple[str, str] | None:
-    """(the percentage the name promises, the name without it): 竣工验收合格率100% -> ('100', '竣工验收合格率')."""
-    m = _NAME_PERCENT.search(row.name)
+# ---------------------------------------------------------------- VALUE_NAME_CONFLICT (V11, V11a–d)
+# A row gets at most one name conflict: the first of date, percentage, one-off, count, period that holds.
+def _name_percent(ctx: SubmissionContext, row: RowView) -> tuple[str, str] | None:
+    """(percentage the name promises, name without it): 竣工验收合格率100% -> ('100', '竣工验收合格率')."""
+    in_brackets = ctx.lex.pattern("name_percent")
+    m = in_brackets.search(row.name)
     if m:
-        return m.group(1), _NAME_PERCENT.sub("", row.name).strip()
-    m = _NAME_TAIL_PERCENT.search(row.name_core)
+        return m.group(1), in_brackets.sub("", row.name).strip()
+    m = ctx.lex.pattern("name_tail_percent").search(row.name_core)
     if m:
         return m.group(3), row.name_core[: m.start()] + m.group(1)
     return None
 
 
-_FORMULA = re.compile(r"[×x*]\s*100\s*[%％]|[/÷][^）)]{1,30}[）)]?\s*[×x*]\s*100")
-_STAFF_END = re.compile(r"(?<!动)员$")  # 照管员, 网格员: a person, whatever the role
-_NAME_DATE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:前|之前|以前)")  # a deadline, not a start
-_VALUE_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_PAREN_TEXT = re.compile(r"[（(]([^）)]*)[）)]")
-# (row unit, unit a name may use instead, how many row units one of it is)
-_CONVERTIBLE = (("分钟", "小时", 60.0), ("小时", "天", 24.0), ("天", "周", 7.0))
-
-
-def _name_count(row: RowView) -> str | None:
+def _name_count(ctx: SubmissionContext, row: RowView) -> str | None:
     """A count in the row's own unit that the name states at its end (覆盖全县18个乡镇 = 15 个,
     一月一场（每村全年12场） = 10 场/村·年), when the value says another number."""
     head = (row.unit or "").split("/")[0]
@@ -302,11 +276,13 @@ def _name_count(row: RowView) -> str | None:
         or row.per_unit is not None
         or not head
         or not re.fullmatch(r"[\u4e00-\u9fff]{1,2}", head)
-        or head in ("元", "万元")
+        or head in ctx.lex.words("money_units")
     ):
         return None
-    written = [(head, 1.0)] + [(other, factor) for unit, other, factor in _CONVERTIBLE if unit == head]
-    for text in [row.name_core, *_PAREN_TEXT.findall(row.name)]:
+    written = [(head, 1.0)] + [
+        (other, float(factor)) for unit, other, factor in ctx.lex.table("convertible_units") if unit == head
+    ]
+    for text in [row.name_core, *PAREN_TEXT.findall(row.name)]:
         text = text.strip()
         if len(re.findall(r"\d+", text)) != 1:
             continue  # 大型1个、中型1个: a breakdown, not the target
@@ -319,97 +295,86 @@ def _name_count(row: RowView) -> str | None:
     return None
 
 
-def _period_conflict(row: RowView) -> tuple[int, str] | None:
-    """(times a year the name implies, the period word) when a yearly count falls short of it."""
-    if row.value_num is None or not row.unit.startswith(("次", "批", "期")) or not _DISBURSE.search(row.name):
+def _period_conflict(ctx: SubmissionContext, row: RowView) -> tuple[int, str, str] | None:
+    """(times a year the name implies, the period word, the payment verb) when a yearly count falls short."""
+    disburse = ctx.lex.any("disburse_words").search(row.name)
+    if row.value_num is None or not row.unit.startswith(("次", "批", "期")) or not disburse:
         return None  # 按月开展巡查 = 4次 may count per month: only payments are judged
-    for word, per_year, shown in _PERIOD_WORDS:
+    for word, per_year, shown in ctx.lex.table("period_words"):
         if word in row.name and row.value_num < per_year:
-            return per_year, shown
+            return per_year, shown, disburse.group(0)
     return None
 
 
-def check_value_name_conflict(ctx: SubmissionContext) -> Iterator[Hit]:
+def _name_conflict(ctx: SubmissionContext, row: RowView) -> tuple[str, dict[str, object]] | None:
+    """(rule id, params) of the value-name conflict a row shows, if any."""
+    named_date = ctx.lex.pattern("name_deadline").search(row.name)
+    value_date = ctx.lex.pattern("value_date").match(row.value or "")
+    if named_date and value_date:
+        month, day = int(named_date.group(1)), int(named_date.group(2))
+        if (month, day) != (int(value_date.group(2)), int(value_date.group(3))):
+            return "V11a", {
+                "month": named_date.group(1),
+                "day": named_date.group(2),
+                "year": value_date.group(1),
+                "mm": f"{month:02d}",
+                "dd": f"{day:02d}",
+            }
+    if row.value_num is None:
+        return None
+    named = _name_percent(ctx, row)
+    if named and row.is_percent and abs(float(named[0]) - row.value_num) > 1e-9:
+        return "V11", {"target": named[0], "clean": named[1], "actual": fmt_number(row.value_num)}
+    if "一次性" in row.name and row.unit.startswith("次") and row.value_num >= 2:
+        return "V11b", {}
+    stated = _name_count(ctx, row)
+    if stated:
+        return "V11c", {"stated": stated, "actual": fmt_number(row.value_num)}
+    period = _period_conflict(ctx, row)
+    if period:
+        per_year, shown, act = period
+        return "V11d", {"per_year": per_year, "period": shown, "act": act}
+    return None
+
+
+def _name_conflict_hits(ctx: SubmissionContext, rule_id: str) -> Iterator[Hit]:
     for row in ctx.rows:
-        named_date = _NAME_DATE.search(row.name)
-        value_date = _VALUE_DATE.match(row.value or "")
-        if (
-            named_date
-            and value_date
-            and (int(named_date.group(1)), int(named_date.group(2)))
-            != (int(value_date.group(2)), int(value_date.group(3)))
-        ):
-            shown = f"{named_date.group(1)}月{named_date.group(2)}日"
-            year = value_date.group(1)
-            yield row_hit(
-                "V11",
-                row,
-                "value",
-                why=f"的名称写明{shown}前",
-                rewrite=f"{row.name_core} ≤ {year}-{int(named_date.group(1)):02d}-{int(named_date.group(2)):02d}"
-                f"（与名称和年度目标一致）",
-            )
+        found = _name_conflict(ctx, row)
+        if found is None or found[0] != rule_id:
             continue
-        if row.value_num is None:
-            continue
-        named = _name_percent(row)
-        if named and row.is_percent and abs(float(named[0]) - row.value_num) > 1e-9:
-            target, clean = named
-            yield row_hit(
-                "V11",
-                row,
-                "value",
-                why=f"的名称写明目标为{target}%",
-                rewrite=f"名称改为“{clean}”，指标值与名称统一为“{clean} = {target}%”"
-                f"（如{fmt_number(row.value_num)}%才是可实现的目标，则名称中删去“{target}%”，"
-                f"写成“{clean} ≥ {fmt_number(row.value_num)}%”）",
-            )
-            continue
-        if "一次性" in row.name and row.unit.startswith("次") and row.value_num >= 2:
-            yield row_hit(
-                "V11",
-                row,
-                "value",
-                why="的名称写明一次性完成",
-                rewrite=f"{row.name_core}：次数 = 1次（确需分次的，名称中删去“一次性”，写明每次的时点）",
-            )
-            continue
-        stated = _name_count(row)
-        if stated:
-            yield row_hit(
-                "V11",
-                row,
-                "value",
-                why=f"的名称写明{stated}",
-                rewrite=f"指标值与名称统一：如名称中的{stated}是目标，指标值改为“{stated}”；"
-                f"如{fmt_number(row.value_num)}{row.unit}才是目标，改正名称中的数字",
-            )
-            continue
-        period = _period_conflict(row)
-        if period:
-            per_year, shown = period
-            act = _DISBURSE.search(row.name).group(0)
-            deadline = (
-                "（每月10日前发放到位）"
-                if per_year == 12 and act == "发放"
-                else f"（{shown}{act}，逐次写明时点）"
-            )
-            yield row_hit(
-                "V11",
-                row,
-                "value",
-                why=f"的名称要求{shown}{act}（全年应为{per_year}次）",
-                rewrite=f"{row.name_core}：全年{act}次数 = {per_year}次{deadline}",
-            )
+        params = found[1]
+        cases = {}
+        if rule_id == "V11d":
+            monthly_pay = params["per_year"] == 12 and params["act"] == "发放"
+            cases["deadline"] = "monthly_pay" if monthly_pay else "default"
+        yield row_hit(row, "value", cases, core=row.name_core, **params)
 
 
-RULES = {
-    "V11": check_value_name_conflict,
-    "V03": check_vague_values,
-    "V13": check_percent_without_basis,
-    "V02": check_no_unit,
-    "V12": check_wrong_unit,
-    "V07": check_timeliness,
-}
+@rule("V11")
+def check_name_percent_conflict(ctx: SubmissionContext) -> Iterator[Hit]:
+    """The name promises one percentage, the value another (竣工验收合格率100% = 98%)."""
+    yield from _name_conflict_hits(ctx, "V11")
 
-__all__ = ["RULES", "row_target", "subject_of", "vague_reason"]
+
+@rule("V11a")
+def check_name_deadline_conflict(ctx: SubmissionContext) -> Iterator[Hit]:
+    """The name sets a deadline (…6月30日前), the value another date."""
+    yield from _name_conflict_hits(ctx, "V11a")
+
+
+@rule("V11b")
+def check_one_off_conflict(ctx: SubmissionContext) -> Iterator[Hit]:
+    """The name says 一次性, the value counts several times."""
+    yield from _name_conflict_hits(ctx, "V11b")
+
+
+@rule("V11c")
+def check_name_count_conflict(ctx: SubmissionContext) -> Iterator[Hit]:
+    """The name states a count in the row's unit (覆盖全县18个乡镇), the value another number."""
+    yield from _name_conflict_hits(ctx, "V11c")
+
+
+@rule("V11d")
+def check_period_conflict(ctx: SubmissionContext) -> Iterator[Hit]:
+    """A payment 按月/按季… falls short of the times a year its period implies."""
+    yield from _name_conflict_hits(ctx, "V11d")

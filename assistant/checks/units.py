@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.checks.text import PAREN
 from core.normalize import to_halfwidth
 
 _SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3}
 _MONEY_RE = re.compile(r"^(亿|万|千)?元")
 _NUM_UNIT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*([^\d\s，。、；;,:：（）()]{0,4})")
-_PAREN_RE = re.compile(r"[（(][^）)]*[）)]")
 TIME_TOKENS = {"月": 12.0, "年": 1.0, "季": 4.0, "季度": 4.0, "周": 52.0}
 DAY_TOKENS = {"天", "日"}
 PEOPLE_EQUIV = {"人", "名", "生", "人数", "位"}
@@ -25,7 +25,7 @@ def normalize_unit(unit: str | None) -> str:
     if u.startswith("/") and len(u) > 1 and not u[1:].strip().startswith("10"):
         u = u[1:]
     if not u.startswith("元/") and "/" not in u:
-        u = _PAREN_RE.sub("", u) or u
+        u = PAREN.sub("", u) or u
     return u.strip()
 
 
@@ -72,7 +72,7 @@ def quantity_unit(unit: str) -> tuple[float, tuple[str, ...]]:
 
 
 def numbers_with_units(text: str | None) -> list[tuple[float, str]]:
-    """Every number in a text with 万/亿 applied and the unit word after it: '23.6万剂次' -> (236000, '剂次')."""
+    """Every number in a text (万/亿 applied) and the unit word after it: '23.6万剂次' -> (236000, '剂次')."""
     if not text:
         return []
     s = to_halfwidth(text)

@@ -54,21 +54,31 @@ def test_grades_of_real_checks():
     assert result.grade == Grade.good  # a warning only
 
 
-def test_mapping_is_overridable_by_settings(tmp_path: Path, monkeypatch):
-    from core.settings import get_settings
-
+def test_a_grading_file_the_caller_names_decides_the_grade(tmp_path: Path):
     strict = tmp_path / "grading.yaml"
     strict.write_text(
         "grades:\n  - {grade: 差, min_errors: 1}\n  - {grade: 中, min_warnings: 1}\n  - {grade: 优}\n"
         "consequences: {优: 甲, 良: 乙, 中: 丙, 差: 丁}\ncitation: 测试\n",
         encoding="utf-8",
     )
-    monkeypatch.setenv("JIXIAO_GRADING_FILE", str(strict))
-    get_settings.cache_clear()
-    load_grading.cache_clear()
-    try:
-        assert grade_findings([_finding("VAGUE_VALUE", Severity.error)]) == (Grade.poor, "丁（测试）")
-        assert grade_findings([_finding("DUPLICATE", Severity.warning)])[0] == Grade.fair
-    finally:
-        get_settings.cache_clear()
-        load_grading.cache_clear()
+    config = load_grading(strict)
+    assert grade_findings([_finding("VAGUE_VALUE", Severity.error)], config) == (Grade.poor, "丁（测试）")
+    assert grade_findings([_finding("DUPLICATE", Severity.warning)], config)[0] == Grade.fair
+    # passed down to the check, not read from global settings
+    vague = submission(
+        rows={1: {**submission().canonical()["indicators"][1], "value": "明显提升", "op": "定性"}}
+    )
+    assert check_submission(vague).grade == Grade.fair
+    result = check_submission(vague, grading=config)
+    assert result.grade == Grade.poor and result.grade_consequence == "丁（测试）"
+
+
+def test_the_packaged_mapping_ignores_the_environment(tmp_path: Path, monkeypatch):
+    other = tmp_path / "grading.yaml"
+    other.write_text(
+        "grades: [{grade: 差}]\nconsequences: {优: a, 良: b, 中: c, 差: d}\ncitation: x\n", "utf-8"
+    )
+    monkeypatch.setenv("JIXIAO_GRADING_FILE", str(other))
+    assert (
+        load_grading().citation != "x"
+    )  # settings are the caller's business (the app and the CLI pass them)
