@@ -1,1 +1,2 @@
-"""The domain: rule catalog and check engine, grading, opinions, chat, citations, LLM factory, review workflow."""
+"""The domain: rule catalog and check engine, grading, opinions, chat, citations, LLM factory,
+review workflow."""

@@ -174,7 +174,8 @@ def load_practice_cases(path: Path | None = None) -> tuple[PracticeCase, ...]:
 
 @lru_cache(maxsize=1)
 def defect_choices() -> tuple[DefectChoice, ...]:
-    """Every defect code (formats.md §3) with its catalog name, dimension, severity and a Chinese explanation."""
+    """Every defect code (formats.md §3) with its catalog name, dimension, severity and a Chinese
+    explanation."""
     explained = json.loads(CODES_FILE.read_text(encoding="utf-8"))["codes"]
     missing = [code for code in DEFECT_CODES if code not in explained]
     if missing:
@@ -307,7 +308,7 @@ def citation_views(rule_id: str) -> list[CitationView]:
     catalog = load_catalog()
     rule = catalog.rule(rule_id)
     views = []
-    for cite, public in zip(rule.citations, catalog.citations(rule)):
+    for cite, public in zip(rule.citations, catalog.citations(rule), strict=True):
         doc = catalog.documents[cite.doc]
         if doc.practice:
             label = f"审核实务（{doc.title}，非文件规定）"
@@ -409,7 +410,7 @@ def score_findings(
     matched = match_marks(marks, keyed)
     names = _choice_by_code()
     results = []
-    for mark, key in zip(marks, matched):
+    for mark, key in zip(marks, matched, strict=True):
         view = finding_view(keyed[key], submission) if key is not None else None
         if key is None:
             note = _miss_note(mark, keyed, submission)

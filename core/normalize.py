@@ -99,7 +99,9 @@ _NUM_RE = re.compile(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?")
 
 
 def parse_number(raw: object) -> float | None:
-    """The value as a number when the cell is essentially one number ('95', '95%', '1,200', '≥90'), else None."""
+    """The value as a number when the cell is essentially one number ('95', '95%', '1,200', '≥90').
+
+    None otherwise."""
     if raw is None or isinstance(raw, bool):
         return None
     if isinstance(raw, (int, float)):
@@ -118,7 +120,9 @@ def parse_number(raw: object) -> float | None:
 
 
 def first_number(raw: object) -> float | None:
-    """The first number that appears in a text ('2022年实际230人' -> 2022.0 is avoided when a later number follows 年)."""
+    """The first number that appears in a text.
+
+    '2022年实际230人' -> 2022.0 is avoided when a later number follows 年."""
     if raw is None:
         return None
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):

@@ -162,7 +162,9 @@ async def _run_clients(
     warmup: int,
     on_done: Callable[[], None],
 ) -> tuple[list[float], int, float]:
-    """Each client warms its connection up, all start measuring together; returns (latencies, errors, wall s)."""
+    """Each client warms its connection up, all start measuring together.
+
+    Returns (latencies, errors, wall seconds)."""
     import httpx
 
     latencies: list[float] = []
@@ -243,7 +245,8 @@ def bench_api_command(
     submission_id: Annotated[str, typer.Option("--id", help="使用数据集中哪个申报项目")] = "D07",
     workers: Annotated[int, typer.Option("--workers", min=1, help="服务工作进程数")] = 1,
 ) -> None:
-    """接口性能基准：本机启动服务（规则模式），N 个并发客户端向 /v1/prechecks 提交同一项目，报告 p50/p95/p99。"""
+    """接口性能基准：本机启动服务（规则模式），N 个并发客户端向 /v1/prechecks 提交同一项目，
+    报告 p50/p95/p99。"""
     from rich.console import Console
     from rich.progress import Progress
 
@@ -280,6 +283,7 @@ def bench_api_command(
         f"平均 {stats['mean']:.1f} ms。p95 要求 < {P95_BAR_MS:.0f} ms：{verdict}。"
     )
     typer.echo(
-        f"bench-api: workers={workers} clients={clients} requests={total} p50={stats['p50']:.1f}ms p95={stats['p95']:.1f}ms "
+        f"bench-api: workers={workers} clients={clients} requests={total} "
+        f"p50={stats['p50']:.1f}ms p95={stats['p95']:.1f}ms "
         f"p99={stats['p99']:.1f}ms rps={stats['rps']:.1f} errors={stats['errors']} ({verdict})"
     )

@@ -1,4 +1,5 @@
-"""Retrieval evaluation: recall@1, recall@5 and MRR on a gold set, for hybrid, BM25, dense and a naive baseline.
+"""Retrieval evaluation: recall@1, recall@5 and MRR on a gold set, for hybrid, BM25, dense and a naive
+baseline.
 
 A hit is a retrieved clause of the gold document (its short title) whose article label is the gold
 article exactly; the same article number in another document is a miss. The naive baseline cuts
@@ -28,8 +29,8 @@ SCENARIO_DATASET = REPO / "eval" / "datasets" / "retrieval_scenarios.jsonl"
 # written blind (by people who saw neither the retriever nor its tables): first-contact estimates
 BLIND_DATASET = REPO / "eval" / "datasets" / "retrieval_blind.jsonl"
 SYNTHETIC_DATASET = REPO / "eval" / "datasets" / "retrieval_synthetic.jsonl"
-# written blind in the style of the dev set with more paraphrase and scenario questions (the issue's description of
-# the held-out set), after every retrieval choice was made: scored, never tuned on
+# written blind in the style of the dev set with more paraphrase and scenario questions (the issue's
+# description of the held-out set), after every retrieval choice was made: scored, never tuned on
 HELDOUT_STANDIN_DATASET = REPO / "eval" / "datasets" / "retrieval_heldout_standin.jsonl"
 NAIVE_CHUNK_CHARS = 500
 MRR_DEPTH = 10

@@ -1,1 +1,3 @@
-"""Loaders and parsers: policy files -> Clause[], target tables -> Submission[]. No database, index or model here."""
+"""Loaders and parsers: policy files -> Clause[], target tables -> Submission[].
+
+No database, index or model here."""

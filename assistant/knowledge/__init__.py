@@ -1,4 +1,5 @@
-"""The starter knowledge pack: our own paraphrased rule cards (see README.md), one markdown file per source."""
+"""The starter knowledge pack: our own paraphrased rule cards (see README.md), one markdown file per
+source."""
 
 from __future__ import annotations
 

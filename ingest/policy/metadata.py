@@ -1,4 +1,6 @@
-"""Document metadata from the title and preamble: title, 文号, issuer, dates, kind, region (pure functions)."""
+"""Document metadata from the title and preamble: title, 文号, issuer, dates, kind, region.
+
+Pure functions."""
 
 from __future__ import annotations
 
@@ -147,7 +149,9 @@ def parse_date(text: str) -> str | None:
 
 
 def extract_dates(lines: list[str]) -> dict[str, str]:
-    """{event: ISO date} from preamble lines such as '2014年11月1日 施行'; a later line of the same event wins."""
+    """{event: ISO date} from preamble lines such as '2014年11月1日 施行'.
+
+    A later line of the same event wins."""
     dates: dict[str, str] = {}
     for line in lines:
         for m in _DATE_RE.finditer(line):

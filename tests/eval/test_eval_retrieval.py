@@ -133,10 +133,11 @@ def test_paraphrase_sets_are_well_formed_and_cover_every_document(dataset, minim
 def test_paraphrase_sets_bars_via_the_cli_on_one_index(corpus_dir):
     """Scenario, blind, synthetic and held-out stand-in sets on one index build (eval/datasets/README.md).
 
-    Measured (learned fusion): scenarios r@5 0.96 / MRR 0.79, blind 0.97 / 0.87, synthetic 0.95 / 0.85, held-out
-    stand-in 0.96 / 0.92; bars sit just below, so a regression shows and noise does not. The stand-in must also
-    hold the product's held-out bar (r@5 >= 0.95, MRR >= 0.88). On the two sets no question of which was used to
-    choose features or weights, the learned fusion must not lose to reciprocal-rank fusion.
+    Measured (learned fusion): scenarios r@5 0.96 / MRR 0.79, blind 0.97 / 0.87, synthetic 0.95 / 0.85,
+    held-out stand-in 0.96 / 0.92; bars sit just below, so a regression shows and noise does not. The
+    stand-in must also hold the product's held-out bar (r@5 >= 0.95, MRR >= 0.88). On the two sets no
+    question of which was used to choose features or weights, the learned fusion must not lose to
+    reciprocal-rank fusion.
     """
     from jixiao.cli.main import app
 

@@ -1,4 +1,5 @@
-"""The realistic second dev set (eval/datasets/realistic_*.json): well-formed, labels valid, and the held-out bar."""
+"""The realistic second dev set (eval/datasets/realistic_*.json): well-formed, labels valid, and the
+held-out bar."""
 
 from __future__ import annotations
 
@@ -73,7 +74,8 @@ def test_set_mixes_clean_and_defective_submissions(submissions, labels, defect_c
 
 
 def test_level_dependent_codes_only_on_submissions_with_levels(submissions, labels) -> None:
-    """Labelling convention: MISSING_LEVEL1 / OUTPUT_AS_BENEFIT / WEIGHTS_NOT_100 need level or weight columns."""
+    """Labelling convention: MISSING_LEVEL1 / OUTPUT_AS_BENEFIT / WEIGHTS_NOT_100 need level or weight
+    columns."""
     by_id = {s.id: s for s in submissions}
     for label in labels:
         sub = by_id[label["id"]]
@@ -113,8 +115,9 @@ def test_engine_meets_held_out_bar_on_second_red_team_set() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["redteam3", "redteam4", "redteam5", "redteam6", "redteam7", "redteam8"])
 def test_engine_meets_held_out_bar_on_later_red_team_sets(name: str) -> None:
-    """Invented sets written blind to the engine and to the other sets (eval/datasets/README.md): Y01–Y24 in new
-    sectors, Z01–Z24 in the dev set's own style, W01–W24 and V01–V24 mostly clean but messy tables (false-alarm tests)."""
+    """Invented sets written blind to the engine and to the other sets (eval/datasets/README.md): Y01–Y24 in
+    new sectors, Z01–Z24 in the dev set's own style, W01–W24 and V01–V24 mostly clean but messy tables
+    (false-alarm tests)."""
     from eval.checks import evaluate_checks
 
     datasets = REPO / "eval" / "datasets"

@@ -70,7 +70,7 @@ def _compare_renderings(rendered: Path, reference: Path) -> list:
     doc, ref = load_document(rendered), load_document(reference)
     assert _articles(doc) == _articles(ref)
     assert [c.path for c in doc.clauses] == [c.path for c in ref.clauses]
-    for got, want in zip(doc.clauses, ref.clauses):
+    for got, want in zip(doc.clauses, ref.clauses, strict=True):
         ratio = difflib.SequenceMatcher(None, _squash(got.text), _squash(want.text), autojunk=False).ratio()
         assert ratio >= 0.95, (got.article, ratio, got.text[:80], want.text[:80])
     return doc.clauses

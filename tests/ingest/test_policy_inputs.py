@@ -73,7 +73,7 @@ def test_txt_hard_wrapped_with_page_headers(tmp_path: Path, corpus_dir: Path):
     )
     doc = load_document(_write(tmp_path, "预算法实施条例.txt", text))
     assert [c.article for c in doc.clauses] == [c.article for c in reference.clauses]
-    for got, want in zip(doc.clauses, reference.clauses):
+    for got, want in zip(doc.clauses, reference.clauses, strict=True):
         assert _squash(got.text) == _squash(want.text), got.article
         assert "内部学习版" not in got.text and got.page is not None
     assert doc.doc_no == "国务院令第729号"
@@ -105,7 +105,7 @@ def _random_paragraphs(seed: int) -> list[str]:
     rng = random.Random(seed)
     words = ["预算", "资金", "项目", "管理", "单位", "绩效", "支出", "审核", "年度", "计划", "执行", "监督"]
     paragraphs = []
-    for n in range(40):
+    for _ in range(40):
         sentences = [
             "".join(rng.choice(words) for _ in range(rng.randint(4, 20))) + "。"
             for _ in range(rng.randint(1, 6))
