@@ -10,10 +10,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from api.errors import ApiError
 from api.state import AppServices
 from assistant.auth import Permission, has_permission, role_zh
 from assistant.records import User, session_scope, user_for_token
+from core.errors import Forbidden, Unauthorized
 
 
 async def get_services(request: Request) -> AppServices:
@@ -44,13 +44,13 @@ async def get_current_user(
     services: ServicesDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> User:
     if credentials is None or not credentials.credentials:
-        raise ApiError(401, "unauthorized", "未登录：请在请求头提供 Authorization: Bearer <令牌>。")
+        raise Unauthorized("未登录：请在请求头提供 Authorization: Bearer <令牌>。")
     token = credentials.credentials
     user = services.token_cache.get(token)
     if user is None:
         user = await run_in_threadpool(_verify_token, services, token)
         if user is None:
-            raise ApiError(401, "invalid_token", "令牌无效、已撤销或用户已停用，请重新申请令牌。")
+            raise Unauthorized("令牌无效、已撤销或用户已停用，请重新申请令牌。", code="invalid_token")
         services.token_cache.put(token, user)
     return user
 
@@ -63,11 +63,9 @@ def require(permission: Permission) -> Callable[[User], User]:
 
     async def _check(user: CurrentUser) -> User:
         if not has_permission(user, permission):
-            raise ApiError(
-                403,
-                "forbidden",
+            raise Forbidden(
                 f"当前角色（{role_zh(user.role)}）无权执行此操作。",
-                {"required": permission.value, "role": user.role},
+                details={"required": permission.value, "role": user.role},
             )
         return user
 

@@ -1,5 +1,9 @@
 """Error JSON for the API: `{"error": {"code", "message" (Chinese), "details"}}`, never a traceback.
 
+One family: services and routers raise `core.errors.UserError` subclasses, each carrying its HTTP status
+(`NotFound` 404, `Conflict` 409 …); one handler turns any of them into the JSON above. Framework errors
+(unknown route, wrong method, validation) get the same shape with a Chinese message.
+
 Also the request-size limit (settings.max_upload_mb → 413), enforced on the raw ASGI stream so a
 body without Content-Length is cut off too.
 """
@@ -15,25 +19,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.workflow import Forbidden, InvalidState, NotFound
-from core.errors import UserError
+from core.errors import PayloadTooLarge, UserError
 
 log = logging.getLogger("jixiao.api")
-
-
-class ApiError(Exception):
-    """An error raised by the API layer itself, with its HTTP status and a Chinese message."""
-
-    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details or {}
-
-
-class BodyTooLarge(HTTPException):
-    """Raised from the receive channel; an HTTPException so FastAPI's body parsing re-raises it as is."""
-
-    def __init__(self, limit_mb: float):
-        super().__init__(status_code=413, detail=f"请求体超过上限 {limit_mb:g} MB，请拆分文件后再提交。")
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -44,6 +32,24 @@ def error_response(
     status: int, code: str, message: str, details: dict[str, Any] | None = None
 ) -> JSONResponse:
     return JSONResponse(error_body(code, message, details), status_code=status)
+
+
+def user_error_response(exc: UserError) -> JSONResponse:
+    return error_response(exc.status, exc.code, exc.message, exc.public_details())
+
+
+def body_too_large_message(limit_mb: float) -> str:
+    return f"请求体超过上限 {limit_mb:g} MB，请拆分文件后再提交。"
+
+
+class BodyTooLarge(PayloadTooLarge, HTTPException):
+    """Raised from the receive channel while a body streams in. Also an HTTPException, so FastAPI's
+    body parsing re-raises it as is instead of turning it into a generic 400."""
+
+    def __init__(self, limit_mb: float):
+        message = body_too_large_message(limit_mb)
+        PayloadTooLarge.__init__(self, message, details={"limit_mb": limit_mb})
+        self.status_code, self.detail, self.headers = PayloadTooLarge.status, message, None
 
 
 _STATUS_CODES = {
@@ -59,16 +65,6 @@ _STATUS_CODES = {
 }
 
 
-def _user_error_status(exc: UserError) -> int:
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, Forbidden):
-        return 403
-    if isinstance(exc, InvalidState):
-        return 409
-    return 400
-
-
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
         {"loc": [str(p) for p in err.get("loc", ())], "type": err.get("type"), "msg": err.get("msg")}
@@ -82,14 +78,9 @@ def _validation_message(details: list[dict[str, Any]]) -> str:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, exc.details)
-
     @app.exception_handler(UserError)
     async def _user_error(_request: Request, exc: UserError) -> JSONResponse:
-        details = exc.issue.model_dump(exclude_none=True) if exc.issue else {}
-        return error_response(_user_error_status(exc), exc.code, exc.message, details)
+        return user_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -124,10 +115,7 @@ class BodySizeLimitMiddleware:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            response = error_response(
-                413, "payload_too_large", BodyTooLarge(self.limit_mb).detail, {"limit_mb": self.limit_mb}
-            )
-            await response(scope, receive, send)
+            await user_error_response(BodyTooLarge(self.limit_mb))(scope, receive, send)
             return
         received = 0
 

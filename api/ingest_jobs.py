@@ -8,10 +8,10 @@ from pathlib import Path, PurePath
 
 from fastapi import UploadFile
 
-from api.errors import ApiError
 from api.state import AppServices
 from assistant.records import record_audit, session_scope
 from assistant.records.jobs import create_job, mark_finished, mark_progress
+from core.errors import UnsupportedMediaType
 
 log = logging.getLogger("jixiao.api")
 
@@ -27,11 +27,10 @@ async def save_uploads(services: AppServices, uploads: list[UploadFile], job_dir
     names = [PurePath(u.filename or "未命名文件").name for u in uploads]
     for name in names:
         if not name.lower().endswith(suffixes):
-            raise ApiError(
-                415,
-                "unsupported_file_type",
+            raise UnsupportedMediaType(
                 f"文件“{name}”的类型不受支持：只接受 {'、'.join(suffixes)}。",
-                {"file": name},
+                code="unsupported_file_type",
+                details={"file": name},
             )
     target = services.settings.data_dir / "uploads" / job_dir_name
     target.mkdir(parents=True, exist_ok=True)

@@ -11,9 +11,8 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api.errors import ApiError
 from assistant.models import Submission
-from core.errors import ImportIssue, UserError
+from core.errors import ImportIssue, UnsupportedMediaType, UserError
 
 ACCEPTED_SUFFIXES = (".xlsx", ".json")
 
@@ -26,28 +25,27 @@ class Intake:
 
 
 async def read_intake(request: Request) -> Intake:
-    """Submissions and import issues from the body; raises ApiError (400/415) when nothing is usable."""
+    """Submissions and import issues from the body; raises UserError (400) or UnsupportedMediaType (415)
+    when nothing is usable."""
     content_type = request.headers.get("content-type", "").lower()
     if content_type.startswith("multipart/form-data"):
         intake = await _from_multipart(request)
     elif content_type.startswith("application/json") or content_type.endswith("+json"):
         intake = _from_json_bytes(await request.body(), source="请求体")
     else:
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            "不支持的内容类型：请以 application/json 提交规范 JSON，或以 multipart/form-data 上传 .xlsx/.json 文件（字段名 file）。",
-            {"content_type": content_type or None},
+        raise UnsupportedMediaType(
+            "不支持的内容类型：请以 application/json 提交规范 JSON，"
+            "或以 multipart/form-data 上传 .xlsx/.json 文件（字段名 file）。",
+            details={"content_type": content_type or None},
         )
     intake.callback_url = validate_callback_url(
         request.query_params.get("callback_url") or intake.callback_url
     )
     if not intake.submissions:
-        raise ApiError(
-            400,
-            "no_submissions",
+        raise UserError(
             _nothing_usable_message(intake.issues),
-            {"errors": [i.model_dump() for i in intake.issues]},
+            code="no_submissions",
+            details={"errors": [i.model_dump() for i in intake.issues]},
         )
     return intake
 
@@ -62,16 +60,15 @@ async def _from_multipart(request: Request) -> Intake:
     form = await request.form()
     uploads = [v for key in ("file", "files") for v in form.getlist(key) if isinstance(v, UploadFile)]
     if not uploads:
-        raise ApiError(400, "file_missing", "请以 multipart 字段 file 上传 .xlsx 或 .json 申报文件。")
+        raise UserError("请以 multipart 字段 file 上传 .xlsx 或 .json 申报文件。", code="file_missing")
     intake = Intake(callback_url=_form_text(form.get("callback_url")))
     for upload in uploads:
         name = PurePath(upload.filename or "未命名文件").name
         if not name.lower().endswith(ACCEPTED_SUFFIXES):
-            raise ApiError(
-                415,
-                "unsupported_file_type",
+            raise UnsupportedMediaType(
                 f"文件“{name}”的类型不受支持：只接受 .xlsx（申报表/一体化导出）或 .json（规范 JSON）。",
-                {"file": name},
+                code="unsupported_file_type",
+                details={"file": name},
             )
         data = await upload.read()
         result = await run_in_threadpool(_import_file, name, data)  # openpyxl must not block the loop
@@ -88,12 +85,14 @@ def _import_file(name: str, data: bytes):
     from ingest.targets import load_submissions_bytes
 
     if not data:
-        raise ApiError(400, "empty_file", f"文件“{name}”是空文件。", {"file": name})
+        raise UserError(f"文件“{name}”是空文件。", code="empty_file", details={"file": name})
     try:
         return load_submissions_bytes(data, name)
-    except UserError as exc:
-        message = exc.message if name in exc.message else f"文件“{name}”无法读取：{exc.message}"
-        raise ApiError(400, exc.code or "bad_file", message, {"file": name}) from exc
+    except UserError as exc:  # the importer's own error (its status kept), named after the upload
+        if name not in exc.message:
+            exc.message = f"文件“{name}”无法读取：{exc.message}"
+        exc.details = {**(exc.details or {}), "file": name}
+        raise
 
 
 def _from_json_bytes(body: bytes, *, source: str) -> Intake:
@@ -102,22 +101,18 @@ def _from_json_bytes(body: bytes, *, source: str) -> Intake:
     try:
         data = json.loads(body.decode("utf-8-sig")) if body else None
     except UnicodeDecodeError as exc:
-        raise ApiError(400, "bad_encoding", f"{source}不是 UTF-8 编码的 JSON。") from exc
+        raise UserError(f"{source}不是 UTF-8 编码的 JSON。", code="bad_encoding") from exc
     except json.JSONDecodeError as exc:
-        raise ApiError(
-            400,
-            "bad_json",
+        raise UserError(
             f"{source}不是有效的 JSON：第{exc.lineno}行第{exc.colno}列附近{exc.msg}。",
-            {"line": exc.lineno, "column": exc.colno},
+            code="bad_json",
+            details={"line": exc.lineno, "column": exc.colno},
         ) from exc
     if data is None:
-        raise ApiError(
-            400, "empty_body", f'{source}为空：请提交一个申报对象、对象列表或 {{"submissions": [...]}}。'
+        raise UserError(
+            f'{source}为空：请提交一个申报对象、对象列表或 {{"submissions": [...]}}。', code="empty_body"
         )
-    try:
-        result = parse_submissions_json(data, source=source)
-    except UserError as exc:
-        raise ApiError(400, exc.code or "bad_json", exc.message) from exc
+    result = parse_submissions_json(data, source=source)
     return Intake(submissions=list(result.submissions), issues=list(result.issues))
 
 
@@ -126,7 +121,7 @@ def validate_callback_url(url: str | None) -> str | None:
         return None
     parsed = urlparse(url.strip())
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ApiError(
-            400, "bad_callback_url", f"回调地址“{url}”无效：须为 http:// 或 https:// 开头的完整地址。"
+        raise UserError(
+            f"回调地址“{url}”无效：须为 http:// 或 https:// 开头的完整地址。", code="bad_callback_url"
         )
     return url.strip()

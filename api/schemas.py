@@ -7,10 +7,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from assistant.auth import role_zh
-from assistant.models import SEVERITY_ZH, CheckResult, Severity
+from assistant.labels import STATUS_ZH
+from assistant.models import SEVERITY_ZH, CheckResult, Location, Severity
+from assistant.opinion_render import location_text
 from assistant.records import ReviewRecord, SubmissionRecord
 from assistant.records.models import as_utc
-from assistant.workflow import STATUS_ZH
 
 
 class EditReviewBody(BaseModel):
@@ -32,12 +33,31 @@ class ChatBody(BaseModel):
     submission_id: int | None = None
 
 
+def finding_public(finding: dict[str, Any]) -> dict[str, Any]:
+    """A finding's JSON with `severity_zh` and `location_text` (第3项指标的指标值, 年度目标 …): the
+    words the Word export uses, so the UI never composes them itself."""
+    return {
+        **finding,
+        "severity_zh": SEVERITY_ZH[Severity(finding["severity"])],
+        "location_text": location_text(Location.model_validate(finding.get("location") or {})),
+    }
+
+
 def check_result_public(result: CheckResult) -> dict[str, Any]:
-    """CheckResult JSON with `severity_zh` beside each finding's severity."""
+    """CheckResult JSON with `severity_zh` and `location_text` beside each finding."""
     data = result.model_dump(mode="json", exclude={"source"})
-    for finding in data["findings"]:
-        finding["severity_zh"] = SEVERITY_ZH[Severity(finding["severity"])]
+    data["findings"] = [finding_public(f) for f in data["findings"]]
     return data
+
+
+def diff_public(diff: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not diff:
+        return diff
+    return {
+        **diff,
+        "added": [finding_public(f) for f in diff.get("added", [])],
+        "resolved": [finding_public(f) for f in diff.get("resolved", [])],
+    }
 
 
 def submission_summary(record: SubmissionRecord, grade_consequence: str | None = None) -> dict[str, Any]:
@@ -67,7 +87,7 @@ def submission_detail(record: SubmissionRecord, precheck: CheckResult) -> dict[s
         **submission_summary(record, precheck.grade_consequence),
         "submission": record.canonical,
         "precheck": check_result_public(precheck),
-        "diff": record.diff,
+        "diff": diff_public(record.diff),
     }
 
 

@@ -3,38 +3,19 @@
 from __future__ import annotations
 
 from assistant.citations import MEMORY, PRACTICE, citation_label
+from assistant.labels import CELL_ZH, FIELD_ZH, indicator_place
 from assistant.models import Citation, Location, Submission
 from assistant.opinion_models import ClauseRef, OpinionFinding, ReviewOpinion, consequence_core
 
 CLAUSE_MISSING = "（知识库未收录原文）"
 CLAUSE_TEXT_MAX = 300
-_FIELD_ZH = {
-    "project": "项目名称",
-    "annual_goal": "年度目标",
-    "overall_goal": "总体目标",
-    "indicators": "指标表",
-    "weights": "指标权重",
-    "unit": "实施单位",
-    "budget_yuan": "年度资金总额",
-    "period": "实施期",
-}
-_CELL_ZH = {
-    "name": "指标名称",
-    "op": "指标性质",
-    "value": "指标值",
-    "unit": "度量单位",
-    "weight": "权重",
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "direction": "指标方向",
-}
 _CHINESE_ORDINALS = "一二三四五六七八九十"
 
 
 def location_text(location: Location, submission: Submission | None = None) -> str:
     """年度目标 / 第3项指标“群众满意度”（指标值：明显提升）."""
     if location.indicator is not None:
-        text = f"第{location.indicator + 1}项指标"
+        text = indicator_place(location.indicator)
         if submission is not None and 0 <= location.indicator < len(submission.indicators):
             ind = submission.indicators[location.indicator]
             if ind.name:
@@ -43,10 +24,10 @@ def location_text(location: Location, submission: Submission | None = None) -> s
             if shown:
                 text += f"（{shown}）"
         if location.cell:
-            text += f"的{_CELL_ZH.get(location.cell, location.cell)}"
+            text += f"的{CELL_ZH.get(location.cell, location.cell)}"
         return text
     if location.field:
-        return _FIELD_ZH.get(location.field, location.field)
+        return FIELD_ZH.get(location.field, location.field)
     return "整体"
 
 

@@ -21,8 +21,7 @@ from assistant.checks import check_submission, load_catalog
 from assistant.checks.catalog import DEFECT_CODES
 from assistant.models import SEVERITY_ZH, Finding, Location, Severity, Submission
 from assistant.opinion_render import location_text
-from assistant.workflow import NotFound
-from core.errors import UserError
+from core.errors import NotFound, UserError
 
 PRACTICE_DIR = Path(__file__).resolve().parent / "knowledge" / "practice"
 CASES_FILE = PRACTICE_DIR / "cases.json"

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from assistant.auth import Permission, can_view_submission, has_permission, role_zh
+from assistant.labels import STATUS_ZH
 from assistant.models import CheckResult, Finding, Submission
 from assistant.opinion import draft_opinion
 from assistant.opinion_render import render_opinion_text
@@ -27,24 +28,7 @@ from assistant.records.models import (
     User,
     utcnow,
 )
-from core.errors import UserError
-
-STATUS_ZH = {"pending": "待审", "returned": "已退回", "approved": "已通过"}
-
-
-class NotFound(UserError):
-    def __init__(self, message: str, *, code: str = "not_found"):
-        super().__init__(message, code=code)
-
-
-class Forbidden(UserError):
-    def __init__(self, message: str, *, code: str = "forbidden"):
-        super().__init__(message, code=code)
-
-
-class InvalidState(UserError):
-    def __init__(self, message: str, *, code: str = "invalid_state"):
-        super().__init__(message, code=code)
+from core.errors import Conflict, Forbidden, NotFound, UserError
 
 
 class FindingsDiff(BaseModel):
@@ -152,11 +136,12 @@ def resubmit(
     if previous.submitter_id != submitter.id:
         raise Forbidden("只有原提交单位可以重新报送该项目。")
     if previous.superseded_by_id is not None:
-        raise InvalidState(
-            f"申报 #{previous_id} 已被 #{previous.superseded_by_id} 替代，请在最新版本上重新报送。"
+        raise Conflict(
+            f"申报 #{previous_id} 已被 #{previous.superseded_by_id} 替代，请在最新版本上重新报送。",
+            code="invalid_state",
         )
     if previous.status == "approved":
-        raise InvalidState(f"申报 #{previous_id} 已审核通过，不能再重新报送。")
+        raise Conflict(f"申报 #{previous_id} 已审核通过，不能再重新报送。", code="invalid_state")
     result = run_precheck(submission)
     record = _store(
         session,
@@ -274,10 +259,13 @@ def _require(user: User, permission: Permission) -> None:
 def _pending_submission(session: Session, actor: User, submission_id: int) -> SubmissionRecord:
     record = get_submission(session, viewer=actor, submission_id=submission_id)
     if record.superseded_by_id is not None:
-        raise InvalidState(f"申报 #{submission_id} 已被重新报送的 #{record.superseded_by_id} 替代。")
+        raise Conflict(
+            f"申报 #{submission_id} 已被重新报送的 #{record.superseded_by_id} 替代。", code="invalid_state"
+        )
     if record.status != "pending":
-        raise InvalidState(
-            f"申报 #{submission_id} 当前状态为“{STATUS_ZH[record.status]}”，不能再修改审核意见。"
+        raise Conflict(
+            f"申报 #{submission_id} 当前状态为“{STATUS_ZH[record.status]}”，不能再修改审核意见。",
+            code="invalid_state",
         )
     return record
 
@@ -382,7 +370,7 @@ def approve_review(
     record = _pending_submission(session, actor, submission_id)
     review = _review_of(session, submission_id)
     if review is None:
-        raise InvalidState("请先起草审核意见，再审批通过。", code="review_not_drafted")
+        raise Conflict("请先起草审核意见，再审批通过。", code="review_not_drafted")
     record.status = "approved"
     version = _add_version(session, review, actor=actor, action="approve", comment=comment)
     record_audit(

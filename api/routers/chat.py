@@ -1,4 +1,6 @@
-"""POST /v1/chat (SSE: meta, token*, citations, done | error) and the user's conversation history."""
+"""POST /v1/chat (SSE: meta, token*, citations, done | error) and the user's conversation history.
+
+Conversations are stored by assistant.conversations; this router only wires the request to it."""
 
 from __future__ import annotations
 
@@ -7,40 +9,24 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool
 
 from api.deps import CurrentUser, ServicesDep, SessionDep
-from api.errors import ApiError
 from api.schemas import ChatBody
 from api.state import AppServices
-from assistant import workflow
-from assistant.chat import ChatEvent, ChatTurn, answer
+from assistant import conversations, workflow
+from assistant.chat import ChatEvent, answer
 from assistant.models import CheckResult, Submission
-from assistant.records import session_scope
-from assistant.records.conversations import (
-    add_message,
-    conversation_public,
-    list_conversations,
-    owned_conversation,
-    start_conversation,
-)
+from assistant.records import User
 
 router = APIRouter(tags=["智能问答"])
 log = logging.getLogger("jixiao.api")
-HISTORY_MESSAGES = 12
-
-
-def _history(conversation) -> list[ChatTurn]:
-    return [
-        ChatTurn(role=m.role, content=m.text)
-        for m in conversation.messages[-HISTORY_MESSAGES:]
-        if m.role in ("user", "assistant")
-    ]
 
 
 def _submission_context(
-    session, user, submission_id: int | None
+    session: Session, user: User, submission_id: int | None
 ) -> tuple[Submission | None, CheckResult | None]:
     if submission_id is None:
         return None, None
@@ -55,26 +41,22 @@ def chat(
     body: ChatBody, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> EventSourceResponse:
     submission, result = _submission_context(session, user, body.submission_id)
-    if body.conversation_id is not None:
-        conversation = owned_conversation(session, user=user, conversation_id=body.conversation_id)
-        if conversation is None:
-            raise ApiError(404, "conversation_not_found", f"会话 #{body.conversation_id} 不存在。")
-        history = _history(conversation)
-    else:
-        conversation = start_conversation(
-            session, user=user, first_message=body.message, submission_id=body.submission_id
-        )
-        history = []
-    add_message(session, conversation_id=conversation.id, role="user", text=body.message)
+    turn = conversations.open_turn(
+        session,
+        user=user,
+        message=body.message,
+        conversation_id=body.conversation_id,
+        submission_id=body.submission_id,
+    )
     events = answer(
         body.message,
         kb=services.knowledge_base(),
         llm=services.chat_model,
-        history=history,
+        history=turn.history,
         submission=submission,
         result=result,
     )
-    return EventSourceResponse(_stream(services, conversation.id, events))
+    return EventSourceResponse(_stream(services, turn.conversation_id, events))
 
 
 async def _stream(
@@ -96,24 +78,20 @@ async def _stream(
 
 
 def _save_answer(services: AppServices, conversation_id: int, done: dict[str, Any]) -> None:
-    with session_scope(services.session_factory) as session:
-        add_message(
-            session,
-            conversation_id=conversation_id,
-            role="assistant",
-            text=done.get("answer", ""),
-            citations=done.get("citations", []),
-        )
+    conversations.save_answer(
+        services.session_factory,
+        conversation_id=conversation_id,
+        text=done.get("answer", ""),
+        citations=done.get("citations", []),
+    )
 
 
 @router.get("/conversations", summary="我的会话")
-def conversations(user: CurrentUser, session: SessionDep) -> dict[str, Any]:
-    return {"items": [conversation_public(c) for c in list_conversations(session, user=user)]}
+def list_conversations(user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    return {"items": [conversations.public(c) for c in conversations.list_for(session, user=user)]}
 
 
 @router.get("/conversations/{conversation_id}", summary="会话详情（含消息）")
-def conversation(conversation_id: int, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
-    found = owned_conversation(session, user=user, conversation_id=conversation_id)
-    if found is None:
-        raise ApiError(404, "conversation_not_found", f"会话 #{conversation_id} 不存在。")
-    return conversation_public(found, with_messages=True)
+def get_conversation(conversation_id: int, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    found = conversations.get(session, user=user, conversation_id=conversation_id)
+    return conversations.public(found, with_messages=True)

@@ -14,10 +14,10 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.datastructures import UploadFile
 
 from api.deps import CurrentUser, DocAdmin, ServicesDep, SessionDep
-from api.errors import ApiError
 from api.ingest_jobs import run_job, save_uploads, start_job
 from assistant.records import record_audit, session_scope
 from assistant.records.jobs import FINISHED, get_job, job_public
+from core.errors import NotFound, UnsupportedMediaType, UserError
 
 router = APIRouter(tags=["政策知识库"])
 JOB_POLL_S = 0.3
@@ -41,7 +41,7 @@ def search(
 def clause(clause_id: str, _user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
     found = services.knowledge_base().get_clause(clause_id)
     if found is None:
-        raise ApiError(404, "clause_not_found", f"条文“{clause_id}”不存在（可能所属文件已被移除）。")
+        raise NotFound(f"条文“{clause_id}”不存在（可能所属文件已被移除）。", code="clause_not_found")
     return {
         "clause_id": found.id,
         "doc": found.doc_short,
@@ -84,11 +84,11 @@ def documents(_user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
 )
 async def upload_documents(request: Request, user: DocAdmin, services: ServicesDep) -> dict[str, Any]:
     if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
-        raise ApiError(415, "unsupported_media_type", "请以 multipart/form-data 上传文件（字段名 file）。")
+        raise UnsupportedMediaType("请以 multipart/form-data 上传文件（字段名 file）。")
     form = await request.form()
     uploads = [v for key in ("file", "files") for v in form.getlist(key) if isinstance(v, UploadFile)]
     if not uploads:
-        raise ApiError(400, "file_missing", "请以 multipart 字段 file 上传政策文件（.pdf/.docx/.md/.txt）。")
+        raise UserError("请以 multipart 字段 file 上传政策文件（.pdf/.docx/.md/.txt）。", code="file_missing")
     paths = await save_uploads(services, uploads, uuid.uuid4().hex)
     job_id = await run_in_threadpool(start_job, services, actor=user.username, files=[p.name for p in paths])
     services.ingest_executor.submit(run_job, services, job_id, paths, user.username)
@@ -98,7 +98,7 @@ async def upload_documents(request: Request, user: DocAdmin, services: ServicesD
 def _job_or_404(session, job_id: str):
     job = get_job(session, job_id)
     if job is None:
-        raise ApiError(404, "job_not_found", f"入库任务“{job_id}”不存在。")
+        raise NotFound(f"入库任务“{job_id}”不存在。", code="job_not_found")
     return job
 
 
@@ -137,7 +137,7 @@ def delete_document(
 ) -> dict[str, Any]:
     removed = services.knowledge_base().remove_document(doc_id)
     if removed == 0:
-        raise ApiError(404, "document_not_found", f"政策文件“{doc_id}”不存在。")
+        raise NotFound(f"政策文件“{doc_id}”不存在。", code="document_not_found")
     record_audit(
         session,
         actor=user.username,

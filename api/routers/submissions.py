@@ -11,12 +11,12 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from api.callbacks import send_precheck_callback
 from api.deps import CurrentUser, ServicesDep, SessionDep, Submitter
-from api.errors import ApiError
 from api.intake import Intake, read_intake
 from api.schemas import check_result_public, submission_detail, submission_summary
 from assistant import workflow
 from assistant.export_docx import precheck_report
 from assistant.records import SubmissionRecord
+from core.errors import UserError
 
 router = APIRouter(tags=["申报与预审"])
 INLINE_PRECHECK_MAX = 5
@@ -112,10 +112,9 @@ async def resubmit(
 ) -> JSONResponse:
     intake = await read_intake(request)
     if len(intake.submissions) != 1:
-        raise ApiError(
-            400,
-            "one_submission_expected",
+        raise UserError(
             f"重新报送只能包含一个项目，本次读取到 {len(intake.submissions)} 个。",
+            code="one_submission_expected",
         )
 
     def store() -> tuple[dict[str, Any], str | None]:

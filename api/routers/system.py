@@ -1,15 +1,16 @@
-"""GET /v1/health and GET /v1/me."""
+"""GET /v1/health, GET /v1/labels and GET /v1/me."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 import jixiao
 from api.deps import CurrentUser, ServicesDep
 from assistant.auth import permissions_of, role_zh
+from assistant.labels import labels_public
 
 router = APIRouter(tags=["系统"])
 log = logging.getLogger("jixiao.api")
@@ -39,6 +40,13 @@ def health(services: ServicesDep) -> dict[str, Any]:
         "documents": counts.get("documents"),
         "clauses": counts.get("clauses"),
     }
+
+
+@router.get("/labels", summary="界面用语：等级、严重程度、审核方面、状态、角色、权限、单元格名称")
+def labels(response: Response) -> dict[str, Any]:
+    """Public (no token): the words only, the same ones the opinion and the Word export use."""
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return labels_public()
 
 
 @router.get("/me", summary="当前用户、角色与权限")

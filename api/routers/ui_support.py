@@ -13,8 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, ServicesDep
-from api.errors import ApiError
 from assistant.models import Clause
+from core.errors import NotFound, UserError
 
 router = APIRouter(tags=["界面支持"])
 
@@ -66,14 +66,13 @@ def resolve_citation(
 ) -> dict[str, Any]:
     label = article_label(article)
     if label is None:
-        raise ApiError(400, "article_required", "请提供条款号（article），例如“第二十五条”。")
+        raise UserError("请提供条款号（article），例如“第二十五条”。", code="article_required")
     knowledge_base = services.knowledge_base()
     for name in doc_candidates(doc):
         clause = knowledge_base.lookup(name, label)
         if clause is not None:
             return clause_public(clause)
-    raise ApiError(
-        404,
-        "clause_not_found",
+    raise NotFound(
         f"知识库中没有找到《{doc.strip('《》')}》{article}的条文（可能尚未导入该文件）。",
+        code="clause_not_found",
     )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from assistant import workflow
 from assistant.models import Submission
 from assistant.records import ReviewVersion, create_user, list_audit, open_records, session_scope
-from core.errors import UserError
+from core.errors import Conflict, Forbidden, NotFound, UserError
 from core.settings import Settings
 
 
@@ -68,7 +68,7 @@ def test_submit_draft_edit_approve_is_recorded_step_by_step(people, dev):
             ("boss", "review.approve"),
         ]
         assert audit[-1]["details"]["status"] == "approved"
-        with pytest.raises(workflow.InvalidState):
+        with pytest.raises(Conflict):
             workflow.return_review(session=s, actor=u["rev"], submission_id=sid, comment="再改")
 
 
@@ -77,16 +77,16 @@ def test_roles_are_enforced_by_the_services_too(people, dev):
     with session_scope(factory) as s:
         sid = workflow.submit(session=s, submitter=u["unit1"], submission=dev["D07"]).id
     with session_scope(factory) as s:
-        with pytest.raises(workflow.Forbidden):
+        with pytest.raises(Forbidden):
             workflow.draft_review(session=s, actor=u["unit1"], submission_id=sid)
         workflow.draft_review(session=s, actor=u["rev"], submission_id=sid)
-        with pytest.raises(workflow.Forbidden):
+        with pytest.raises(Forbidden):
             workflow.approve_review(session=s, actor=u["root"], submission_id=sid)
-        with pytest.raises(workflow.NotFound):
+        with pytest.raises(NotFound):
             workflow.get_submission(s, viewer=u["unit2"], submission_id=sid)
-        with pytest.raises(workflow.NotFound):
+        with pytest.raises(NotFound):
             workflow.resubmit(session=s, submitter=u["unit2"], previous_id=sid, submission=dev["D07"])
-        with pytest.raises(workflow.Forbidden, match="原提交单位"):
+        with pytest.raises(Forbidden, match="原提交单位"):
             workflow.resubmit(session=s, submitter=u["rev"], previous_id=sid, submission=dev["D07"])
         assert [r.id for r in workflow.list_submissions(s, viewer=u["unit2"])] == []
         assert [r.id for r in workflow.list_submissions(s, viewer=u["boss"])] == [sid]
@@ -119,5 +119,5 @@ def test_resubmission_diff_matches_the_two_prechecks(people, dev):
         assert "GOAL_VAGUE" in resolved and "GOAL_VAGUE" not in {f.code for f in new.findings}
         assert second.diff["unchanged"] + len(second.diff["resolved"]) == len(old.findings)
         assert second.diff["unchanged"] + len(second.diff["added"]) == len(new.findings)
-        with pytest.raises(workflow.InvalidState, match="替代"):
+        with pytest.raises(Conflict, match="替代"):
             workflow.draft_review(session=s, actor=u["rev"], submission_id=first.id)

@@ -2,7 +2,7 @@
 import { api, clearToken, getToken } from "./api.js";
 import { initClauseDialog } from "./clause.js";
 import { clear, errorBox, h, loading } from "./dom.js";
-import { PERMISSIONS_ZH } from "./labels.js";
+import { PERMISSIONS_ZH, loadLabels } from "./labels.js";
 import * as chatPage from "./pages/chat.js";
 import * as docsPage from "./pages/docs.js";
 import * as homePage from "./pages/home.js";
@@ -150,7 +150,13 @@ async function route() {
   }
 }
 
-function init() {
+async function init() {
+  try {
+    await loadLabels();
+  } catch (err) {
+    clear(document.getElementById("main")).appendChild(errorBox(err));
+    return;
+  }
   initClauseDialog();
   document.getElementById("skip-link").addEventListener("click", () => document.getElementById("main").focus());
   window.addEventListener("hashchange", route);

@@ -1,58 +1,53 @@
 // Chinese labels for the domain's codes, and the citation chip shared by every page.
+import { api } from "./api.js";
 import { h } from "./dom.js";
 
-export const PERMISSIONS_ZH = {
-  submit: "提交绩效目标并查看本单位的预审结果",
-  view_all: "查看全部申报项目",
-  review: "起草、修改审核意见，审核通过或退回",
-  approve: "审批审核意见（通过或退回修改）",
-  manage_docs: "上传、删除政策文件",
-  manage_users: "管理用户与角色",
-};
+// The words come from the server (GET /v1/labels, assistant/labels.py), the same ones the opinion and the
+// Word export use; loadLabels() fills these tables once, before the first page renders.
+export const PERMISSIONS_ZH = {};
+export const ROLE_ZH = {};
+export const SEVERITY_ZH = {};
+export const SEVERITY_ORDER = {};
+export const DIMENSIONS = [];
+export const DIMENSION_HINTS = {};
+export const STATUS_ZH = {};
+export const GRADES = [];
+export const CELL_ZH = {};
+export const ACTION_ZH = {};
+let indicatorTemplate = "";
 
-export const ROLE_ZH = { submitter: "提交单位", reviewer: "审核人员", approver: "审批人", admin: "管理员" };
-
-export const SEVERITY_ZH = { error: "错误", warning: "警告", info: "提示" };
-export const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
-export const DIMENSIONS = ["完整性", "相关性", "适当性", "可行性"];
-export const DIMENSION_HINTS = {
-  完整性: "目标内容是否齐全、明确、清晰",
-  相关性: "目标与职能、指标与目标是否相关，指标是否细化量化",
-  适当性: "资金规模与目标是否匹配",
-  可行性: "目标是否经过论证、能否按期实现",
-};
-
-export const STATUS_ZH = { pending: "待审", returned: "已退回", approved: "已通过" };
-export const GRADES = ["优", "良", "中", "差"];
+// presentation only: the badge colour of each grade
 export const GRADE_CLASS = { 优: "grade-a", 良: "grade-b", 中: "grade-c", 差: "grade-d" };
 
-export const CELL_ZH = {
-  level1: "一级指标", level2: "二级指标", name: "三级指标", op: "指标性质", value: "指标值",
-  unit: "度量单位", weight: "权重", direction: "指标方向", basis: "设定依据", history: "历史值",
-};
+function fill(target, source) {
+  if (Array.isArray(target)) target.splice(0, target.length, ...(source || []));
+  else Object.assign(target, source || {});
+}
 
-export const FIELD_ZH = {
-  project: "项目名称", annual_goal: "年度目标", overall_goal: "总体目标", indicators: "绩效指标",
-  weights: "权重合计", budget_yuan: "年度资金总额", unit: "实施单位", department: "主管部门",
-};
+/** Load the label tables from the server (public, no token needed). */
+export async function loadLabels() {
+  const labels = await api("/v1/labels");
+  fill(PERMISSIONS_ZH, labels.permissions);
+  fill(ROLE_ZH, labels.roles);
+  fill(SEVERITY_ZH, labels.severity);
+  fill(SEVERITY_ORDER, Object.fromEntries((labels.severity_order || []).map((s, i) => [s, i])));
+  fill(DIMENSIONS, (labels.dimensions || []).map((d) => d.name));
+  fill(DIMENSION_HINTS, Object.fromEntries((labels.dimensions || []).map((d) => [d.name, d.hint])));
+  fill(STATUS_ZH, labels.status);
+  fill(GRADES, labels.grades);
+  fill(CELL_ZH, labels.cells);
+  fill(ACTION_ZH, labels.actions);
+  indicatorTemplate = labels.indicator_place || "";
+}
 
-export const ACTION_ZH = { draft: "起草", edit: "修改", approve: "通过", return: "退回修改" };
+/** 第3项指标 for the 0-based index 2, worded as the server words it. */
+export function indicatorPlace(index) {
+  return indicatorTemplate.replace("{n}", String(Number(index) + 1));
+}
 
 export function can(me, ...permissions) {
   const held = (me && me.permissions) || [];
   return permissions.some((p) => held.includes(p));
-}
-
-/** Where a finding points, in words: 第3行“三级指标”/ 年度目标. */
-export function describeLocation(location) {
-  if (!location) return "";
-  const parts = [];
-  if (location.indicator !== null && location.indicator !== undefined) {
-    parts.push(`第${Number(location.indicator) + 1}项指标`);
-  }
-  if (location.cell) parts.push(`“${CELL_ZH[location.cell] || location.cell}”`);
-  if (location.field && !parts.length) parts.push(FIELD_ZH[location.field] || location.field);
-  return parts.join("");
 }
 
 const DOC_NO_ONLY = /^[\u4e00-\u9fa5]{1,8}〔\d{4}〕\d+号$/;

@@ -1,7 +1,7 @@
 // 绩效目标预审 (upload + list) and the 审核意见 list: submissions with status, grade and text filters.
 import { api } from "../api.js";
 import { append, busy, clear, describeIssue, errorBox, filePicker, formatTime, h, loading, toast } from "../dom.js";
-import { GRADES, GRADE_CLASS, STATUS_ZH, can } from "../labels.js";
+import { GRADES, GRADE_CLASS, SEVERITY_ZH, STATUS_ZH, can } from "../labels.js";
 
 const filters = { status: "", grade: "", q: "" };
 
@@ -91,9 +91,8 @@ export function statusTag(status, statusZh) {
 function countsCell(item) {
   const c = item.counts || {};
   return h("span", { class: "counts" },
-    h("span", { class: "count sev-error", title: "错误" }, `错误 ${c.error ?? 0}`),
-    h("span", { class: "count sev-warning", title: "警告" }, `警告 ${c.warning ?? 0}`),
-    h("span", { class: "count sev-info", title: "提示" }, `提示 ${c.info ?? 0}`));
+    ...["error", "warning", "info"].map((s) =>
+      h("span", { class: `count sev-${s}`, title: SEVERITY_ZH[s] }, `${SEVERITY_ZH[s]} ${c[s] ?? 0}`)));
 }
 
 function select(id, label, options, value) {

@@ -5,7 +5,6 @@ import { openFindingCitation } from "../clause.js";
 import { append, formatTime, formatYuan, h, toast } from "../dom.js";
 import {
   CELL_ZH, DIMENSIONS, DIMENSION_HINTS, SEVERITY_ORDER, SEVERITY_ZH, can, citationChip, citationLabel,
-  describeLocation,
 } from "../labels.js";
 import { gradeBadge, statusTag } from "./precheck.js";
 import { canResubmit, resubmitPanel, supersededNote } from "./resubmit.js";
@@ -48,7 +47,7 @@ function citationChips(citations) {
 }
 
 function findingCard(finding, index) {
-  const where = describeLocation(finding.location);
+  const where = finding.location_text || "";
   const target = locationTarget(finding.location);
   return h("article", { class: `finding sev-${finding.severity}`, id: findingAnchor(index), tabindex: "-1", dataset: { code: finding.code } },
     h("header", { class: "finding-head" },
@@ -150,7 +149,7 @@ function goalBlock(submission, findings) {
 
 function diffSection(diff) {
   if (!diff) return null;
-  const list = (items) => h("ul", {}, items.map((f) => h("li", {}, `${f.message}（${describeLocation(f.location) || f.code}）`)));
+  const list = (items) => h("ul", {}, items.map((f) => h("li", {}, `${f.message}（${f.location_text || f.code}）`)));
   return h("section", { class: "card", "aria-labelledby": "diff-title" },
     h("h2", { id: "diff-title" }, "与上一版相比"),
     h("p", {}, `已解决 ${diff.resolved.length} 个，新出现 ${diff.added.length} 个，未变 ${diff.unchanged} 个。`),

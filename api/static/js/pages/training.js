@@ -3,7 +3,7 @@
 import { api } from "../api.js";
 import { openFindingCitation } from "../clause.js";
 import { append, busy, clear, formatYuan, h } from "../dom.js";
-import { CELL_ZH, DIMENSIONS, citationChip, citationLabel } from "../labels.js";
+import { CELL_ZH, DIMENSIONS, citationChip, citationLabel, indicatorPlace } from "../labels.js";
 
 const TABLE_CELLS = ["level1", "level2", "name", "op", "value", "unit", "weight"];
 const WHOLE = "whole";  // radio value for 整体/目标
@@ -42,7 +42,7 @@ function difficultyTag(level) {
 function placeText(indicator, indicators) {
   if (indicator === null || indicator === undefined) return "整体/目标";
   const name = (indicators[indicator] || {}).name;
-  return `第${indicator + 1}项指标` + (name ? `“${name}”` : "");
+  return indicatorPlace(indicator) + (name ? `“${name}”` : "");
 }
 
 function factsBlock(sub) {
