@@ -69,6 +69,14 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(default=5_000, gt=0)
     max_indicators: int = Field(default=500, gt=0)
 
+    # batch review of a round (`jixiao batch`): projects under the amount threshold (万元), of other project
+    # kinds or other units are 不在审核范围 — listed and marked ("list"), or left out of the 汇总表 ("skip");
+    # kinds and units are comma-separated words matched inside 项目属性 / 单位 (empty: all)
+    batch_min_budget_wan: float = Field(default=50.0, ge=0)
+    batch_project_kinds: str = ""
+    batch_units: str = ""
+    batch_out_of_scope: Literal["list", "skip"] = "list"
+
     @field_validator("llm_base_url", "llm_model", "llm_api_key", "chroma_url", "database_url", mode="before")
     @classmethod
     def _blank_is_none(cls, v: object) -> object:
