@@ -36,7 +36,7 @@ class ScopeRules:
         budget = sub.budget_yuan
         if self.min_budget_wan > 0 and budget is not None and budget < self.min_budget_wan * 10000:
             return (
-                f"预算{number_to_text(round(budget / 10000, 2))}万元，"
+                f"预算{number_to_text(round(budget / 10000, 4))}万元，"
                 f"低于审核起点{number_to_text(self.min_budget_wan)}万元"
             )
         if self.units:
