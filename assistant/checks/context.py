@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.checks.lexicon import Lexicon, get_lexicon
 from assistant.checks.text import PAREN, strip_year
@@ -65,6 +66,8 @@ class SubmissionContext:
     overall: str
     budget: float | None
     lex: Lexicon = field(repr=False)
+    # per-submission memo of readings several rules share (e.g. a row's value-name conflict)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def project_object(self) -> str:

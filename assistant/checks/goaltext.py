@@ -28,6 +28,10 @@ def goal_quantities(ctx: SubmissionContext, units: frozenset[str]) -> list[GoalQ
     lex = ctx.lex
     lead, cost_clause = lex.pattern("goal_clause_lead"), lex.pattern("cost_clause")
     bounds, connectors = tuple(lex.word_list("bound_words")), tuple(lex.word_list("subject_connectors"))
+    # a time span (6个月 is not 6个) or percentage points are not a count of anything
+    not_counts = tuple(p + t for t in lex.word_list("time_units") for p in ("", "个")) + lex.word_list(
+        "point_units"
+    )
     out: list[GoalQuantity] = []
     clauses = [
         part
@@ -41,7 +45,7 @@ def goal_quantities(ctx: SubmissionContext, units: frozenset[str]) -> list[GoalQ
         if not clause or cost_clause.search(clause):
             continue
         for m in lex.pattern("goal_quantity").finditer(clause):
-            unit = _match_unit(ctx, clause[m.start(3) : m.start(3) + 6], units)
+            unit = _match_unit(clause[m.start(3) : m.start(3) + 6], units, not_counts)
             if unit is None:
                 continue
             before = lead.sub("", clause[: m.start()]).strip()
@@ -67,10 +71,9 @@ def goal_quantities(ctx: SubmissionContext, units: frozenset[str]) -> list[GoalQ
     return out
 
 
-def _match_unit(ctx: SubmissionContext, word: str, units: frozenset[str]) -> str | None:
-    """The longest unit the word starts with; None for a time span (6个月 is not 6个) or percentage points."""
-    spans = tuple(p + t for t in ctx.lex.word_list("time_units") for p in ("", "个"))
-    if word.startswith(spans) or word.startswith(tuple(ctx.lex.word_list("point_units"))):
+def _match_unit(word: str, units: frozenset[str], not_counts: tuple[str, ...]) -> str | None:
+    """The longest unit the word starts with; None for a time span or percentage points (`not_counts`)."""
+    if word.startswith(not_counts):
         return None
     for n in range(len(word), 0, -1):
         if word[:n] in units:

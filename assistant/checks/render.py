@@ -42,7 +42,7 @@ def citation_text(c: Citation) -> str:
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "rule_id": f.rule_id,
         "code": f.code,
         "severity": f.severity.value,
@@ -53,9 +53,15 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "suggestion": f.suggestion,
         "citations": [c.model_dump() for c in f.citations],
     }
+    if f.fix is not None:
+        out["fix"] = f.fix.model_dump(exclude_none=True)
+    return out
 
 
 def result_to_dict(r: CheckResult) -> dict[str, Any]:
+    """One submission in the JSON report; one that could not be checked carries `error` and no grade."""
+    if r.error is not None:
+        return {"id": r.id, "project": r.project, "error": r.error, "findings": []}
     return {
         "id": r.id,
         "project": r.project,
@@ -70,6 +76,10 @@ def results_to_json(results: list[CheckResult]) -> str:
     return json.dumps({"submissions": [result_to_dict(r) for r in results]}, ensure_ascii=False, indent=2)
 
 
+def _grade_text(r: CheckResult) -> str:
+    return r.grade.value if r.grade else "未评定"
+
+
 def _counts(r: CheckResult) -> str:
     by = {s: sum(1 for f in r.findings if f.severity.value == s) for s in ("error", "warning", "info")}
     return f"错误{by['error']}项、警告{by['warning']}项、提示{by['info']}项"
@@ -77,10 +87,12 @@ def _counts(r: CheckResult) -> str:
 
 def result_to_markdown(r: CheckResult) -> str:
     title = " ".join(x for x in (r.id, r.project or "（未填写项目名称）") if x)
+    if r.error is not None:
+        return f"## {title}\n\n**未能完成预审**：{r.error}\n"
     lines = [
         f"## {title}",
         "",
-        f"**预审等级：{r.grade.value}**（{r.grade_consequence}）",
+        f"**预审等级：{_grade_text(r)}**（{r.grade_consequence}）",
         "",
         f"共发现问题{len(r.findings)}项：{_counts(r)}。" if r.findings else "未发现问题。",
         "",
@@ -111,7 +123,10 @@ def print_results_table(results: list[CheckResult], console) -> None:
 
     for r in results:
         title = " ".join(x for x in (r.id, r.project or "（未填写项目名称）") if x)
-        console.print(f"\n[bold]{title}[/bold]  预审等级：[bold]{r.grade.value}[/bold]  {_counts(r)}")
+        if r.error is not None:
+            console.print(f"\n[bold]{title}[/bold]  [bold red]未能完成预审[/bold red]：{r.error}")
+            continue
+        console.print(f"\n[bold]{title}[/bold]  预审等级：[bold]{_grade_text(r)}[/bold]  {_counts(r)}")
         console.print(f"[dim]{r.grade_consequence}[/dim]")
         if not r.findings:
             console.print("[green]未发现问题。[/green]")

@@ -70,6 +70,7 @@ def _quantity_rows(ctx: SubmissionContext) -> list[RowView]:
         and r.per_unit is None
         and r.money is None
         and not r.is_time
+        and quantity_unit(r.unit)[1]  # a unit with a counting word (not "万/" or "/·")
         and r.level1 in ("产出", None)
         and r.sub in ("数量", None)
         and not (r.level1 is None and result_name.search(r.name_core))

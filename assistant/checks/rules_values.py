@@ -10,7 +10,15 @@ from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.goaltext import goal_deadline
 from assistant.checks.kinds import HOUSEHOLDS, PEOPLE, base_unit, declared_per, unit_misfit
 from assistant.checks.registry import Hit, row_hit, rule
-from assistant.checks.text import CLAUSE_SPLIT, PAREN_TEXT, bigrams, strip_year, subject_of
+from assistant.checks.text import (
+    CLAUSE_SPLIT,
+    PAREN_TEXT,
+    SCALED_NUMBER,
+    SCALES,
+    bigrams,
+    strip_year,
+    subject_of,
+)
 from assistant.checks.units import fmt_number
 
 
@@ -109,7 +117,30 @@ def check_vague_values(ctx: SubmissionContext) -> Iterator[Hit]:
         )
 
 
-# ---------------------------------------------------------------- TIMELINESS_VAGUE
+# ---------------------------------------------------------------- TIMELINESS_VAGUE (V07, V07b)
+def _deadline_hit(ctx: SubmissionContext, row: RowView, cases: dict[str, str]) -> Hit:
+    """A hit on a 时效 row whose suggestion is a concrete deadline: pay by the 10th of each month, a service
+    time limit, the goal's own deadline, or the year's end with a date."""
+    deadline = goal_deadline(ctx)
+    if "发放" in row.name or (ctx.lex.any("wage_words").search(ctx.project) and "时间" in row.name):
+        suggestion = "monthly_pay"
+    elif ctx.lex.any("service_time_words").search(row.name):
+        suggestion = "service"
+    elif deadline:
+        suggestion = "goal_deadline"
+    else:
+        suggestion = "default"
+    return row_hit(
+        row,
+        "value",
+        {**cases, "suggestion": suggestion},
+        raw=row.value,
+        core=row.name_core,
+        deadline=deadline or "",
+        year=ctx.sub.year or "本",
+    )
+
+
 @rule("V07")
 def check_timeliness(ctx: SubmissionContext) -> Iterator[Hit]:
     lex = ctx.lex
@@ -118,24 +149,16 @@ def check_timeliness(ctx: SubmissionContext) -> Iterator[Hit]:
             continue
         if lex.pattern("time_concrete").search(row.value):
             continue
-        deadline = goal_deadline(ctx)
-        if "发放" in row.name or (lex.any("wage_words").search(ctx.project) and "时间" in row.name):
-            suggestion = "monthly_pay"
-        elif lex.any("service_time_words").search(row.name):
-            suggestion = "service"
-        elif deadline:
-            suggestion = "goal_deadline"
-        else:
-            suggestion = "default"
-        yield row_hit(
-            row,
-            "value",
-            {"written": "default" if row.value else "empty", "suggestion": suggestion},
-            raw=row.value,
-            core=row.name_core,
-            deadline=deadline or "",
-            year=ctx.sub.year or "本",
-        )
+        yield _deadline_hit(ctx, row, {"written": "default" if row.value else "empty"})
+
+
+@rule("V07b")
+def check_budget_year_only(ctx: SubmissionContext) -> Iterator[Hit]:
+    """A 时效 row that only restates the budget year (全年, 1-12月, 2023年度, 年底前): nothing to check."""
+    year_only = ctx.lex.pattern("budget_year_only")
+    for row in ctx.rows:
+        if row.is_time and not row.is_na and year_only.match(row.value.replace(" ", "")):
+            yield _deadline_hit(ctx, row, {})
 
 
 # ---------------------------------------------------------------- NO_UNIT / WRONG_UNIT
@@ -287,9 +310,9 @@ def _name_count(ctx: SubmissionContext, row: RowView) -> str | None:
         if len(re.findall(r"\d+", text)) != 1:
             continue  # 大型1个、中型1个: a breakdown, not the target
         for unit, factor in written:
-            m = re.search(rf"(\d+(?:\.\d+)?)\s*(万)?\s*{re.escape(unit)}[\u4e00-\u9fff]{{0,4}}$", text)
+            m = re.search(rf"{SCALED_NUMBER}{re.escape(unit)}[\u4e00-\u9fff]{{0,4}}$", text)
             if m:
-                stated = float(m.group(1)) * (1e4 if m.group(2) else 1) * factor
+                stated = float(m.group(1)) * SCALES.get(m.group(2) or "", 1.0) * factor
                 if abs(stated - row.value_num) > 1e-9:
                     return f"{m.group(1)}{m.group(2) or ''}{unit}"
     return None
@@ -338,8 +361,9 @@ def _name_conflict(ctx: SubmissionContext, row: RowView) -> tuple[str, dict[str,
 
 
 def _name_conflict_hits(ctx: SubmissionContext, rule_id: str) -> Iterator[Hit]:
-    for row in ctx.rows:
-        found = _name_conflict(ctx, row)
+    if "name_conflicts" not in ctx.memo:  # read once, shared by V11 and V11a–d
+        ctx.memo["name_conflicts"] = [_name_conflict(ctx, row) for row in ctx.rows]
+    for row, found in zip(ctx.rows, ctx.memo["name_conflicts"], strict=True):
         if found is None or found[0] != rule_id:
             continue
         params = found[1]

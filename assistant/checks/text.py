@@ -11,6 +11,8 @@ PAREN = re.compile(r"[（(][^）)]*[）)]")  # a bracketed note: 满意度(问�
 PAREN_TEXT = re.compile(r"[（(]([^）)]*)[）)]")
 CLAUSE_SPLIT = re.compile(r"[，。；;,]")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+SCALED_NUMBER = r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*"  # a number and its 万/亿, groups (number, scale)
+SCALES = {"万": 1e4, "亿": 1e8, "千": 1e3}
 
 
 def is_cjk(c: str) -> bool:

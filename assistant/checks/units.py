@@ -6,12 +6,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.checks.text import PAREN
+from assistant.checks.text import PAREN, SCALED_NUMBER, SCALES
 from core.normalize import to_halfwidth
 
-_SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3}
 _MONEY_RE = re.compile(r"^(亿|万|千)?元")
-_NUM_UNIT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*([^\d\s，。、；;,:：（）()]{0,4})")
+_NUM_UNIT_RE = re.compile(SCALED_NUMBER + r"([^\d\s，。、；;,:：（）()]{0,4})")
 TIME_TOKENS = {"月": 12.0, "年": 1.0, "季": 4.0, "季度": 4.0, "周": 52.0}
 DAY_TOKENS = {"天", "日"}
 PEOPLE_EQUIV = {"人", "名", "生", "人数", "位"}
@@ -34,7 +33,7 @@ def money_scale(unit: str) -> float | None:
     m = _MONEY_RE.match(unit)
     if not m:
         return None
-    return _SCALE.get(m.group(1) or "", 1.0)
+    return SCALES.get(m.group(1) or "", 1.0)
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ def quantity_unit(unit: str) -> tuple[float, tuple[str, ...]]:
     u = unit
     scale = 1.0
     if u[:1] in ("万", "亿") and len(u) > 1 and not u.startswith("万元"):
-        scale = _SCALE[u[0]]
+        scale = SCALES[u[0]]
         u = u[1:]
     tokens = tuple(t for t in re.split(r"[·/]", u) if t)
     return scale, tokens
@@ -78,7 +77,7 @@ def numbers_with_units(text: str | None) -> list[tuple[float, str]]:
     s = to_halfwidth(text)
     out: list[tuple[float, str]] = []
     for m in _NUM_UNIT_RE.finditer(s):
-        num = float(m.group(1)) * _SCALE.get(m.group(2) or "", 1.0)
+        num = float(m.group(1)) * SCALES.get(m.group(2) or "", 1.0)
         out.append((num, m.group(3) or ""))
     return out
 

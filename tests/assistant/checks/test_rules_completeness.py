@@ -1,0 +1,163 @@
+"""完整性 rules (rules_completeness.py):
+project name, goal, first-level categories, satisfaction, cost, placeholders, weights."""
+
+from __future__ import annotations
+
+import pytest
+from checks_kit import findings_for, row, submission
+
+from assistant.checks import check_submission
+
+
+def test_clean_submission_has_no_finding():
+    result = check_submission(submission())
+    assert result.findings == []
+    assert result.grade.value == "优"
+
+
+def test_catch_all_project_name_is_unidentifiable():
+    found = findings_for(
+        submission({"project": "其他一般公共服务支出（项目库汇总）"}), "PROJECT_UNIDENTIFIABLE"
+    )
+    assert len(found) == 1 and found[0].location.field == "project"
+    assert "汇总" in found[0].message and "拆分" in found[0].suggestion
+
+
+def test_specific_project_names_are_identifiable():
+    for name in ("乡镇综合文化站免费开放补助", "其他村干部基本报酬", "综合执法装备购置"):
+        assert not findings_for(submission({"project": name}), "PROJECT_UNIDENTIFIABLE"), name
+
+
+def test_empty_goal_is_missing_and_the_rewrite_uses_the_rows():
+    for goal in ("", None):
+        found = findings_for(submission({"annual_goal": goal}), "GOAL_MISSING")
+        assert len(found) == 1 and found[0].location.field == "annual_goal"
+        assert "培训农村实用人才 ≥ 600人" in found[0].suggestion
+        assert not findings_for(submission({"annual_goal": goal}), "GOAL_VAGUE")
+
+
+def test_slogan_goal_is_vague_but_a_goal_with_numbers_is_not():
+    found = findings_for(submission({"annual_goal": "进一步提高农民素质，助推乡村振兴。"}), "GOAL_VAGUE")
+    assert len(found) == 1 and "口号" in found[0].message
+    assert not findings_for(submission({"annual_goal": "完成三个村的培训，年底前结束"}), "GOAL_VAGUE")
+
+
+def test_missing_benefit_category():
+    sub = submission(drop=[4, 5])
+    found = findings_for(sub, "MISSING_LEVEL1")
+    assert len(found) == 1 and "效益" in found[0].message
+
+
+def test_no_level_columns_is_not_missing_level1():
+    sub = submission(
+        rows={
+            i: {**r, "level1": None, "level2": None}
+            for i, r in enumerate(submission().canonical()["indicators"])
+        }
+    )
+    assert not findings_for(sub, "MISSING_LEVEL1")
+
+
+def test_satisfaction_missing_for_a_project_serving_people():
+    found = findings_for(submission(drop=[6]), "SATISFACTION_MISSING")
+    assert len(found) == 1 and "满意度 ≥ 90%（问卷调查" in found[0].suggestion
+
+
+def test_no_cost_and_the_rewrite_computes_a_unit_cost_from_the_budget():
+    found = findings_for(submission(drop=[3]), "NO_COST")
+    assert len(found) == 1
+    assert "1500元/人" in found[0].suggestion
+
+
+def test_cost_row_under_101_first_level_counts_as_cost():
+    sub = submission(rows={3: row("成本指标", "经济成本指标", "人均培训成本", "≤", "1500", "元/人", 15)})
+    assert not findings_for(sub, "NO_COST")
+
+
+def test_template_placeholders_in_name_and_value():
+    sub = submission(
+        rows={
+            0: row("产出指标", "数量指标", "培训人数(≥**人)", "≥", "600", "人", 20),
+            1: row("产出指标", "质量指标", "培训考核合格率", "≥", "**", "%", 15),
+        }
+    )
+    found = findings_for(sub, "TEMPLATE_PLACEHOLDER")
+    assert {f.location.indicator for f in found} == {0, 1}
+    assert "名称改为“培训人数”" in found[0].suggestion
+    # the placeholder says it all: no other code on those rows
+    others = [
+        f
+        for f in check_submission(sub).findings
+        if f.location.indicator == 1 and f.code != "TEMPLATE_PLACEHOLDER"
+    ]
+    assert others == []
+
+
+def test_weights_not_100():
+    sub = submission(rows={0: row("产出指标", "数量指标", "培训农村实用人才", "≥", "600", "人", 15)})
+    found = findings_for(sub, "WEIGHTS_NOT_100")
+    assert len(found) == 1 and "95" in found[0].message
+
+
+def test_ninety_plus_budget_execution_rate_is_fine_but_ninety_alone_is_not():
+    base = submission(rows={0: row("产出指标", "数量指标", "培训农村实用人才", "≥", "600", "人", 10)})
+    assert findings_for(base, "WEIGHTS_NOT_100")
+    with_execution = submission(
+        rows={0: row("产出指标", "数量指标", "培训农村实用人才", "≥", "600", "人", 10)},
+        add=[row("预算执行率", None, "预算执行率", "≥", "95", "%", 10)],
+    )
+    assert not findings_for(with_execution, "WEIGHTS_NOT_100")
+    assert not findings_for(with_execution, "INPUT_AS_OUTPUT")
+
+
+def test_no_weights_at_all_is_not_a_weight_defect():
+    data = submission().canonical()
+    sub = submission(rows={i: {**r, "weight": None} for i, r in enumerate(data["indicators"])})
+    assert not findings_for(sub, "WEIGHTS_NOT_100")
+
+
+def test_a_per_unit_amount_among_the_benefits_is_not_a_cost_indicator():
+    sub = submission(rows={3: row("效益指标", "社会效益指标", "参训人员自付培训费用", "=", "0", "元/人", 15)})
+    assert findings_for(sub, "NO_COST")
+
+
+@pytest.mark.parametrize("project", ["教育其他专项经费", "社会事业发展资金（打捆）"])
+def test_bundled_and_other_funds_are_unidentifiable(project):
+    assert findings_for(submission({"project": project}), "PROJECT_UNIDENTIFIABLE")
+
+
+def test_other_entitled_groups_are_a_real_category():
+    assert not findings_for(submission({"project": "其他优抚对象生活补助"}), "PROJECT_UNIDENTIFIABLE")
+
+
+def test_a_survey_of_people_with_paid_enumerators_serves_no_public():
+    sub = submission(
+        {
+            "project": "2025年人口抽样调查",
+            "annual_goal": "完成120个调查小区的人口抽样调查，选聘调查员300人（劳务补助每人1000元），举办业务培训4期，人口漏登率控制在1‰以内。",  # noqa: E501
+        },
+        drop=[4, 5, 6],
+    )
+    assert not findings_for(sub, "SATISFACTION_MISSING")
+
+
+def test_girls_vaccinated_are_a_served_public():
+    sub = submission(
+        {"project": "适龄女生HPV疫苗免费接种", "annual_goal": "2025年为3000名13周岁女生免费接种HPV疫苗。"},
+        drop=[6],
+    )
+    assert findings_for(sub, "SATISFACTION_MISSING")
+
+
+def test_income_per_household_is_a_benefit_not_a_cost_even_without_levels():
+    sub = submission(rows={3: row(None, None, "受益农户户均增收", "≥", "2000", "元/户", None)})
+    assert findings_for(sub, "NO_COST")
+
+
+def test_staff_hired_by_a_project_are_not_its_service_recipients():
+    sub = submission(
+        {"project": "经济普查经费", "annual_goal": "2024年选聘普查员200名，完成普查登记。"},
+        rows={0: row("产出指标", "数量指标", "选聘普查员", "=", "200", "人", 10)},
+        drop=[6],
+    )
+    assert not findings_for(sub, "SATISFACTION_MISSING")

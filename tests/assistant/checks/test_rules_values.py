@@ -1,0 +1,474 @@
+"""Rules about a row's value and unit (rules_values.py):
+vague values and deadlines, units, percentages, value-name conflicts."""
+
+from __future__ import annotations
+
+import pytest
+from checks_kit import findings_for, row, submission
+
+from assistant.checks import check_submission
+
+
+def _with(r: dict, at: int = 4):
+    return submission(rows={at: r})
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "犬只狂犬病免疫密度",
+        "义务教育巩固水平（巩固）",
+        "设施设备完好",
+        "病死畜禽无害化处理占比",
+        "新植苗木成活",
+        "学员到课情况",
+    ],
+)
+def test_real_rate_nouns_take_a_percentage(name):
+    r = row("产出指标", "质量指标", name, "≥", "90", "%", 15)
+    assert not findings_for(submission(rows={1: r}), "PERCENT_WITHOUT_BASIS")
+
+
+def test_a_slogan_with_a_percentage_is_still_flagged():
+    r = row("效益指标", "社会效益指标", "推动乡村文化繁荣", "≥", "90", "%", 15)
+    assert findings_for(submission(rows={4: r}), "PERCENT_WITHOUT_BASIS")
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("设备是否通过质量检测", "是"),
+        ("是否发生重大安全责任事故", "否"),
+        ("工程质量等级", "合格"),
+        ("年度考核等次评定", "优秀"),
+    ],
+)
+def test_decidable_qualitative_targets_are_fine(name, value):
+    assert not findings_for(
+        submission(rows={1: row("产出指标", "质量指标", name, "定性", value, None, 15)}), "VAGUE_VALUE"
+    )
+
+
+@pytest.mark.parametrize("name,value", [("培训组织情况", "是"), ("服务态度", "合格"), ("设施运行", "优")])
+def test_bare_words_without_a_question_or_standard_are_vague(name, value):
+    assert findings_for(
+        submission(rows={1: row("产出指标", "质量指标", name, "定性", value, None, 15)}), "VAGUE_VALUE"
+    )
+
+
+def test_vague_quality_row_gets_a_quality_measure_of_its_object():
+    sub = submission(
+        {"project": "2024年城区道路养护", "annual_goal": "2024年养护城区道路85公里。"},
+        rows={1: row("产出指标", "质量指标", "养护质量", "定性", "良好", None, 15)},
+    )
+    suggestion = findings_for(sub, "VAGUE_VALUE")[0].suggestion
+    assert "城区道路养护优良路率" in suggestion and "85公里" not in suggestion
+
+
+def test_percentage_written_into_the_name_without_brackets():
+    r = row("产出指标", "质量指标", "设备安装调试合格率100%", "=", "90", "%", 15)
+    found = findings_for(submission(rows={1: r}), "VALUE_NAME_CONFLICT")
+    assert len(found) == 1 and "设备安装调试合格率 = 100%" in found[0].suggestion
+
+
+def test_percentage_in_the_name_that_agrees_with_the_value_is_fine():
+    r = row("产出指标", "质量指标", "设备安装调试合格率100%", "=", "100", "%", 15)
+    assert not findings_for(submission(rows={1: r}), "VALUE_NAME_CONFLICT")
+
+
+@pytest.mark.parametrize(
+    "name,value,per_year",
+    [
+        ("助学金按学期发放", "1", "2次"),
+        ("补助春秋两季拨付", "1", "2次"),
+        ("生活费按旬发放", "12", "36次"),
+        ("工资每半月支付", "12", "24次"),
+    ],
+)
+def test_period_words_set_the_yearly_count(name, value, per_year):
+    r = row("产出指标", "时效指标", name, "=", value, "次", 10)
+    found = findings_for(submission(rows={2: r}), "VALUE_NAME_CONFLICT")
+    assert len(found) == 1 and per_year in found[0].suggestion
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("每月开展河道巡查", "4"),
+        ("助学金按学期发放", "2"),
+        ("每学期开展家访", "1"),
+        ("按月开展安全检查", "1"),
+    ],
+)
+def test_per_period_counts_and_matching_counts_are_fine(name, value):
+    r = row("产出指标", "时效指标", name, "=", value, "次", 10)
+    assert not findings_for(submission(rows={2: r}), "VALUE_NAME_CONFLICT")
+
+
+@pytest.mark.parametrize(
+    "name,unit,expected",
+    [
+        ("危房改造户数", "人", "户"),
+        ("新增绿化面积", "个", "平方米"),
+        ("新建通村公路里程", "条", "公里"),
+        ("奖补资金", "户", "元"),
+    ],
+)
+def test_unit_must_fit_the_kind_the_name_declares(name, unit, expected):
+    r = row("产出指标", "数量指标", name, "=", "120", unit, 20)
+    found = findings_for(submission(rows={0: r}), "WRONG_UNIT")
+    assert len(found) == 1 and found[0].suggestion.endswith(f"120{expected}")
+
+
+@pytest.mark.parametrize(
+    "name,unit",
+    [
+        ("危房改造户数", "户"),
+        ("新增绿化面积", "万平方米"),
+        ("新建通村公路里程", "公里"),
+        ("奖补资金", "万元"),
+        ("危房改造户数", "栋户"),
+    ],
+)
+def test_fitting_or_unknown_units_are_fine(name, unit):
+    r = row("产出指标", "数量指标", name, "=", "120", unit, 20)
+    assert not findings_for(submission(rows={0: r}), "WRONG_UNIT")
+
+
+def test_hundred_percent_done_on_a_task_is_not_a_formless_percentage():
+    r = row("产出指标", "数量指标", "年度培训计划", None, "100%完成", None, 20)
+    assert not findings_for(submission(rows={0: r}), "PERCENT_WITHOUT_BASIS")
+
+
+@pytest.mark.parametrize(
+    "value", ["平稳运行，不出现赤字", "全年未发生安全生产责任事故", "不发生拖欠工资引发的群体性上访"]
+)
+def test_a_stated_absence_is_not_vague(value):
+    sub = submission(
+        {"project": "城乡居民医保运行保障"},
+        rows={5: row("效益指标", "可持续影响指标", "基金运行情况", "定性", value, None, 10)},
+    )
+    assert not [f for f in findings_for(sub, "VAGUE_VALUE") if f.location.indicator == 5]
+
+
+def test_a_descriptive_sentence_without_a_condition_is_still_vague():
+    sub = submission(
+        {"project": "城乡居民医保运行保障"},
+        rows={
+            5: row("效益指标", "可持续影响指标", "基金运行情况", "定性", "基金运行总体平稳健康发展", None, 10)
+        },
+    )
+    assert [f for f in findings_for(sub, "VAGUE_VALUE") if f.location.indicator == 5]
+
+
+def test_a_vague_benefit_row_is_not_rewritten_into_the_projects_output_count():
+    sub = submission(
+        {
+            "project": "学生营养改善计划",
+            "annual_goal": "2024年为全县农村学生提供营养膳食补助，惠及学生6000人。",
+        },
+        rows={5: row("效益指标", "社会效益指标", "学生营养健康状况", "定性", "有所改善", None, 10)},
+    )
+    found = [f for f in findings_for(sub, "VAGUE_VALUE") if f.location.indicator == 5]
+    assert found and "6000人" not in found[0].suggestion
+
+
+def test_a_role_noun_counted_in_ge_is_a_wrong_unit():
+    sub = submission(
+        {"project": "非遗保护传承"},
+        rows={0: row("产出指标", "数量指标", "资助非遗传承人", "=", "25", "个", 10)},
+    )
+    assert [f for f in findings_for(sub, "WRONG_UNIT") if f.location.indicator == 0]
+
+
+@pytest.mark.parametrize(
+    "value", ["良好", "有效", "明显改善", "显著提升了群众出行便利程度", "高中低", "进一步提升"]
+)
+def test_vague_qualitative_values(value):
+    found = findings_for(
+        _with(row("效益指标", "社会效益指标", "群众出行条件", "定性", value, None, 15)), "VAGUE_VALUE"
+    )
+    assert len(found) == 1 and found[0].location.indicator == 4
+    assert "细化量化" in found[0].message and found[0].suggestion
+
+
+@pytest.mark.parametrize(
+    "value", ["达到国家C级标准", "通过竣工验收", "水质达到Ⅲ类", "无重大安全事故", "达到/部分达到/未达到"]
+)
+def test_judgeable_qualitative_values_are_fine(value):
+    assert not findings_for(
+        _with(row("效益指标", "社会效益指标", "病媒生物密度控制水平", "定性", value, None, 15)), "VAGUE_VALUE"
+    )
+
+
+def test_vague_value_rewrite_prefers_the_goal_number():
+    sub = submission(
+        {"annual_goal": "2020年新建护岸堤防8.2公里，防洪标准提高到10年一遇。"},
+        rows={4: row("效益指标", "社会效益指标", "防洪能力", "定性", "明显提高", None, 15)},
+    )
+    assert "防洪标准提高到10年一遇" in findings_for(sub, "VAGUE_VALUE")[0].suggestion
+
+
+@pytest.mark.parametrize("value", ["及时", "按时完成", "年内", "适时开展"])
+def test_vague_deadline_on_a_timeliness_row(value):
+    found = findings_for(
+        _with(row("产出指标", "时效指标", "培训完成时间", "定性", value, None, 10), at=2), "TIMELINESS_VAGUE"
+    )
+    assert len(found) == 1
+    assert "2024年10月31日" in found[0].suggestion  # the goal says 10月31日前
+    assert not findings_for(
+        _with(row("产出指标", "时效指标", "培训完成时间", "定性", value, None, 10), at=2), "VAGUE_VALUE"
+    )
+
+
+def test_pay_timeliness_rewrite_is_a_monthly_deadline():
+    sub = submission(
+        {"project": "村干部报酬"},
+        rows={2: row("产出指标", "时效指标", "报酬发放时间", None, "及时", None, 10)},
+    )
+    assert "每月10日前" in findings_for(sub, "TIMELINESS_VAGUE")[0].suggestion
+
+
+@pytest.mark.parametrize(
+    "value,unit",
+    [("2024-10-31", "日期"), ("24", "小时"), ("15", "个工作日"), ("每月10日前", None), ("10月底前", None)],
+)
+def test_concrete_deadlines_are_fine(value, unit):
+    r = row("产出指标", "时效指标", "资金发放时间", "≤", value, unit, 10)
+    assert not findings_for(_with(r, at=2), "TIMELINESS_VAGUE")
+
+
+def test_timely_disbursement_rate_is_a_valid_timeliness_row():
+    r = row("产出指标", "时效指标", "资金拨付及时率", "≥", "95", "%", 10)
+    result = check_submission(_with(r, at=2))
+    assert result.findings == []
+
+
+def test_no_unit_on_a_rate():
+    found = findings_for(
+        _with(row("产出指标", "质量指标", "培训考核合格率", "≥", "95", None, 15), at=1), "NO_UNIT"
+    )
+    assert len(found) == 1 and "培训考核合格率 ≥ 95%" in found[0].suggestion
+
+
+@pytest.mark.parametrize(
+    "r,expected",
+    [
+        (row("产出指标", "成本指标", "个人防护装备单价", "≤", "3000", "人/天", 15), "元/"),
+        (row("满意度指标", "服务对象满意度指标", "办事群众满意度", "≥", "95", "人次", 10), "95%"),
+        (row("产出指标", "数量指标", "补贴村干部人数", "=", "96", "个", 20), "96人"),
+        (row("效益指标", "社会效益指标", "经常参加体育锻炼人数", "≥", "12000", "户", 15), "12000人"),
+    ],
+)
+def test_wrong_units(r, expected):
+    at = {"成本指标": 3, "服务对象满意度指标": 6, "数量指标": 0}.get(r["level2"], 4)
+    found = findings_for(_with(r, at=at), "WRONG_UNIT")
+    assert len(found) == 1 and expected in found[0].suggestion
+
+
+@pytest.mark.parametrize(
+    "r",
+    [
+        row("效益指标", "社会效益指标", "防洪标准", "≥", "10", "年一遇", 15),
+        row("效益指标", "社会效益指标", "低保对象", "=", "120", "户", 15),
+        row("效益指标", "社会效益指标", "全县麻疹发病率", "≤", "1", "/10万", 15),
+        row("满意度指标", "服务对象满意度指标", "群众满意度测评得分", "≥", "90", "分", 15),
+    ],
+)
+def test_units_that_fit(r):
+    assert not findings_for(_with(r), "WRONG_UNIT")
+
+
+@pytest.mark.parametrize(
+    "name", ["维护社会和谐稳定", "群众卫生健康意识", "工作质量", "促进经济社会高质量发展"]
+)
+def test_percent_on_something_that_is_not_a_rate(name):
+    found = findings_for(
+        _with(row("效益指标", "社会效益指标", name, "≥", "95", "%", 15)), "PERCENT_WITHOUT_BASIS"
+    )
+    assert len(found) == 1 and "比率" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "改造路段交通事故起数较上年下降",
+        "单位面积综合能耗较上年下降",
+        "居民健康素养水平",
+        "安置人员在岗满6个月比例",
+        "护理型床位占比",
+        "项目完成及时性",
+    ],
+)
+def test_percent_on_rates_and_changes_is_fine(name):
+    assert not findings_for(
+        _with(row("效益指标", "社会效益指标", name, "≥", "10", "%", 15)), "PERCENT_WITHOUT_BASIS"
+    )
+
+
+def test_value_contradicting_the_name():
+    pct = row("产出指标", "质量指标", "供养金按月足额发放率（100%）", "=", "98", "%", 15)
+    assert findings_for(_with(pct, at=1), "VALUE_NAME_CONFLICT")
+    monthly = row("产出指标", "时效指标", "报酬按月足额发放", "=", "1", "次", 10)
+    found = findings_for(_with(monthly, at=2), "VALUE_NAME_CONFLICT")
+    assert found and "12次" in found[0].suggestion
+    ok = row("产出指标", "时效指标", "补贴按月发放次数", "=", "12", "次", 10)
+    assert not findings_for(_with(ok, at=2), "VALUE_NAME_CONFLICT")
+
+
+@pytest.mark.parametrize("value", ["无", "不涉及", "/"])
+def test_rows_marked_not_applicable_are_not_judged(value):
+    r = row("效益指标", "生态效益指标", "生态效益", "定性", value, None, 0)
+    sub = submission(add=[r])
+    assert not findings_for(sub, "VAGUE_VALUE") and not findings_for(sub, "IRRELEVANT")
+
+
+@pytest.mark.parametrize("value", ["每月", "每季度", "全年12次"])
+def test_period_values_on_timeliness_rows_are_concrete(value):
+    assert not findings_for(
+        _with(row("产出指标", "时效指标", "服务期限", "定性", value, None, 10), at=2), "TIMELINESS_VAGUE"
+    )
+
+
+@pytest.mark.parametrize("value", ["全年", "年底前完成"])
+def test_the_budget_year_alone_is_not_a_period_a_reviewer_can_check(value):
+    """shared/data/README.md labelling convention: 全年, 1-12月, 2023年度 restate the budget year (V07b)."""
+    found = findings_for(
+        _with(row("产出指标", "时效指标", "服务期限", "定性", value, None, 10), at=2), "TIMELINESS_VAGUE"
+    )
+    assert [f.rule_id for f in found] == ["V07b"]
+
+
+def test_implicit_share_names_take_a_percent():
+    r = row("产出指标", "数量指标", "培训任务完成", "=", "100", "%", 10)
+    assert not findings_for(submission(add=[r]), "PERCENT_WITHOUT_BASIS")
+
+
+@pytest.mark.parametrize(
+    "i, level2, name, op, bad, good, unit, stated",
+    [
+        (1, "质量指标", "培训考核合格率（应达到98%以上）", "≥", "95", "98", "%", "98%"),
+        (2, "时效指标", "培训完成时间（10月31日前）", "≤", "2024-12-31", "2024-10-31", "日期", "10月31日"),
+    ],
+)
+def test_a_target_or_deadline_the_name_states_must_be_the_value(i, level2, name, op, bad, good, unit, stated):
+    found = findings_for(
+        submission(rows={i: row("产出指标", level2, name, op, bad, unit, 15)}), "VALUE_NAME_CONFLICT"
+    )
+    assert len(found) == 1 and stated in found[0].message
+    assert not findings_for(
+        submission(rows={i: row("产出指标", level2, name, op, good, unit, 15)}), "VALUE_NAME_CONFLICT"
+    )
+
+
+@pytest.mark.parametrize(
+    "name, value, unit, conflict",
+    [
+        ("每周开放时长（每周不少于3小时）", "150", "分钟", True),
+        ("每周开放时长（每周不少于3小时）", "180", "分钟", False),
+        ("培训覆盖全县18个乡镇", "15", "个", True),
+        ("开放场馆（大型1个、中型1个）", "2", "个", False),
+        ("生均补助标准（每学期200元）", "400", "元/人", False),
+    ],
+)
+def test_a_count_the_name_states_must_be_the_value(name, value, unit, conflict):
+    sub = submission(add=[row("产出指标", "数量指标", name, "=", value, unit, 0)])
+    assert bool(findings_for(sub, "VALUE_NAME_CONFLICT")) is conflict
+
+
+@pytest.mark.parametrize("name, unit", [("农技人员人均培训费", "元/户"), ("服务集镇常住人口", "万户")])
+def test_per_person_and_people_written_per_household(name, unit):
+    sub = submission(
+        add=[
+            row(
+                "产出指标",
+                "成本指标" if "费" in name else "数量指标",
+                name,
+                "≤" if "费" in name else "≥",
+                "3000" if "费" in name else "4.2",
+                unit,
+                0,
+            )
+        ]
+    )
+    assert findings_for(sub, "WRONG_UNIT")
+
+
+@pytest.mark.parametrize(
+    "value, vague",
+    [
+        ("优良", True),
+        ("符合《城镇污水处理厂污染物排放标准》一级B要求", False),
+        ("每户出具专项审计报告", False),
+    ],
+)
+def test_qualitative_values_citing_a_standard_or_a_deliverable_are_judgeable(value, vague):
+    sub = submission(add=[row("产出指标", "质量指标", "工作质量", "定性", value, None, 0)])
+    assert bool(findings_for(sub, "VAGUE_VALUE")) is vague
+
+
+@pytest.mark.parametrize("name", ["参训学员认可度（问卷调查）", "受益群众获得感（入户抽样）"])
+def test_satisfaction_by_another_name_is_a_rate_and_a_satisfaction_row(name):
+    sub = submission(rows={6: row("满意度指标", "服务对象满意度指标", name, "≥", "90", "%", 10)})
+    assert not findings_for(sub, "PERCENT_WITHOUT_BASIS")
+    levelless = submission(rows={6: row(None, None, name, "≥", "90", "%", None)})
+    assert not findings_for(levelless, "SATISFACTION_MISSING")
+
+
+def test_a_staff_member_counted_in_vehicles_is_the_wrong_unit():
+    sub = submission(add=[row("产出指标", "数量指标", "配备随车照管员", "=", "45", "辆", 0)])
+    assert findings_for(sub, "WRONG_UNIT")
+
+
+@pytest.mark.parametrize(
+    "name", ["病虫害防治效果（(对照区病情指数−防治区病情指数)/对照区病情指数×100%）", "保种群近交系数年增量"]
+)
+def test_a_percentage_whose_name_gives_its_formula_or_is_a_coefficient_has_a_basis(name):
+    sub = submission(add=[row("效益指标", "生态效益指标", name, "≥", "85", "%", 0)])
+    assert not findings_for(sub, "PERCENT_WITHOUT_BASIS")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["通过县卫生健康委员会验收（以验收意见书为准）", "未出现品种丢失或混杂（以省级监测报告结论为准）"],
+)
+def test_acceptance_by_a_named_body_and_a_stated_non_event_are_judgeable(value):
+    sub = submission(add=[row("产出指标", "质量指标", "验收情况", "定性", value, None, 0)])
+    assert not findings_for(sub, "VAGUE_VALUE")
+
+
+def test_a_one_off_payment_made_twice_conflicts_with_its_name():
+    sub = submission(add=[row("产出指标", "时效指标", "补贴资金一次性兑付", "=", "2", "次", 0)])
+    assert findings_for(sub, "VALUE_NAME_CONFLICT")
+
+
+def test_a_start_date_in_the_name_is_not_a_deadline():
+    sub = submission(
+        rows={2: row("产出指标", "时效指标", "培训完成时间（3月1日起）", "≤", "2024-10-31", "日期", 10)}
+    )
+    assert not findings_for(sub, "VALUE_NAME_CONFLICT")
+
+
+# ---------------------------------------------------------------- V07b: a 时效 row restating the budget year
+@pytest.mark.parametrize("value", ["全年", "1-12月", "2023年1-12月", "2024年度", "年底前", "1至12月份"])
+def test_a_timeliness_row_that_only_restates_the_budget_year_is_vague(value):
+    sub = submission(rows={2: row("产出指标", "时效指标", "培训完成时间", None, value, None, 10)})
+    found = [f for f in check_submission(sub).findings if f.rule_id == "V07b"]
+    assert len(found) == 1 and found[0].code == "TIMELINESS_VAGUE" and found[0].location.indicator == 2
+    assert f"只写“{value}”" in found[0].message and "重述预算年度" in found[0].message
+    # the goal's own deadline (10月31日前) becomes the target
+    assert found[0].suggestion == "培训完成时间 ≤ 2024年10月31日（依据年度目标）"
+    assert len(findings_for(sub, "TIMELINESS_VAGUE")) == 1  # one finding per row, not V07 as well
+
+
+@pytest.mark.parametrize(
+    "value", ["2024年6月30日前", "2024-10-31", "每月10日前发放", "每年12月底前", "全年12次", "第三季度"]
+)
+def test_a_timeliness_row_with_a_date_or_period_is_not_a_restated_year(value):
+    sub = submission(rows={2: row("产出指标", "时效指标", "培训完成时间", None, value, None, 10)})
+    assert not [f for f in check_submission(sub).findings if f.rule_id == "V07b"]
+
+
+def test_a_restated_year_outside_a_timeliness_row_is_not_judged_as_a_deadline():
+    sub = submission(rows={1: row("产出指标", "质量指标", "培训考核合格率", "≥", "全年", "%", 15)})
+    assert not [f for f in check_submission(sub).findings if f.rule_id == "V07b"]
