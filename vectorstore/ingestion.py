@@ -67,9 +67,10 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[IngestFailure]]:
             files.append(path)
         else:
             missing.append(IngestFailure(file=str(path), message=f"文件“{path}”不存在或无法访问。"))
-    seen: set[Path] = set()
-    unique = [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
-    return unique, missing
+    unique: dict[Path, Path] = {}  # resolved path -> the path as given, first one wins
+    for f in files:
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values()), missing
 
 
 def ingest_files(

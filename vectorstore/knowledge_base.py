@@ -297,7 +297,7 @@ class KnowledgeBase:
         ids = list(dict.fromkeys([i for i, _ in ranked.dense[:top]] + [i for i, _ in ranked.lexical[:top]]))
         # the cosine of every vector (款 and sentence) of every candidate, in one Chroma read: candidates
         # only BM25 found get theirs too
-        passage_cosines = self.store.similarities(ranked.vector, ids)
+        passage_cosines = self.store.similarities(ranked.vector, ids) if ranked.vector is not None else {}
         bm25 = dict(ranked.lexical)
         rank_dense = {cid: r for r, (cid, _) in enumerate(ranked.dense, start=1)}
         rank_lexical = {cid: r for r, (cid, _) in enumerate(ranked.lexical, start=1)}

@@ -173,10 +173,11 @@ class BM25Index:
         return scores
 
     def _raw_scores(self, tokens: list[str]) -> np.ndarray:
-        known = [t for t in tokens if self._retriever is not None and t in self._retriever.vocab_dict]
-        if not known:
+        retriever = self._retriever
+        known = [t for t in tokens if retriever is not None and t in retriever.vocab_dict]
+        if retriever is None or not known:
             return np.zeros(len(self.ids), dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+        return np.asarray(retriever.get_scores(known), dtype=np.float32)
 
     def search(
         self,

@@ -79,7 +79,10 @@ class DocFilter(BaseModel):
             return False
         if not self.region:
             return True
-        return bool(info.region) and (self.region in info.region or info.region in self.region)
+        region = info.region
+        if not region:
+            return False
+        return self.region in region or region in self.region
 
 
 def normalize_article(article: str) -> str:

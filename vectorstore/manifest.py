@@ -218,9 +218,11 @@ class Manifest:
         ]
 
     def counts(self) -> tuple[int, int]:
-        docs = self._one("SELECT COUNT(*) FROM documents")[0]
-        clauses = self._one("SELECT COUNT(*) FROM clauses")[0]
-        return int(docs), int(clauses)
+        return self._count("SELECT COUNT(*) FROM documents"), self._count("SELECT COUNT(*) FROM clauses")
+
+    def _count(self, sql: str) -> int:
+        row = self._one(sql)
+        return int(row[0]) if row is not None else 0
 
 
 def _bump_generation(conn: sqlite3.Connection) -> None:

@@ -96,7 +96,7 @@ def _is_bare_label(text: str) -> bool:
     if article:
         return not article.group(2).strip()
     division = DIVISION_RE.match(text)
-    return bool(division) and not division.group(3)
+    return division is not None and not division.group(3)
 
 
 def _join(left: str, right: str) -> str:
@@ -142,7 +142,12 @@ def join_lines(lines: list[Line], *, wrapped: bool) -> list[Block]:
             continue
         line = Line(text=text, kind=line.kind, page=line.page, level=line.level, indented=line.indented)
         prev = blocks[-1] if blocks else None
-        if line.kind != "text" or not wrapped or _starts_paragraph(line, prev, full_len, after_blank):
+        if (
+            prev is None
+            or line.kind != "text"
+            or not wrapped
+            or _starts_paragraph(line, prev, full_len, after_blank)
+        ):
             blocks.append(
                 Block(
                     text=text,
