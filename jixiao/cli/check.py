@@ -31,9 +31,17 @@ def check_command(
         raise typer.Exit(2)
     submissions, unreadable = _load_all(files, err)
     from assistant.checks import check_submissions
+    from assistant.checks.grading import load_grading
     from assistant.checks.render import print_results_table, results_to_json, results_to_markdown
+    from jixiao.cli.common import settings
 
-    results = check_submissions(submissions)
+    grading_file = settings().grading_file  # the checks read no settings: the CLI passes its grading down
+    try:
+        grading = load_grading(grading_file) if grading_file else None
+    except Exception as exc:  # noqa: BLE001  a bad grading file is the user's to fix
+        err.print(f"[red]等级映射文件“{grading_file}”无法读取或格式不正确，请检查后重试。[/red]")
+        raise typer.Exit(2) from exc
+    results = check_submissions(submissions, grading=grading)
     if fmt == "json":
         sys.stdout.write(results_to_json(results) + "\n")
     elif fmt == "markdown":
