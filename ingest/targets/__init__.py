@@ -81,7 +81,9 @@ def load_file_parts(data: bytes, filename: str, limits: ImportLimits | None = No
     name = Path(filename or "上传文件").name
     suffix = Path(name).suffix.lower()
     if data.startswith(_ZIP_MAGIC) and suffix not in _OFFICE_SUFFIXES and zip_kind(data) == "archive":
-        return archive_parts(data, name, partial(_load_one, limits=limits or ImportLimits()))
+        limits = limits or ImportLimits()
+        member_cap = int(limits.max_unzipped_mb * 1024 * 1024)  # one member may be as large as one workbook
+        return archive_parts(data, name, partial(_load_one, limits=limits), max_member_bytes=member_cap)
     return [FilePart(name, _load_one(data, name, limits or ImportLimits()))]
 
 

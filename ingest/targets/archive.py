@@ -1,7 +1,8 @@
 """.zip of submissions: each member read as its own file and named in every issue (压缩包/成员).
 
-Bounded: at most MAX_MEMBERS files and MAX_TOTAL_BYTES decompressed in all (sizes are enforced while
-reading, not taken from the archive's headers); a zip inside the zip is refused, not opened. Member names
+Bounded: at most MAX_MEMBERS files, MAX_TOTAL_BYTES decompressed in all and `max_member_bytes` for one
+member (enforced while reading, not taken from the archive's headers, so one member at a time is held in
+memory); a zip inside the zip is refused, not opened. Member names
 written by Chinese Windows tools (GBK without the UTF-8 flag) are decoded as such. Folders, macOS resource
 forks, Office lock files (~$…) and thumbnail caches are skipped without a message.
 """
@@ -20,6 +21,7 @@ from ingest.targets.result import ImportResult
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_MEMBERS = 2000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
+MAX_MEMBER_BYTES = 100 * 1024 * 1024
 _ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
 _JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
 
@@ -78,7 +80,10 @@ def _is_junk(path: str) -> bool:
 
 
 def archive_parts(
-    data: bytes, archive: str, load_one: Callable[[bytes, str], ImportResult]
+    data: bytes,
+    archive: str,
+    load_one: Callable[[bytes, str], ImportResult],
+    max_member_bytes: int = MAX_MEMBER_BYTES,
 ) -> list[FilePart]:
     """One part per member file, in the archive's order; problems of the archive itself are a part too."""
     try:
@@ -114,11 +119,17 @@ def archive_parts(
             if budget <= 0:
                 parts.append(_over_budget(shown))
                 continue
+            if info.file_size > max_member_bytes:
+                parts.append(_too_large(shown, max_member_bytes))
+                continue
             try:
                 with zf.open(info) as fh:
-                    content = fh.read(budget + 1)
+                    content = fh.read(min(budget, max_member_bytes) + 1)
             except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
                 parts.append(_fail(shown, "该文件在压缩包中已损坏或使用了不支持的压缩方式，无法解压。"))
+                continue
+            if len(content) > max_member_bytes:  # its header understated its size
+                parts.append(_too_large(shown, max_member_bytes))
                 continue
             if len(content) > budget:
                 parts.append(_over_budget(shown))
@@ -134,6 +145,11 @@ def archive_parts(
 
 def _nested(name: str) -> FilePart:
     return _fail(name, "压缩包中的压缩包不予展开：请解压后把其中的申报文件直接放入同一个压缩包，或分别上传。")
+
+
+def _too_large(name: str, limit: int) -> FilePart:
+    mb = limit // (1024 * 1024)
+    return _fail(name, f"该文件解压后超过 {mb} MB，超出单个申报文件的上限，未读取；请拆分后上传。")
 
 
 def _over_budget(name: str) -> FilePart:

@@ -88,6 +88,12 @@ def test_member_count_and_total_size_are_bounded(monkeypatch: pytest.MonkeyPatch
     parts = load_file_parts(_zip([(f"{i}.json", member) for i in range(4)]), "大.zip")
     assert [len(p.result.submissions) for p in parts] == [1, 1, 0, 0]
     assert all("总大小超过" in p.result.issues[0].message for p in parts[2:])
+    monkeypatch.setattr(archive, "MAX_TOTAL_BYTES", 10_000)
+    parts = archive.archive_parts(
+        _zip([("a.json", member), ("big.json", b" " * 500)]), "z.zip", lambda d, n: None, 100
+    )
+    assert parts[0].result is None  # read and handed on
+    assert "超出单个申报文件的上限" in parts[1].result.issues[0].message
 
 
 def test_encrypted_member_empty_and_damaged_archives() -> None:
