@@ -53,11 +53,15 @@ def batch_command(
     """批量审核一轮申报：逐项预审，输出审核结果汇总表（xlsx）、summary.json，可选生成审核意见草稿。"""
     from assistant.batch import BatchOptions, ScopeRules, run_batch, split_words
     from assistant.batch.report_xlsx import DEFAULT_TITLE
+    from core.errors import UserError
 
     err = err_console()
     cfg = settings()
     if min_budget is not None and min_budget < 0:
         err.print("[red]--min-budget 不能为负数（单位：万元）。[/red]")
+        raise typer.Exit(2)
+    if out.exists() and not out.is_dir():
+        err.print(f"[red]输出位置“{out}”已存在且不是目录，请换一个目录。[/red]")
         raise typer.Exit(2)
     scope = ScopeRules(
         min_budget_wan=cfg.batch_min_budget_wan if min_budget is None else min_budget,
@@ -74,7 +78,14 @@ def batch_command(
             grading=grading,
             load_parts=_loader(cfg),
         )
-        report = _run_with_progress(run_batch, files, out, options)
+        try:
+            report = _run_with_progress(run_batch, files, out, options)
+        except OSError as exc:
+            where = f"“{exc.filename}”" if getattr(exc, "filename", None) else f"“{out}”"
+            raise UserError(
+                f"无法写入{where}（{exc.strerror or '写入失败'}）："
+                "请确认目录可写、汇总表未在 Excel 中打开后重试。"
+            ) from exc
     _print_result(report, out, err)
     if as_json:
         sys.stdout.write(json.dumps(report.summary, ensure_ascii=False, indent=2) + "\n")

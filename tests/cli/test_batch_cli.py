@@ -169,3 +169,11 @@ def test_scope_options(round_files: list[Path], tmp_path: Path) -> None:
         app, ["batch", str(round_files[0]), "--out", str(tmp_path / "n"), "--min-budget", "-1"]
     )
     assert res.exit_code == 2 and "不能为负数" in res.stderr
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    res = runner.invoke(app, ["batch", str(round_files[0]), "--out", str(tmp_path / "file")])
+    assert res.exit_code == 2 and "不是目录" in res.stderr
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "审核结果汇总表.xlsx").mkdir()  # a name the report cannot be written to
+    res = runner.invoke(app, ["batch", str(round_files[0]), "--out", str(locked)])
+    assert res.exit_code == 1 and "无法写入" in res.stderr and "Traceback" not in res.output
