@@ -82,9 +82,17 @@ def batch_command(
             report = _run_with_progress(run_batch, files, out, options)
         except OSError as exc:
             where = f"“{exc.filename}”" if getattr(exc, "filename", None) else f"“{out}”"
+            reason = (
+                "没有写入权限或文件被占用"
+                if isinstance(exc, PermissionError)
+                else "同名目录已存在"
+                if isinstance(exc, IsADirectoryError)
+                else "磁盘已满"
+                if exc.errno == 28
+                else "写入失败"
+            )
             raise UserError(
-                f"无法写入{where}（{exc.strerror or '写入失败'}）："
-                "请确认目录可写、汇总表未在 Excel 中打开后重试。"
+                f"无法写入{where}（{reason}）：请确认目录可写、汇总表未在 Excel 中打开后重试。"
             ) from exc
     _print_result(report, out, err)
     if as_json:
