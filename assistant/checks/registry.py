@@ -68,15 +68,21 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def _take_fix(params: dict[str, object]) -> Fix | None:
+    fix = params.pop("fix", None)
+    if fix is not None and not isinstance(fix, Fix):
+        raise TypeError(f"fix must be a Fix, not {type(fix).__name__}")
+    return fix
+
+
 def row_hit(
-    row: RowView,
-    cell: str | None = None,
-    cases: Mapping[str, str] | None = None,
-    *,
-    fix: Fix | None = None,
-    **params: object,
+    row: RowView, cell: str | None = None, cases: Mapping[str, str] | None = None, /, **params: object
 ) -> Hit:
-    """A hit on an indicator row; the row's own words are always available to the templates."""
+    """A hit on an indicator row; the row's own words are always available to the templates.
+
+    `params` are the templates' data; `fix=Fix(...)` among them is the finding's structured fix.
+    """
+    fix = _take_fix(params)
     base = {
         "row": row.label,
         "name": row.name,
@@ -88,8 +94,7 @@ def row_hit(
     return Hit(Location(indicator=row.idx, cell=cell), base, dict(cases or {}), fix)
 
 
-def field_hit(
-    field_name: str, cases: Mapping[str, str] | None = None, *, fix: Fix | None = None, **params: object
-) -> Hit:
-    """A hit on a submission field (annual_goal, project, indicators, weights …)."""
+def field_hit(field_name: str, cases: Mapping[str, str] | None = None, /, **params: object) -> Hit:
+    """A hit on a submission field (annual_goal, project, indicators, weights …); `fix=` as for row_hit."""
+    fix = _take_fix(params)
     return Hit(Location(field=field_name), {k: _text(v) for k, v in params.items()}, dict(cases or {}), fix)

@@ -60,8 +60,8 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
 
 def result_to_dict(r: CheckResult) -> dict[str, Any]:
     """One submission in the JSON report; one that could not be checked carries `error` and no grade."""
-    if r.error is not None:
-        return {"id": r.id, "project": r.project, "error": r.error, "findings": []}
+    if r.error is not None or r.grade is None:
+        return {"id": r.id, "project": r.project, "error": r.error or "未能完成预审。", "findings": []}
     return {
         "id": r.id,
         "project": r.project,

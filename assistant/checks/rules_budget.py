@@ -48,12 +48,18 @@ class CostLine:
     )
 
     @property
+    def standard(self) -> float:
+        """The cost row's value in yuan per unit (cost_lines pairs only rows with a number and a per-unit)."""
+        scale = self.cost.per_unit.scale if self.cost.per_unit else 1.0
+        return (self.cost.value_num or 0.0) * scale
+
+    @property
     def total(self) -> float:
-        return self.count * self.factor * self.cost.value_num * self.cost.per_unit.scale
+        return self.count * self.factor * self.standard
 
     @property
     def total_high(self) -> float:
-        return max(self.count, self.count_high) * self.factor * self.cost.value_num * self.cost.per_unit.scale
+        return max(self.count, self.count_high) * self.factor * self.standard
 
 
 def _quantity_rows(ctx: SubmissionContext) -> list[RowView]:
@@ -93,7 +99,7 @@ def _prices(token: str, qty: RowView) -> bool:
 
 def _high_count(ctx: SubmissionContext, head: str, candidates: list[RowView]) -> float:
     """The largest plausible count for one standard: all rows it prices summed, or a total the goal states."""
-    summed = sum(q.value_num * _unit_tokens(q)[0] for q in candidates)
+    summed = sum((q.value_num or 0.0) * _unit_tokens(q)[0] for q in candidates)
     stated = [
         g.number
         for g in goal_quantities(ctx, frozenset({g for g in (head, "万" + head)}))
@@ -118,8 +124,9 @@ def _time_factor(ctx: SubmissionContext, extra: list[str]) -> tuple[float, str] 
             )
             if days is None:
                 return None
-            factor *= days.value_num
-            text += f" × {fmt_number(days.value_num)}天"
+            day_count = days.value_num or 0.0
+            factor *= day_count
+            text += f" × {fmt_number(day_count)}天"
         else:
             return None
     return factor, text
@@ -148,7 +155,12 @@ def cost_lines(ctx: SubmissionContext) -> tuple[list[CostLine], bool]:
             continue
         lines.append(
             CostLine(
-                cost, qty, qty.value_num * scale, timing[0], timing[1], _high_count(ctx, head, candidates)
+                cost,
+                qty,
+                (qty.value_num or 0.0) * scale,
+                timing[0],
+                timing[1],
+                _high_count(ctx, head, candidates),
             )
         )
     return lines, len(lines) == len(cost_rows)
@@ -182,7 +194,7 @@ def check_output_budget(ctx: SubmissionContext) -> Iterator[Hit]:
         return
     calc = "；".join(
         f"“{ln.qty.name_core}”{fmt_number(ln.count)}{_unit_tokens(ln.qty)[1][0]} × "
-        f"“{ln.cost.name_core}”{fmt_number(ln.cost.value_num)}{ln.cost.unit}{ln.factor_text}"
+        f"“{ln.cost.name_core}”{fmt_number(ln.cost.value_num or 0.0)}{ln.cost.unit}{ln.factor_text}"
         f" = {fmt_yuan(ln.total)}"
         for ln in lines
     )

@@ -68,8 +68,9 @@ def restated_quantity(ctx: SubmissionContext, row: RowView) -> RowView | None:
     if not countable(row):
         return None
     reach = row.level1 == "效益" and ctx.lex.pattern("reach").match(row.name_core) and _people_unit(row)
+    count = row_count(row) or 0.0
     for other in ctx.rows[: row.idx]:
-        if not countable(other) or abs(row_count(other) - row_count(row)) >= 1e-6:
+        if not countable(other) or abs((row_count(other) or 0.0) - count) >= 1e-6:
             continue
         if _units_compatible(other, row) and same_subject(other.name_core, row.name_core):
             return other
