@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-import jixiao
+import core
 from api.errors import BodySizeLimitMiddleware, install_error_handlers
 from api.routers import audit, chat, knowledge, reviews, submissions, system, training
 from api.state import AppServices
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="绩效目标审核助手 API",
-        version=jixiao.__version__,
+        version=core.__version__,
         description=API_DESCRIPTION,
         lifespan=lifespan,
         docs_url="/docs",

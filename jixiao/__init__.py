@@ -1,3 +1,7 @@
-"""jixiao — 绩效目标审核助手. This package holds the settings object and the CLI (the composition root)."""
+"""jixiao — 绩效目标审核助手: the command line (jixiao.cli), the top layer and composition root.
 
-__version__ = "0.1.0"
+Settings, domain models and errors live in core/; nothing below the CLI imports this package."""
+
+from core import __version__
+
+__all__ = ["__version__"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-import jixiao
+import core
 from api.deps import CurrentUser, ServicesDep
 from assistant.auth import permissions_of, role_zh
 from assistant.labels import labels_public
@@ -34,7 +34,7 @@ def health(services: ServicesDep) -> dict[str, Any]:
     return {
         "status": status,
         "message": message,
-        "version": getattr(jixiao, "__version__", "0.1.0"),
+        "version": core.__version__,
         "mode": services.mode,
         "mode_label": services.mode_label,
         "documents": counts.get("documents"),
