@@ -3,7 +3,12 @@
 `answer()` is a plain iterator of events — `meta`, `token`*, `citations`, `done` — that the API wraps
 in SSE and the CLI prints. With a model, the answer is streamed through the citation verifier, so a
 citation that cannot be checked never reaches the reader. Without one (or when it fails), the answer
-is extractive: the retrieved clauses quoted under their 《文件》第X条 labels, plus the rule findings.
+is extractive (assistant.answers): the one to three sentences of the retrieved clauses that answer the
+question, each with its citation (the number first for 几日内 / 多少 questions), then the clauses themselves,
+folded below (`done.folded`); plus the rule findings when the question is about a submission.
+
+A follow-up question is retrieved on its own words; the conversation may add clauses (and context terms for
+choosing sentences) when the question leans on it ("那它的权重呢？"), never replace them.
 """
 
 from __future__ import annotations
@@ -15,29 +20,47 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel
 
+from assistant.answers import (
+    AnswerSentence,
+    answer_sentences,
+    keywords,
+    relevance,
+    thesaurus_alternatives,
+)
+from assistant.citation_resolve import resolve_citation
 from assistant.citations import (
     PRACTICE,
     ChatCitation,
     StreamingVerifier,
+    Trust,
     clause_label,
+    clause_trust,
     dropped_note,
     verify_answer,
+    with_trust,
 )
+from assistant.clause_text import reader_text
 from assistant.llm import LLMUnavailable, describe_failure, message_text, mode_of
 from assistant.models import SEVERITY_ZH, CheckResult, Clause, Finding, Submission
-from assistant.opinion import lookup_cited_clause
 from assistant.opinion_render import citation_text, location_text
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from vectorstore.models import SearchHit
+    from vectorstore.models import DocumentInfo, SearchHit
 
 NOT_COVERED = "知识库中未检索到相关条文，无法据此作答。"
 COVERAGE_MIN = 0.34  # share of the question's key terms (by length) a clause must contain to be used
 QUOTE_MAX_CHARS = 300
+# rules-only answers choose their sentences from this many retrieved clauses (the retriever's rank still
+# counts); the clauses shown are the answering ones and the best k of the rest
+ANSWER_POOL = 20
 HISTORY_TURNS = 6
-_REFERRING = ("这个", "那个", "这些", "该", "它", "其", "上述", "上面", "刚才", "此")
+FOLDED_HEAD = "依据条文"
+# words that make a question lean on the previous one; single characters only where they start it (其他,
+# 应该, 因此 do not refer back)
+_REFERRING = ("这个", "那个", "这些", "那些", "它", "上述", "上面", "刚才", "前面", "同样", "那么", "那如果")
+_REFERRING_START = ("那", "该", "其", "此", "还有", "另外", "再")
 
 
 class ChatTurn(BaseModel):
@@ -68,10 +91,20 @@ class Retriever(Protocol):
 
     def lookup(self, doc: str, article: str) -> Clause | None: ...
 
+    def get_clause(self, clause_id: str) -> Clause | None: ...
+
+    def list_documents(self) -> list[DocumentInfo]: ...
+
+    def document_clauses(self, doc_id: str) -> list[Clause]: ...
+
 
 @dataclass
 class _Context:
     sources: list[Clause]
+    question: str = ""
+    context: str = ""  # what the conversation adds to a follow-up (never replaces the question)
+    pool: list[Clause] = field(default_factory=list)  # relevant retrieved clauses, retriever's order
+    answer: list[tuple[Clause, AnswerSentence]] = field(default_factory=list)
     findings: list[tuple[int, Finding]] = field(default_factory=list)  # (1-based number, finding)
     allowed_mentions: list[tuple[str, str | None]] = field(default_factory=list)
     covered: bool = False
@@ -95,17 +128,20 @@ def answer(
         )
         return
     notes: list[str] = []
-    query = _retrieval_query(question, history, llm, notes)
+    context = _conversation_context(question, history, llm, notes)
     if notes:  # the model already failed while rewriting the query: do not wait for it twice
         llm = None
     mode, label = mode_of(llm)
-    ctx = _build_context(question, query, kb, submission, result, k)
+    ctx = _build_context(question, context, kb, submission, result, k)
+    if llm is None and ctx.covered:
+        _order_for_answer(ctx)
     yield ChatEvent(
         event="meta",
         data={
             "mode": mode,
             "mode_label": label,
-            "query": query,
+            "query": question,
+            "context_query": context or None,
             "sources": [clause_label(c) for c in ctx.sources],
         },
     )
@@ -113,8 +149,8 @@ def answer(
     if not ctx.covered:
         yield from _emit_final(prefix + NOT_COVERED, [], 0, False, notes)
     elif llm is None:
-        text, cites = _extractive_answer(ctx, submission, result)
-        yield from _emit_final(prefix + text, cites, 0, True, notes)
+        text, cites, folded = _extractive_answer(ctx, submission, result)
+        yield from _emit_final(prefix + text, cites, 0, True, notes, folded=folded)
     else:
         yield from _model_answer(question, ctx, llm, history, submission, result)
 
@@ -135,25 +171,36 @@ def collect_answer(events: Iterable[ChatEvent]) -> dict[str, Any]:
 # -- retrieval ---------------------------------------------------------------------------------
 
 
-def _retrieval_query(
+def _conversation_context(
     question: str, history: Sequence[ChatTurn], llm: BaseChatModel | None, notes: list[str]
 ) -> str:
+    """What the conversation adds to a follow-up: "" for a question that stands on its own words."""
     previous = [t.content for t in history if t.role == "user"]
     if not previous:
-        return question
+        return ""
     if llm is not None:
         try:
-            return _rewrite_query_with_model(question, history, llm) or _heuristic_query(question, previous)
+            rewritten = _rewrite_query_with_model(question, history, llm)
+            if rewritten and rewritten.strip() != question:
+                return rewritten
+            return _heuristic_context(question, previous)
         except LLMUnavailable as exc:
             notes.append(f"{exc.reason}，已改用规则模式作答。")
-    return _heuristic_query(question, previous)
+    return _heuristic_context(question, previous)
 
 
-def _heuristic_query(question: str, previous_questions: list[str]) -> str:
-    """A follow-up that leans on the previous question ("那它的权重呢？") is searched together with it."""
-    if len(question) < 15 or any(word in question for word in _REFERRING):
-        return f"{previous_questions[-1]} {question}"
-    return question
+def leans_on_previous(question: str) -> bool:
+    """ "那它的权重呢？", "上述条款适用于乡镇吗" lean on the previous question.
+
+    "道路保洁费用过高怎么办" does not: it is searched on its own words only."""
+    core = question.strip().lstrip("，,。 ")
+    if any(word in core for word in _REFERRING) or core.startswith(_REFERRING_START):
+        return True
+    return not keywords(core)  # nothing of its own to search with ("为什么？", "然后呢")
+
+
+def _heuristic_context(question: str, previous_questions: list[str]) -> str:
+    return f"{previous_questions[-1]} {question}" if leans_on_previous(question) else ""
 
 
 def _rewrite_query_with_model(question: str, history: Sequence[ChatTurn], llm: BaseChatModel) -> str | None:
@@ -174,18 +221,30 @@ def _rewrite_query_with_model(question: str, history: Sequence[ChatTurn], llm: B
 
 def _build_context(
     question: str,
-    query: str,
+    context: str,
     kb: Retriever,
     submission: Submission | None,
     result: CheckResult | None,
     k: int,
 ) -> _Context:
-    terms = keywords(f"{question} {query}")
-    hits = kb.retrieve(query, k=k)
-    scored = [(relevance(terms, h.clause.text + h.clause.doc_title), h.clause) for h in hits]
-    best = max((score for score, _ in scored), default=0.0)
-    clauses = [c for score, c in scored if score >= COVERAGE_MIN]
-    ctx = _Context(sources=[], covered=best >= COVERAGE_MIN)
+    """Clauses retrieved on the question's own words, then what the conversation's context adds."""
+    terms = keywords(question)
+    own_hits = kb.retrieve(question, k=max(k, ANSWER_POOL))
+    hits = own_hits[:k]
+    pool_hits = list(own_hits)
+    if context:
+        own = {h.clause.id for h in own_hits}
+        added = [h for h in kb.retrieve(context, k=k) if h.clause.id not in own]
+        hits, pool_hits = hits + added, pool_hits + added
+        terms = terms | keywords(context)
+    alternatives = thesaurus_alternatives(question, terms)
+
+    def relevant(clause: Clause) -> bool:
+        return relevance(terms, _searchable(clause), alternatives) >= COVERAGE_MIN
+
+    clauses = [h.clause for h in hits if relevant(h.clause)]
+    pool = [h.clause for h in pool_hits if relevant(h.clause)]
+    ctx = _Context(sources=[], question=question, context=context, pool=pool, covered=bool(pool))
     if result is not None:
         ctx.findings = relevant_findings(terms, result, submission)
         ctx.allowed_mentions = finding_citation_pairs(result)
@@ -200,15 +259,32 @@ def _build_context(
     return ctx
 
 
+def _searchable(clause: Clause) -> str:
+    """What a question's terms are looked for in: the readable clause (no card notes) and its titles."""
+    return " ".join(p for p in (reader_text(clause), clause.doc_title, clause.heading or "") if p)
+
+
 def _finding_clauses(kb: Retriever, findings: list[Finding]) -> list[Clause]:
+    """The clauses the findings cite: the official text's when it carries the point, else our card."""
     found = []
     for finding in findings:
         for cite in finding.citations:
-            if cite.article and PRACTICE not in (cite.confidence or ""):
-                clause = lookup_cited_clause(kb, cite.doc, cite.article)
-                if clause is not None:
-                    found.append(clause)
+            if PRACTICE in (cite.confidence or ""):
+                continue
+            resolved = resolve_citation(cite, kb)
+            clause = kb.get_clause(resolved.clause_id) if resolved.clause_id else None
+            if clause is not None:
+                found.append(clause)
     return found
+
+
+def _order_for_answer(ctx: _Context) -> None:
+    """Choose the answering sentences from the pool and put their clauses first (their numbers follow)."""
+    chosen = answer_sentences(ctx.question, ctx.pool, context=ctx.context)
+    ctx.answer = [(ctx.pool[s.source], s) for s in chosen]
+    first = list({c.id: c for c, _ in ctx.answer}.values())
+    ids = {c.id for c in first}
+    ctx.sources = first + [c for c in ctx.sources if c.id not in ids]
 
 
 # -- answers -----------------------------------------------------------------------------------
@@ -216,22 +292,52 @@ def _finding_clauses(kb: Retriever, findings: list[Finding]) -> list[Clause]:
 
 def _extractive_answer(
     ctx: _Context, submission: Submission | None, result: CheckResult | None
-) -> tuple[str, list[ChatCitation]]:
+) -> tuple[str, list[ChatCitation], str]:
+    """(whole text, verified citations, the folded part of the text): the answering sentences, each with
+    its citation, then the clauses themselves (see assistant.answers)."""
     parts: list[str] = []
     if result is not None:
         parts.append(render_findings_block(ctx.findings, result, submission))
+    folded = ""
     if ctx.sources:
-        lines = ["检索到的相关条文（原文摘录，未经大模型归纳）："]
-        for number, clause in enumerate(ctx.sources, 1):
-            text = clause.text.strip()
-            excerpt = text if len(text) <= QUOTE_MAX_CHARS else text[:QUOTE_MAX_CHARS]
-            tail = "……" if excerpt != text else ""
-            lines.append(f"[{number}]{clause_label(clause)}：「{excerpt}」{tail}")
-        parts.append("\n".join(lines))
+        lead = _answer_lines(ctx)
+        if lead:
+            parts.append(lead)
+        folded = _folded_clauses(ctx.sources)
+        parts.append(folded)
     text = "\n\n".join(parts)
     # extractive quotes are verified like any other, so the same guarantees hold in both modes
     verified = verify_answer(text, ctx.sources, allowed_mentions=ctx.allowed_mentions)
-    return text, verified.citations
+    return text, verified.citations, folded
+
+
+def _quoted(clause: Clause, sentence: str) -> str:
+    """An official text's sentence in 「」; our card's point as it is (it is not a document's words)."""
+    label = with_trust(clause_label(clause), clause_trust(clause))
+    return f"{label}：「{sentence}」" if clause_trust(clause) == Trust.VERIFIED else f"{label}：{sentence}"
+
+
+def _answer_lines(ctx: _Context) -> str:
+    """The answering sentences, each with its citation marker; the number first when one was asked for."""
+    lines = []
+    if ctx.answer and ctx.answer[0][1].number:
+        lines.append(f"{ctx.answer[0][1].number}。")
+    number_of = {c.id: i for i, c in enumerate(ctx.sources, 1)}
+    for clause, sentence in ctx.answer:
+        if clause.id in number_of:
+            text = sentence.text.rstrip("：:，,；;")
+            lines.append(f"{_quoted(clause, text)}[{number_of[clause.id]}]")
+    return "\n".join(lines)
+
+
+def _folded_clauses(sources: Sequence[Clause]) -> str:
+    lines = [f"{FOLDED_HEAD}（共{len(sources)}条，原文摘录，未经大模型归纳）："]
+    for number, clause in enumerate(sources, 1):
+        text = " ".join(reader_text(clause).split("\n")).strip()
+        excerpt = text if len(text) <= QUOTE_MAX_CHARS else text[:QUOTE_MAX_CHARS]
+        tail = "……" if excerpt != text else ""
+        lines.append(f"[{number}]{_quoted(clause, excerpt)}{tail}")
+    return "\n".join(lines)
 
 
 def _model_answer(
@@ -277,12 +383,15 @@ def _fallback(
     result: CheckResult | None,
 ) -> Iterator[ChatEvent]:
     partial = verify_answer(verifier.emitted, ctx.sources, allowed_mentions=ctx.allowed_mentions)
-    text, cites = _extractive_answer(ctx, submission, result)
+    # the numbering stays as the model saw it: the answering sentences cite the clauses where they are
+    chosen = answer_sentences(ctx.question, ctx.pool, context=ctx.context)
+    ctx.answer = [(ctx.pool[s.source], s) for s in chosen]
+    text, cites, folded = _extractive_answer(ctx, submission, result)
     shown = f"{partial.text.rstrip()}\n\n" if partial.text.strip() else ""
     body = f"（{note}）\n\n{text}"
     yield ChatEvent(event="token", data={"text": f"\n\n{body}" if shown else body})
     merged = {c.clause_id: c for c in [*partial.citations, *cites]}
-    yield from _emit_final(shown + body, list(merged.values()), 0, True, [note], stream=False)
+    yield from _emit_final(shown + body, list(merged.values()), 0, True, [note], stream=False, folded=folded)
 
 
 def _emit_final(
@@ -294,6 +403,7 @@ def _emit_final(
     *,
     stream: bool = True,
     problems: list[str] | None = None,
+    folded: str = "",
 ) -> Iterator[ChatEvent]:
     if stream:
         for line in text.splitlines(keepends=True):
@@ -309,6 +419,8 @@ def _emit_final(
             "covered": covered,
             "notes": notes,
             "problems": problems or [],
+            # the tail of `answer` the UI folds away (the clauses under the answering sentences)
+            "folded": folded if folded and text.endswith(folded) else "",
         },
     )
 
@@ -341,80 +453,10 @@ def _chat_messages(
 
 # -- question terms and the submission's findings ----------------------------------------------
 
-_STOPWORDS = frozenset(
-    [
-        "什么",
-        "怎么",
-        "怎样",
-        "如何",
-        "哪些",
-        "哪个",
-        "是否",
-        "可以",
-        "能否",
-        "需要",
-        "应当",
-        "应该",
-        "为什么",
-        "为何",
-        "一下",
-        "这个",
-        "那个",
-        "这些",
-        "那些",
-        "我们",
-        "你们",
-        "他们",
-        "有关",
-        "关于",
-        "请问",
-        "以及",
-        "还是",
-        "或者",
-        "是不是",
-        "有没有",
-        "没有",
-        "多少",
-        "之间",
-        "时候",
-        "哪里",
-        "如果",
-        "因为",
-        "所以",
-        "不合格",
-        "合格",
-        "问题",
-        "规定",
-        "要求",
-        "情况",
-        "相关",
-        "什么样",
-        "怎么办",
-        "具体",
-        "主要",
-    ]
-)
 # words that appear in nearly every finding: they do not tell which finding a question is about
 _FINDING_GENERIC = frozenset(
     ["项目", "指标", "目标", "绩效", "绩效目标", "绩效指标", "审核", "申报", "设置", "填写", "设定"]
 )
-
-
-def keywords(text: str) -> set[str]:
-    """Key terms of a question: jieba search-mode words of two or more characters, stopwords removed."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    words = {w.strip() for w in jieba.lcut_for_search(text)}
-    return {w for w in words if len(w) >= 2 and w not in _STOPWORDS and not w.isascii()}
-
-
-def relevance(terms: set[str], text: str) -> float:
-    """Share of the question's key terms (weighted by length) that occur in `text`."""
-    total = sum(len(t) for t in terms)
-    return sum(len(t) for t in terms if t in text) / total if total else 0.0
 
 
 def _finding_text(finding: Finding, submission: Submission | None) -> str:

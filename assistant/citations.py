@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from pydantic import BaseModel
 
@@ -20,6 +21,48 @@ from core.models import Clause
 
 PRACTICE = "实务"
 MEMORY = "记忆"
+STARTER_KIND = "starter"  # Clause.doc_kind of our own cards (assistant/knowledge/pack)
+
+
+class Trust(StrEnum):
+    """How far a shown citation can be trusted — one meaning per label, wherever it is shown."""
+
+    VERIFIED = "verified"  # the quote was found in an ingested official text
+    PARAPHRASE = "paraphrase"  # our own card or rule summary, not the document's words
+    UNCHECKED = "unchecked"  # the article number is from memory and not yet found in an official text
+
+
+TRUST_LABELS: dict[Trust, str] = {
+    Trust.VERIFIED: "已核实",
+    Trust.PARAPHRASE: "要点（转述）",
+    Trust.UNCHECKED: "条款号待核对",
+}
+TRUST_NOTES: dict[Trust, str] = {
+    Trust.VERIFIED: "引文取自已导入的正式文本，逐字核对一致。",
+    Trust.PARAPHRASE: "本项目自编的要点转述，不是文件原文；引用原话须以正式文本为准。",
+    Trust.UNCHECKED: "条款号凭记忆整理，尚未在已导入的正式文本中找到；导入该文件的正式文本后自动核对。",
+}
+
+
+def trust_of(confidence: str | None, article: str | None, *, official: bool) -> Trust:
+    """An official text is verified; a card or a summary is a paraphrase — 条款号待核对 when its article
+    number is from memory."""
+    if official:
+        return Trust.VERIFIED
+    if article and confidence and MEMORY in confidence and PRACTICE not in confidence:
+        return Trust.UNCHECKED
+    return Trust.PARAPHRASE
+
+
+def clause_trust(clause: Clause) -> Trust:
+    return trust_of(clause.confidence, clause.article, official=clause.doc_kind != STARTER_KIND)
+
+
+def with_trust(label: str, trust: Trust) -> str:
+    """The label as text shows it: a verified one plain, the others with their state (…〔要点（转述）〕)."""
+    return label if trust == Trust.VERIFIED else f"{label}〔{TRUST_LABELS[trust]}〕"
+
+
 DROPPED_QUOTE = "〔引文无法核验，已删除〕"
 DROPPED_MENTION = "〔无法核验的条文引用，已删除〕"
 
@@ -43,7 +86,9 @@ class ChatCitation(BaseModel):
     source: str | None = None
     quote: str | None = None
     confidence: str | None = None
-    verified: bool = True
+    verified: bool = True  # shown with ✓: only a citation of an ingested official text (trust == verified)
+    trust: Trust = Trust.VERIFIED
+    trust_label: str = TRUST_LABELS[Trust.VERIFIED]
 
 
 class VerifiedAnswer(BaseModel):
@@ -58,7 +103,9 @@ _TITLE_WITH_DOCNO = re.compile(r"^《?(?P<title>[^《》]+?)》?\s*[（(](?P<no>
 
 
 def split_doc(doc: str) -> tuple[str, str | None]:
-    """ "中央部门预算绩效目标管理办法（财预〔2015〕88号）" -> (title, "财预〔2015〕88号"); a bare 文号 stays whole."""
+    """ "中央部门预算绩效目标管理办法（财预〔2015〕88号）" -> (title, "财预〔2015〕88号").
+
+    A bare 文号 stays whole."""
     m = _TITLE_WITH_DOCNO.match(doc.strip())
     if m:
         return m["title"].strip(), m["no"]
@@ -66,18 +113,22 @@ def split_doc(doc: str) -> tuple[str, str | None]:
 
 
 def citation_label(doc: str, article: str | None = None, confidence: str | None = None) -> str:
-    """《预算法》第三十二条; "审核实务" for practice rules; memory-grade rules keep their confidence."""
+    """《预算法》第三十二条; "审核实务（…，非文件规定）" for practice rules.
+
+    The trust state is not part of the label: it travels beside it (`Trust`; `with_trust` in text)."""
     title, doc_no = split_doc(doc)
+    title = title.removeprefix(f"审核{PRACTICE}：")  # the catalog names practice sources 审核实务：…
     if re.fullmatch(r"[^《》]*〔\d{4}〕\d+号", title):
         doc_part = title
     else:
         doc_part = f"《{title}》" + (f"（{doc_no}）" if doc_no else "")
     if confidence and PRACTICE in confidence:
+        if article and article.startswith(f"审核{PRACTICE}"):  # our practice card: 审核实务·改写方法
+            return f"{article}（非文件规定）"
+        if title.startswith(f"审核{PRACTICE}"):
+            return f"{title}（非文件规定）"
         return f"审核实务（{title}，非文件规定）"
-    label = f"{doc_part}{article or ''}"
-    if confidence and MEMORY in confidence:
-        label += "（可信度：记忆，条款号须对照原文核对）"
-    return label
+    return f"{doc_part}{article or ''}"
 
 
 def clause_label(clause: Clause) -> str:
@@ -85,6 +136,7 @@ def clause_label(clause: Clause) -> str:
 
 
 def to_chat_citation(clause: Clause, quote: str | None = None) -> ChatCitation:
+    trust = clause_trust(clause)
     return ChatCitation(
         clause_id=clause.id,
         label=clause_label(clause),
@@ -94,6 +146,9 @@ def to_chat_citation(clause: Clause, quote: str | None = None) -> ChatCitation:
         source=clause.source,
         quote=quote,
         confidence=clause.confidence,
+        verified=trust == Trust.VERIFIED,
+        trust=trust,
+        trust_label=TRUST_LABELS[trust],
     )
 
 

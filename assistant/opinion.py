@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.citations import PRACTICE, citation_label, split_doc
+from assistant.citation_resolve import resolve_citation
+from assistant.citations import TRUST_LABELS, Trust, split_doc
 from assistant.llm import (
     LLMUnavailable,
     StructuredOutputError,
@@ -118,6 +119,7 @@ def draft_opinion(
         mode=mode,
         mode_label=label,
     )
+    opinion.caveats = opinion_caveats(opinion)
     if llm is None:
         return opinion
     from prompts.loader import prompt_refs
@@ -131,12 +133,44 @@ def draft_opinion(
     except Exception as exc:  # noqa: BLE001 — never let a model problem break drafting
         return _as_rules_only(opinion, f"{describe_failure(exc)}，以下审核意见由规则模式生成。")
     _merge_prose(opinion, prose)
+    opinion.caveats = opinion_caveats(opinion)
     return opinion
 
 
 def _as_rules_only(opinion: ReviewOpinion, note: str) -> ReviewOpinion:
     mode, label = mode_of(None)
-    return opinion.model_copy(update={"mode": mode, "mode_label": label, "notes": [*opinion.notes, note]})
+    done = opinion.model_copy(update={"mode": mode, "mode_label": label, "notes": [*opinion.notes, note]})
+    done.caveats = opinion_caveats(done)
+    return done
+
+
+def opinion_caveats(opinion: ReviewOpinion) -> list[str]:
+    """What the reviewer should know before sending the draft; shown in the UI, never in the document."""
+    made_by = (
+        "未配置大模型，本意见由规则模式生成"
+        if opinion.mode == "rules-only"
+        else f"{opinion.mode_label}，仅润色文字，标注“供参考”的内容由大模型生成"
+    )
+    caveats = [f"审核结论与问题清单由审核规则判定，须经审核人员确认后发出（{made_by}）。", *opinion.notes]
+    by_state: dict[tuple[Trust, str], list[int]] = {}
+    for f in opinion.findings():
+        for ref in f.citations:
+            if ref.mismatch:
+                caveats.append(
+                    f"第{f.number}项问题：规则目录引用的{ref.article}与已导入的正式文本不符，该要点见于"
+                    f"{ref.article_found}，正文已按{ref.article_found}引用（请管理员运行 jixiao docs "
+                    "verify-citations 核对规则目录）。"
+                )
+            elif ref.trust != Trust.VERIFIED and not ref.practice:
+                by_state.setdefault((ref.trust, ref.label), []).append(f.number)
+    for (trust, label), numbers in by_state.items():
+        which = "、".join(str(n) for n in dict.fromkeys(numbers))
+        if trust == Trust.UNCHECKED:
+            tail = "正文只写文件和要点、不写条款号；导入该文件的正式文本后重新起草即自动核对。"
+        else:
+            tail = "正文写作要点，不加引号。"
+        caveats.append(f"{label}：{TRUST_LABELS[trust]}（第{which}项问题引用）。{tail}")
+    return caveats
 
 
 def _project_info(submission: Submission) -> ProjectInfo:
@@ -183,20 +217,9 @@ def _opinion_finding(number: int, f: Finding, submission: Submission, kb) -> Opi
 
 
 def _clause_ref(cite: Citation, kb) -> ClauseRef:
-    clause = None
-    if kb is not None and cite.article and PRACTICE not in (cite.confidence or ""):
-        clause = lookup_cited_clause(kb, cite.doc, cite.article)
-    label = citation_label(cite.doc, cite.article, cite.confidence)
-    return ClauseRef(
-        label=label,
-        doc=cite.doc,
-        article=cite.article,
-        confidence=cite.confidence,
-        clause_id=clause.id if clause else None,
-        text=clause.text if clause else None,
-        summary=cite.quote,
-        in_kb=clause is not None,
-    )
+    resolved = resolve_citation(cite, kb)
+    clause = kb.get_clause(resolved.clause_id) if kb is not None and resolved.clause_id else None
+    return ClauseRef.from_resolved(resolved, clause)
 
 
 def lookup_cited_clause(kb, doc: str, article: str) -> Clause | None:

@@ -42,7 +42,7 @@ def test_submission_question_lists_relevant_findings(memory_kb, submission, resu
     assert out["covered"] is True
     assert "规则预审结论：中" in text and "第3项指标“村民满意度”" in text
     assert "村民满意度 ≥ 90%" in text  # the rule's concrete rewrite
-    assert "可信度：记忆" in text  # memory-grade rule keeps its confidence
+    assert "条款号待核对" in text  # a memory-grade article number keeps its state
     assert "报酬发放时间" not in text  # unrelated finding left out
     assert "权重" not in text
 
@@ -56,14 +56,39 @@ def test_general_submission_question_lists_all_findings(memory_kb, submission, r
     assert any(c["article"] == "第十二条" and c["doc"] == "预算法" for c in out["citations"])
 
 
-def test_follow_up_is_searched_with_the_previous_question(memory_kb) -> None:  # noqa: F811
-    history = [
-        ChatTurn(role="user", content="预算调整方案应当由谁审查批准？"),
-        ChatTurn(role="assistant", content="由本级人大常委会审查批准。"),
-    ]
-    out = collect_answer(answer("那它的编制呢？", kb=memory_kb, history=history))
-    assert memory_kb.queries[-1].startswith("预算调整方案应当由谁审查批准？")
-    assert out["meta"]["query"] == memory_kb.queries[-1]
+HISTORY = [
+    ChatTurn(role="user", content="预算调整方案应当由谁审查批准？"),
+    ChatTurn(role="assistant", content="由本级人大常委会审查批准。"),
+]
+
+
+def test_follow_up_leaning_on_the_previous_question_adds_it_never_replaces(memory_kb) -> None:  # noqa: F811
+    out = collect_answer(answer("那它的编制呢？", kb=memory_kb, history=HISTORY))
+    assert memory_kb.queries[-2] == "那它的编制呢？"  # its own words first
+    assert memory_kb.queries[-1].startswith("预算调整方案应当由谁审查批准？")  # the context adds
+    assert out["meta"]["query"] == "那它的编制呢？"
+    assert out["meta"]["context_query"] == memory_kb.queries[-1]
+
+
+def test_follow_up_with_its_own_words_is_searched_on_them_alone(memory_kb) -> None:  # noqa: F811
+    fresh = collect_answer(answer("各级预算应当遵循什么原则？", kb=memory_kb))
+    before = len(memory_kb.queries)
+    follow = collect_answer(answer("各级预算应当遵循什么原则？", kb=memory_kb, history=HISTORY))
+    assert memory_kb.queries[before:] == ["各级预算应当遵循什么原则？"]
+    assert follow["meta"]["context_query"] is None
+    assert follow["answer"] == fresh["answer"] and follow["citations"] == fresh["citations"]
+
+
+def test_answer_leads_with_the_answering_sentences_then_folds_the_clauses(memory_kb) -> None:  # noqa: F811
+    out = collect_answer(answer("各级政府财政部门应当在多少日内向本级各部门批复预算？", kb=memory_kb))
+    text, folded = out["answer"], out["folded"]
+    assert folded and text.endswith(folded) and folded.startswith("依据条文")
+    lead = text[: -len(folded)].strip()
+    assert lead.startswith("二十日内。")  # a 几日 question leads with the number
+    first = lead.splitlines()[1]
+    assert first.startswith("《预算法》第五十二条：「") and first.endswith("[1]")
+    assert out["citations"][0]["article"] == "第五十二条" and out["citations"][0]["trust_label"] == "已核实"
+    assert "以上内容仅供参考" not in text
 
 
 def test_empty_question_is_an_error_event(memory_kb) -> None:  # noqa: F811

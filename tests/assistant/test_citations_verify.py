@@ -8,28 +8,40 @@ from support.memory_kb import card
 from assistant.citations import (
     DROPPED_MENTION,
     DROPPED_QUOTE,
+    TRUST_LABELS,
     StreamingVerifier,
+    Trust,
     citation_label,
+    clause_trust,
     normalize_for_match,
     quote_in_clause,
     stable_prefix_length,
+    to_chat_citation,
+    trust_of,
     verify_answer,
+    with_trust,
 )
 
-ART12 = card(
+
+def law(*args, **kwargs):
+    """An article of an ingested official text (not one of our cards)."""
+    return card(*args, **kwargs).model_copy(update={"doc_kind": "law", "source": "laws/预算法.md"})
+
+
+ART12 = law(
     "预算法",
     "第十二条",
     "第十二条 各级预算应当遵循统筹兼顾、勤俭节约、量力而行、讲求绩效和收支平衡的原则。",
     doc_title="中华人民共和国预算法",
 )
-ART32 = card(
+ART32 = law(
     "预算法",
     "第三十二条",
     "第三十二条 各级预算应当根据年度经济社会发展目标、国家宏观调控总体要求和跨年度预算平衡的需要，"
     "参考上一年预算执行情况、有关支出绩效评价结果和本年度收支预测，按照规定程序征求各方面意见后，进行编制。",
     doc_title="中华人民共和国预算法",
 )
-IMPL32 = card(
+IMPL32 = law(
     "预算法实施条例", "第三十二条", "第三十二条 各部门、各单位的预算支出，按其功能分类应当编列到项。"
 )
 SOURCES = [ART12, ART32]
@@ -95,11 +107,40 @@ def test_allowed_rule_mentions_survive() -> None:
     assert verify_answer(text, SOURCES, allowed_mentions=allowed).dropped == 0
 
 
-def test_labels_keep_confidence() -> None:
+def test_labels_and_the_three_trust_states() -> None:
     assert citation_label("预算法", "第十二条") == "《预算法》第十二条"
-    assert "记忆" in citation_label("中央部门预算绩效目标管理办法", "第十三条", "记忆")
+    # the label never carries the state; the state travels beside it, one wording per state
+    assert (
+        citation_label("中央部门预算绩效目标管理办法", "第十三条", "记忆")
+        == "《中央部门预算绩效目标管理办法》第十三条"
+    )
     practice = citation_label("包头市财政局审核要点", None, "实务")
     assert practice.startswith("审核实务") and "《" not in practice
+    assert citation_label("审核实务", "审核实务·改写方法", "实务") == "审核实务·改写方法（非文件规定）"
+    assert trust_of("记忆", "第十三条", official=False) == Trust.UNCHECKED
+    assert trust_of("记忆", "第十三条", official=True) == Trust.VERIFIED
+    assert trust_of("二手✔", "第十条", official=False) == Trust.PARAPHRASE
+    assert trust_of("记忆", None, official=False) == Trust.PARAPHRASE  # no number to check
+    assert trust_of("实务", None, official=False) == Trust.PARAPHRASE
+    assert TRUST_LABELS == {
+        Trust.VERIFIED: "已核实",
+        Trust.PARAPHRASE: "要点（转述）",
+        Trust.UNCHECKED: "条款号待核对",
+    }
+    memory_card = card("中央部门预算绩效目标管理办法", "第十三条", "第十三条 四项设定要求", confidence="记忆")
+    sourced_card = card(
+        "中央部门预算绩效目标管理办法", "第二十五条", "第二十五条 审核结果分级", confidence="源文✔"
+    )
+    assert clause_trust(ART12) == Trust.VERIFIED and clause_trust(memory_card) == Trust.UNCHECKED
+    assert clause_trust(sourced_card) == Trust.PARAPHRASE  # our card, however sure: never 已核实
+    chips = [to_chat_citation(c) for c in (ART12, sourced_card, memory_card)]
+    assert [(c.trust_label, c.verified) for c in chips] == [
+        ("已核实", True),
+        ("要点（转述）", False),
+        ("条款号待核对", False),
+    ]
+    assert with_trust("《预算法》第十二条", Trust.VERIFIED) == "《预算法》第十二条"
+    assert with_trust("《A》第二条", Trust.PARAPHRASE) == "《A》第二条〔要点（转述）〕"
 
 
 ANSWER = (

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from assistant.checks import check_submission
 from assistant.models import Submission
 from assistant.opinion import draft_opinion, render_opinion_text
+from assistant.opinion_render import strip_inline_citations
 
 OBEYING = json.dumps(
     {
@@ -43,7 +44,9 @@ def test_opinions_keep_every_rule_finding(dev_submissions) -> None:
         assert op.grade == result.grade, sub.id
         assert Counter(f.code for f in op.findings()) == Counter(f.code for f in result.findings), sub.id
         text = render_opinion_text(op)
-        assert all(f.message in text for f in result.findings), sub.id
+        # each finding's message, its bracketed citation moved to the finding's 依据 line
+        assert all(strip_inline_citations(f.message) in text for f in result.findings), sub.id
+        assert "凭记忆" not in text and "待核对" not in text, sub.id
         assert "评为优" not in text or result.grade.value == "优", sub.id
         assert len(op.suggestions) <= len(result.findings)
 

@@ -18,10 +18,10 @@ from support.lang_fixtures import (  # noqa: F401
 )
 from support.openai_stub import StubReply
 
+from assistant.citations import Trust
 from assistant.llm import make_chat_model
 from assistant.models import Dimension, Finding, Grade, Location, Severity
 from assistant.opinion import draft_opinion, render_opinion_text, suggest_rewrite
-from assistant.opinion_render import CLAUSE_MISSING
 
 
 def _codes(op) -> list[tuple[str, str, int | None]]:
@@ -48,21 +48,47 @@ def test_rules_only_opinion_has_the_official_shape(submission, result, memory_kb
     assert len(op.suggestions) == 4 and op.suggestions[0].startswith("指标权重：")
 
 
-def test_citations_carry_kb_text_or_say_it_is_missing(submission, result, memory_kb) -> None:  # noqa: F811
+def test_citations_carry_their_trust_state(submission, result, memory_kb) -> None:  # noqa: F811
     op = draft_opinion(submission, result, kb=memory_kb)
     refs = {(r.doc, r.article): r for f in op.findings() for r in f.citations}
     budget_law = refs[("预算法", "第十二条")]
-    assert budget_law.in_kb and "讲求绩效" in budget_law.text and budget_law.clause_id
+    assert budget_law.trust == Trust.VERIFIED and budget_law.trust_label == "已核实"
+    assert budget_law.in_kb and budget_law.quote and budget_law.quote in budget_law.text
+    assert "讲求绩效" in budget_law.quote and not budget_law.quote.startswith("第十二条")
     memory = refs[("中央部门预算绩效目标管理办法", "第十三条")]
-    assert not memory.in_kb and "可信度：记忆" in memory.label
+    assert memory.trust == Trust.UNCHECKED and memory.trust_label == "条款号待核对" and not memory.in_kb
     practice = refs[("包头市财政局绩效目标审核要点", None)]
     assert practice.label.startswith("审核实务") and "《" not in practice.label
+    assert practice.trust_label == "要点（转述）"
     text = render_opinion_text(op)
-    assert "依据：《预算法》第十二条：「第十二条 各级预算应当遵循" in text
+    assert f"依据：《预算法》第十二条：「{budget_law.quote}」" in text
+    # the memory number is never printed; the point is, marked as a paraphrase, without quotation marks
+    assert "第十三条" not in text
     assert (
-        f"《中央部门预算绩效目标管理办法》第十三条（可信度：记忆，条款号须对照原文核对）{CLAUSE_MISSING}"
-        in text
+        "依据：《中央部门预算绩效目标管理办法》，要点（转述）：绩效指标应细化量化，定性指标也须可衡量" in text
     )
+    assert any("条款号待核对" in c and "第十三条" in c for c in op.caveats)
+
+
+def test_opinion_is_fit_to_send(submission, result, memory_kb) -> None:  # noqa: F811
+    """No card notes, no memory remarks, no generation notes, each clause quoted once (issue 16)."""
+    op = draft_opinion(submission, result, kb=memory_kb)
+    text = render_opinion_text(op)
+    for internal in (
+        "审核时的用法",
+        "出处说明",
+        "凭记忆",
+        "待核对",
+        "可信度",
+        "未配置大模型",
+        "知识库",
+        "---",
+    ):
+        assert internal not in text, internal
+    memory_point = "绩效指标应细化量化，定性指标也须可衡量"
+    assert text.count(memory_point) == 1  # two findings cite it; the second one names the document only
+    assert text.count("依据：") == len([f for f in op.findings() if f.citations])
+    assert op.caveats[0].startswith("审核结论与问题清单由审核规则判定") and "未配置大模型" in op.caveats[0]
 
 
 def test_rendered_text_reads_like_an_opinion(submission, result, memory_kb) -> None:  # noqa: F811
@@ -79,14 +105,14 @@ def test_rendered_text_reads_like_an_opinion(submission, result, memory_kb) -> N
         assert heading in text
     assert "审核结论：**中**" in text and "财预〔2015〕88号）第二十五条" in text
     assert "1. 【错误】指标权重：指标权重合计90分，不等于100分。" in text
-    assert "未配置大模型" in text and "其他意见" not in text
+    assert "未配置大模型" not in text and "其他意见" not in text
     assert "年度资金总额：330.98万元" in text
 
 
 def test_no_kb_still_drafts(submission, result) -> None:  # noqa: F811
     op = draft_opinion(submission, result)
-    assert all(not r.in_kb for f in op.findings() for r in f.citations)
-    assert CLAUSE_MISSING in render_opinion_text(op)
+    assert all(not r.in_kb and r.trust != Trust.VERIFIED for f in op.findings() for r in f.citations)
+    assert "「" not in render_opinion_text(op)  # nothing is quoted as the document's words
 
 
 def _prose(**overrides) -> str:
@@ -160,7 +186,8 @@ def test_model_timeout_gives_rules_only_opinion_with_note(submission, result, me
     )
     assert op.mode == "rules-only" and op.summary_source == "rules"
     assert op.notes == ["大模型调用超时，以下审核意见由规则模式生成。"]
-    assert "注：大模型调用超时" in render_opinion_text(op)
+    assert "大模型调用超时" not in render_opinion_text(op)  # a note for the reviewer, not the document
+    assert "大模型调用超时，以下审核意见由规则模式生成。" in op.caveats
 
 
 def test_server_without_tool_calling(submission, result, memory_kb, stub) -> None:  # noqa: F811

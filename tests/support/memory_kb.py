@@ -14,7 +14,7 @@ from pathlib import Path
 import jieba
 
 from core.models import Clause
-from vectorstore.models import SearchHit
+from vectorstore.models import DocumentInfo, SearchHit
 
 _ARTICLE_RE = re.compile(r"^(第[〇零一二三四五六七八九十百千]+条)\s*(.*)$")
 
@@ -107,3 +107,30 @@ class MemoryKB:
             if key in names and (article is None or c.article == article):
                 return c
         return None
+
+    def list_documents(self) -> list[DocumentInfo]:
+        documents: dict[str, DocumentInfo] = {}
+        for c in self.clauses:
+            info = documents.get(c.doc_id)
+            if info is None:
+                documents[c.doc_id] = DocumentInfo(
+                    doc_id=c.doc_id,
+                    title=c.doc_title,
+                    short_title=c.doc_short,
+                    doc_no=c.doc_no,
+                    kind=c.doc_kind,
+                    region=c.region,
+                    source=c.source,
+                    sha256=c.doc_id,
+                    clauses=1,
+                    ingested_at="2024-01-01T00:00:00+00:00",
+                )
+            else:
+                info.clauses += 1
+        return list(documents.values())
+
+    def document_clauses(self, doc_id: str) -> list[Clause]:
+        return [c for c in self.clauses if c.doc_id == doc_id]
+
+    def get_clause(self, clause_id: str) -> Clause | None:
+        return next((c for c in self.clauses if c.id == clause_id), None)
