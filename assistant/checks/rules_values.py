@@ -161,6 +161,35 @@ def check_budget_year_only(ctx: SubmissionContext) -> Iterator[Hit]:
             yield _deadline_hit(ctx, row, {})
 
 
+@rule("V07c")
+def check_rate_without_deadline(ctx: SubmissionContext) -> Iterator[Hit]:
+    """A rate on a 时效 row (及时率, 按期完工率, 应急保障率) when no deadline or schedule is stated anywhere
+    (the row's name and basis, the goal, the other 时效 rows): “及时” cannot be checked."""
+    lex = ctx.lex
+    stated = lex.pattern("deadline_stated")
+    year_only = lex.pattern("budget_year_only")
+    sources = [ctx.goal] + [
+        r.value for r in ctx.rows if r.is_time and not year_only.match(r.value.replace(" ", ""))
+    ]
+    if any(stated.search(text) for text in sources):
+        return
+    for row in ctx.rows:
+        if not row.is_time or row.is_na or row.value_num is None:
+            continue
+        if not (row.is_percent or (row.is_rate_name and not row.unit)):
+            continue  # 响应时间 ≤ 24小时 is itself a time limit
+        if stated.search(row.name) or stated.search(row.ind.basis or ""):
+            continue
+        yield row_hit(
+            row,
+            "value",
+            {"suggestion": "monthly_pay" if "发放" in row.name else "default"},
+            core=row.name_core,
+            target=row.shown_value,
+            year=ctx.sub.year or "本",
+        )
+
+
 # ---------------------------------------------------------------- NO_UNIT / WRONG_UNIT
 @rule("V02")
 def check_no_unit(ctx: SubmissionContext) -> Iterator[Hit]:

@@ -472,3 +472,68 @@ def test_a_timeliness_row_with_a_date_or_period_is_not_a_restated_year(value):
 def test_a_restated_year_outside_a_timeliness_row_is_not_judged_as_a_deadline():
     sub = submission(rows={1: row("产出指标", "质量指标", "培训考核合格率", "≥", "全年", "%", 15)})
     assert not [f for f in check_submission(sub).findings if f.rule_id == "V07b"]
+
+
+# ---------------------------------------------------------------- V07c: a rate on a 时效 row with no deadline
+NO_DEADLINE_GOAL = "2024年培训农村实用人才600人，人均培训成本不超过1500元，培训考核合格率达到95%以上。"
+
+
+@pytest.mark.parametrize(
+    ("name", "op", "value", "unit"),
+    [
+        ("培训按期完成率", "≥", "95", "%"),
+        ("补助资金及时兑付率", None, "100", "%"),
+        ("项目按时开工率", "=", "100", None),  # unit left out: still a rate
+        ("应急物资保障率", None, "100%", None),  # not a time at all, filed under 时效
+    ],
+)
+def test_a_rate_on_a_timeliness_row_with_no_deadline_anywhere(name, op, value, unit):
+    """Labelling convention: a 及时率 / 按期完工率 with no deadline in name, basis or goal is vague."""
+    sub = submission(
+        {"annual_goal": NO_DEADLINE_GOAL}, rows={2: row("产出指标", "时效指标", name, op, value, unit, 10)}
+    )
+    found = findings_for(sub, "TIMELINESS_VAGUE")
+    assert [(f.rule_id, f.location.indicator) for f in found] == [("V07c", 2)]
+    assert "没有写明截止日期或时限" in found[0].message and "〔待填：" in found[0].suggestion
+
+
+@pytest.mark.parametrize(
+    ("goal", "timely"),
+    [
+        (None, row("产出指标", "时效指标", "培训按期完成率", "≥", "95", "%", 10)),  # goal: 10月31日前
+        (NO_DEADLINE_GOAL, row("产出指标", "时效指标", "补助按月发放率", "=", "100", "%", 10)),  # a schedule
+        (
+            NO_DEADLINE_GOAL,
+            row("产出指标", "时效指标", "工单办结率（受理后5个工作日内办结）", "≥", "95", "%", 10),
+        ),
+        (
+            NO_DEADLINE_GOAL,
+            row(
+                "产出指标",
+                "时效指标",
+                "审批完成率",
+                "≥",
+                "99",
+                "%",
+                10,
+                basis="按照要求每月完成符合条件对象审批",
+            ),
+        ),
+        (
+            NO_DEADLINE_GOAL,
+            row("产出指标", "时效指标", "故障响应时间", "≤", "24", "小时", 10),
+        ),  # a time limit
+    ],
+)
+def test_a_timeliness_rate_with_a_stated_deadline_is_fine(goal, timely):
+    changes = {"annual_goal": goal} if goal else None
+    assert not findings_for(submission(changes, rows={2: timely}), "TIMELINESS_VAGUE")
+
+
+def test_a_timeliness_rate_is_fine_when_another_time_row_gives_the_date():
+    rate = row("产出指标", "时效指标", "培训按期完成率", "≥", "95", "%", 0)
+    sub = submission({"annual_goal": NO_DEADLINE_GOAL}, add=[rate])  # row 2 says ≤ 2024-10-31
+    assert not findings_for(sub, "TIMELINESS_VAGUE")
+    year_only = row("产出指标", "时效指标", "培训完成时间", None, "全年", None, 10)
+    sub = submission({"annual_goal": NO_DEADLINE_GOAL}, rows={2: year_only}, add=[rate])
+    assert [f.rule_id for f in findings_for(sub, "TIMELINESS_VAGUE")] == ["V07b", "V07c"]
