@@ -218,7 +218,27 @@ def check_weights(ctx: SubmissionContext) -> Iterator[Hit]:
             "weights", {"why": "missing", "suggestion": suggestion}, missing=len(missing), **params
         )
         return
-    if missing or abs(total - 100) < 0.5:
+    if missing or _self_evaluation_layout(ctx, total, by_level):
+        return  # 90 with the 10-point 预算执行率 scored outside the rows (财预〔2020〕10号 自评表)
+    if abs(total - 100) < 0.5:
+        if _is_self_evaluation(ctx) and not execution:  # 100 in the rows + 预算执行率 10 = 110
+            cases = {"why": "self_evaluation", "suggestion": "self_evaluation"}
+            yield field_hit("weights", cases, with_execution=fmt_number(total + 10), **params)
         return
     why = "no_execution" if abs(total - 90) < 0.5 and not execution else "default"
     yield field_hit("weights", {"why": why, "suggestion": suggestion}, **params)
+
+
+def _is_self_evaluation(ctx: SubmissionContext) -> bool:
+    """A 自评表 by its own title (table_type): its 预算执行率 is scored outside the indicator rows."""
+    kind = getattr(ctx.sub, "table_type", None)
+    return isinstance(kind, str) and bool(ctx.lex.any("self_evaluation_table_words").search(kind))
+
+
+def _self_evaluation_layout(ctx: SubmissionContext, total: float, by_level: dict[str, float]) -> bool:
+    """90 points in the rows is the 自评 layout when the table says it is a 自评表, or when the rows follow
+    that layout's own split (产出50、效益30、满意度10) and the 10 points of 预算执行率 are outside."""
+    if abs(total - 90) >= 0.5:
+        return False
+    split = {k: float(v) for k, v in ctx.lex.table("self_evaluation_split").items()}
+    return _is_self_evaluation(ctx) or by_level == split

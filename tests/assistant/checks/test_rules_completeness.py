@@ -100,7 +100,13 @@ def test_weights_not_100():
 
 
 def test_ninety_plus_budget_execution_rate_is_fine_but_ninety_alone_is_not():
-    base = submission(rows={0: row("产出指标", "数量指标", "培训农村实用人才", "≥", "600", "人", 10)})
+    # 90 in a split other than the 自评 layout's 产出50/效益30/满意度10 (here 产出60/效益20/满意度10)
+    base = submission(
+        rows={
+            4: row("效益指标", "社会效益指标", "参训人员培训后6个月内就业创业率", "≥", "60", "%", 5),
+            5: row("效益指标", "可持续影响指标", "参训人员技能证书获证率", "≥", "80", "%", 15),
+        }
+    )
     assert findings_for(base, "WEIGHTS_NOT_100")
     with_execution = submission(
         rows={0: row("产出指标", "数量指标", "培训农村实用人才", "≥", "600", "人", 10)},
@@ -108,6 +114,57 @@ def test_ninety_plus_budget_execution_rate_is_fine_but_ninety_alone_is_not():
     )
     assert not findings_for(with_execution, "WEIGHTS_NOT_100")
     assert not findings_for(with_execution, "INPUT_AS_OUTPUT")
+
+
+# ---------------------------------------------------------------- W01 in the 财预〔2020〕10号 自评 layout
+def _weighted(*weights: float, **changes):
+    rows = submission().canonical()["indicators"]
+    return submission(
+        changes or None,
+        rows={i: {**r, "weight": w} for i, (r, w) in enumerate(zip(rows, weights, strict=True))},
+    )
+
+
+def test_ninety_in_the_self_evaluation_split_is_fine():
+    """产出 20+15+10+5 = 50, 效益 30, 满意度 10: the 自评 layout, 预算执行率 10 scored outside the rows."""
+    assert not findings_for(_weighted(20, 15, 10, 5, 15, 15, 10), "WEIGHTS_NOT_100")
+
+
+@pytest.mark.parametrize("table_type", ["项目支出绩效自评表(2023年度)", "部门预算项目绩效自评表"])
+def test_ninety_in_a_table_titled_self_evaluation_is_fine(table_type):
+    assert not findings_for(_weighted(20, 20, 10, 10, 10, 10, 10, table_type=table_type), "WEIGHTS_NOT_100")
+
+
+@pytest.mark.parametrize("table_type", [None, "项目支出绩效目标申报表"])
+def test_ninety_in_another_split_of_an_application_is_short(table_type):
+    found = findings_for(_weighted(25, 15, 10, 10, 10, 10, 10, table_type=table_type), "WEIGHTS_NOT_100")
+    assert len(found) == 1 and "合计90分" in found[0].message
+
+
+def test_hundred_in_the_rows_of_a_self_evaluation_table_is_110():
+    found = findings_for(
+        _weighted(20, 15, 10, 15, 15, 15, 10, table_type="2022年度绩效目标自评表"), "WEIGHTS_NOT_100"
+    )
+    assert len(found) == 1
+    assert "另计“预算执行率”10分后合计110分" in found[0].message and "合计90分" in found[0].suggestion
+
+
+@pytest.mark.parametrize("table_type", ["项目支出绩效目标申报表", "绩效评价指标表"])
+def test_hundred_in_other_tables_is_fine(table_type):
+    assert not findings_for(_weighted(20, 15, 10, 15, 15, 15, 10, table_type=table_type), "WEIGHTS_NOT_100")
+
+
+def test_hundred_in_a_self_evaluation_table_that_lists_its_execution_row_is_fine():
+    rows = submission().canonical()["indicators"]
+    sub = submission(
+        {"table_type": "绩效自评表"},
+        rows={
+            i: {**r, "weight": w}
+            for i, (r, w) in enumerate(zip(rows, (20, 15, 10, 5, 15, 15, 10), strict=True))
+        },
+        add=[row("预算执行率", None, "预算执行率", "≥", "95", "%", 10)],
+    )
+    assert not findings_for(sub, "WEIGHTS_NOT_100")
 
 
 def test_no_weights_at_all_is_not_a_weight_defect():
