@@ -173,6 +173,8 @@ def _fill(t: _Template, sub: Submission, result: CheckResult, text: str, seq: in
     info = export_docx._info_rows(record, result)
     if len(info) != t.info_rows:
         return None
+    if result.grade is None or result.grade_consequence is None:
+        return None
     grade = result.grade.value
     stated = f"审核等级：{grade}。"
     if result.grade_consequence.split("（《")[0].strip() not in text:
@@ -185,10 +187,18 @@ def _fill(t: _Template, sub: Submission, result: CheckResult, text: str, seq: in
         p for p in sections.get("审核结论", []) if not export_docx._is_grade_statement(p, grade)
     ] or ["无。"]
     lists[NOTES_KEY] = sections.get(NOTES_KEY, [])
-    texts = {k: _run_xml(v) for k, v in values.items()}
-    paras = {k: [_run_xml(p) for p in ps] for k, ps in lists.items()}
-    if any(v is None for v in texts.values()) or any(p is None for ps in paras.values() for p in ps):
-        return None
+    texts: dict[str, str] = {}
+    for k, v in values.items():
+        xml = _run_xml(v)
+        if xml is None:
+            return None
+        texts[k] = xml
+    paras: dict[str, list[str]] = {}
+    for k, ps in lists.items():
+        runs = [_run_xml(p) for p in ps]
+        if any(r is None for r in runs):
+            return None
+        paras[k] = [r for r in runs if r is not None]
     out: list[str] = []
     for kind, key in t.pieces:
         if kind == "lit":

@@ -8,6 +8,7 @@ header is one submission.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assistant.batch.phrases import main_problems
@@ -61,7 +63,7 @@ def write_report(
     opinions: bool = False,
 ) -> None:
     wb = Workbook()
-    main = wb.active
+    main = wb.worksheets[0]
     main.title = "审核结果汇总表"
     _main_sheet(main, rows, title, titles or {}, opinions)
     _unit_sheet(wb.create_sheet("按单位"), rows, title)
@@ -90,7 +92,7 @@ def _title_block(ws: Worksheet, title: str, n_cols: int, right: str = "金额单
     ws.merge_cells(start_row=2, start_column=max(2, n_cols - 2), end_row=2, end_column=n_cols)
 
 
-def _header(ws: Worksheet, header: list[str], widths: list[float], row: int = 3) -> None:
+def _header(ws: Worksheet, header: list[str], widths: Sequence[float], row: int = 3) -> None:
     for c, (text, width) in enumerate(zip(header, widths, strict=True), 1):
         cell = ws.cell(row, c, text)
         cell.font = Font(name=FONT, size=11, bold=True)
@@ -99,7 +101,7 @@ def _header(ws: Worksheet, header: list[str], widths: list[float], row: int = 3)
         cell.border = BORDER
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.row_dimensions[row].height = 30
-    ws.freeze_panes = ws.cell(row + 1, 1)
+    ws.freeze_panes = f"A{row + 1}"
     ws.print_title_rows = f"{row}:{row}"
 
 
@@ -108,12 +110,14 @@ def _print_setup(ws: Worksheet, n_cols: int) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.size = 9
+    footer = ws.oddFooter
+    if footer is not None and footer.center is not None:
+        footer.center.text = "第 &P 页，共 &N 页"
+        footer.center.size = 9
     ws.print_area = f"A1:{get_column_letter(n_cols)}{ws.max_row}"
 
 
@@ -151,7 +155,8 @@ def _main_sheet(
     _header(ws, header, widths)
     for i, row in enumerate(rows, 4):
         grade = row.grade.value if row.grade is not None else None
-        problems = main_problems(row.result, titles) if row.checked else (row.error or "")
+        graded = row.graded
+        problems = main_problems(graded, titles) if graded is not None else (row.error or "")
         values = [
             row.seq,
             row.unit if row.submission is not None else "",

@@ -49,20 +49,29 @@ class BatchRow:
         return None if budget is None else round(budget / 10000, 4)
 
     @property
+    def graded(self) -> CheckResult | None:
+        """The check result when it has a grade (None when not checked or the check failed)."""
+        result = self.result
+        return result if result is not None and result.grade is not None and not result.error else None
+
+    @property
     def grade(self) -> Grade | None:
-        return self.result.grade if self.result is not None and not self.result.error else None
+        graded = self.graded
+        return graded.grade if graded is not None else None
 
     @property
     def checked(self) -> bool:
-        return self.grade is not None
+        return self.graded is not None
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.result.findings if f.severity == severity) if self.checked else 0
+        graded = self.graded
+        return 0 if graded is None else len([f for f in graded.findings if f.severity == severity])
 
     @property
     def codes(self) -> list[str]:
         """Defect codes of the row, each once, in order of first occurrence."""
-        return list(dict.fromkeys(f.code for f in self.result.findings)) if self.checked else []
+        graded = self.graded
+        return [] if graded is None else list(dict.fromkeys(f.code for f in graded.findings))
 
 
 def _issue_text(issue: ImportIssue, file: str) -> str:
@@ -148,10 +157,10 @@ def check_rows(
     rows: list[BatchRow], check: Callable[[Submission], CheckResult], progress: Progress | None = None
 ) -> None:
     """Check every row that has a submission (a failure is that row's error, never the batch's)."""
-    todo = [r for r in rows if r.submission is not None]
-    for done, row in enumerate(todo, 1):
+    todo = [(r, r.submission) for r in rows if r.submission is not None]
+    for done, (row, sub) in enumerate(todo, 1):
         try:
-            row.result = check(row.submission)
+            row.result = check(sub)
         except Exception:  # noqa: BLE001  one submission never stops the round
             row.error = "预审时出错，本项目未能完成预审；其余项目不受影响，请转人工审核。"
         else:

@@ -110,18 +110,20 @@ def write_opinions(rows: list[BatchRow], folder: Path, progress: Progress | None
         if old.is_file() and _OURS.match(old.name):
             old.unlink()
     writer = OpinionDocxWriter()
-    todo = [r for r in rows if r.checked]
+    todo = [(r, r.submission, r.graded) for r in rows if r.submission is not None and r.graded is not None]
     width = max(3, len(str(len(rows))))
     written: list[Path] = []
-    for done, row in enumerate(todo, 1):
-        text = opinion_text(row.submission, row.result)
+    for done, (row, sub, result) in enumerate(todo, 1):
+        if sub is None or result is None:
+            continue
+        text = opinion_text(sub, result)
         if row.out_of_scope:
             text = (
                 text.rstrip("\n") + f"\n注：本项目不在本轮审核范围（{row.out_of_scope}），本意见仅供参考。\n"
             )
         name = opinion_file_name(row, width)
         path = folder / name
-        path.write_bytes(writer.render(row.submission, row.result, text, row.seq))
+        path.write_bytes(writer.render(sub, result, text, row.seq))
         row.opinion_file = name
         written.append(path)
         if progress and (done % 25 == 0 or done == len(todo)):

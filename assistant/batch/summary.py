@@ -87,10 +87,11 @@ def code_stats(rows: list[BatchRow], titles: dict[str, str] | None = None) -> li
     """Per defect code: projects having it and findings, most projects first (ties: catalog order)."""
     stats: dict[str, CodeStats] = {}
     for row in rows:
-        if not row.checked:
+        graded = row.graded
+        if graded is None:
             continue
         seen: set[str] = set()
-        for f in row.result.findings:
+        for f in graded.findings:
             item = stats.setdefault(
                 f.code,
                 CodeStats(f.code, code_phrase(f.code, (titles or {}).get(f.rule_id)), f.dimension.value),

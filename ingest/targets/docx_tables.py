@@ -93,7 +93,7 @@ def _body_items(parent: Any, qn: Any) -> Iterator[Any]:
 def _paragraph_text(p: Any, qn: Any) -> str | None:
     from docx.text.paragraph import Paragraph
 
-    text = Paragraph(p, None).text.replace("\r", "").strip()
+    text = Paragraph(p, None).text.replace("\r", "").strip()  # type: ignore[arg-type]  # text needs no parent
     return text or None
 
 

@@ -121,7 +121,7 @@ def _merges(table: Any, n_rows: int) -> dict[tuple[int, int], tuple[int, int]]:
     """
     rows = table.rows[:n_rows]
     where: dict[tuple[float, ...], tuple[int, int]] = {}
-    x_mid: dict[int, float] = {}
+    x_mid: dict[int, tuple[float, float]] = {}  # column -> (centre, width) of its narrowest cell
     for r, row in enumerate(rows, 1):
         for c, bbox in enumerate(row.cells, 1):
             if bbox is None:
