@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.common import open_kb, settings
+from jixiao.cli.common import grading, open_kb, settings
 
 
 def _load_submissions(path: Path, only_id: str | None, err) -> list:
@@ -73,7 +73,7 @@ def ask_command(
         from assistant.checks import check_submission
 
         submission = _load_submissions(submission_file, submission_id, err)[0]
-        result = check_submission(submission)
+        result = check_submission(submission, grading=grading())
     kb = _open_kb(err)
     done: dict = {}
     for event in answer(
@@ -117,13 +117,14 @@ def draft_command(
         err.print(f"[red]不支持的输出格式“{output_format}”，可选：markdown、json。[/red]")
         raise typer.Exit(2)
     subs = _load_submissions(file, submission_id, err)
+    mapping = grading()
     kb = None if no_kb else _open_kb(err)
     llm = make_chat_model(settings())
     opinions = []
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("正在起草审核意见", total=len(subs))
         for sub in subs:
-            opinions.append(draft_opinion(sub, check_submission(sub), kb=kb, llm=llm))
+            opinions.append(draft_opinion(sub, check_submission(sub, grading=mapping), kb=kb, llm=llm))
             progress.advance(task)
     if output_format == "json":
         payload = {"opinions": [op.model_dump(mode="json") for op in opinions]}

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from assistant.checks.grading import GradingConfig
     from core.settings import Settings
     from vectorstore.knowledge_base import KnowledgeBase
 
@@ -24,6 +25,22 @@ def settings() -> Settings:
     from core.settings import get_settings
 
     return get_settings()
+
+
+def grading(code: int = 2) -> GradingConfig | None:
+    """The grade mapping the settings name (JIXIAO_GRADING_FILE), None for the packaged one.
+
+    The checks read no settings: the CLI passes this down. A bad file exits with a Chinese message."""
+    from assistant.checks.grading import load_grading
+
+    grading_file = settings().grading_file
+    if grading_file is None:
+        return None
+    try:
+        return load_grading(grading_file)
+    except Exception as exc:  # noqa: BLE001  a bad grading file is the user's to fix
+        err_console().print(f"[red]等级映射文件“{grading_file}”无法读取或格式不正确，请检查后重试。[/red]")
+        raise typer.Exit(code) from exc
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from jixiao.cli.common import grading
 from jixiao.cli.common import settings as cli_settings
 from jixiao.cli.serve import serve as serve_command
 
@@ -73,13 +74,14 @@ def _precheck_samples(session, samples: list[Path], kb, console) -> None:
     if list_submissions(session, viewer=submitter):
         console.print("示例申报已在库中，跳过导入。")
         return
+    mapping = grading()
     for index, path in enumerate(samples):
         result = load_submissions(path)
         for issue in result.issues:
             console.print(f"[yellow]{issue}[/yellow]")
         grades: dict[str, int] = {}
         for sub in result.submissions:
-            record = submit(session=session, submitter=submitter, submission=sub)
+            record = submit(session=session, submitter=submitter, submission=sub, grading=mapping)
             if index == 0:
                 session.flush()
                 draft_review(session=session, actor=reviewer, submission_id=record.id, knowledge_base=kb)
