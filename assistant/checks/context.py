@@ -198,3 +198,28 @@ def countable(row: RowView) -> bool:
         and not row.is_time
         and bool(row.unit)
     )
+
+
+def input_rate(ctx: SubmissionContext, row: RowView) -> str | None:
+    """The input-rate word a row is named by (资金到位率, 预算执行率, 经费保障率), or None.
+
+    到位率 is about money only when the name names money (人员到位率 is not); 执行率 / 保障率 only right
+    after a money word (资金执行率, 经费保障率; not 管理制度执行率, 应急保障率); the 预算执行率 item
+    scored under its own first level is the 自评 item, not a row.
+    """
+    lex = ctx.lex
+    m = lex.any("input_rate_words").search(row.name_core)
+    if m is None:
+        return None
+    if m.group(0) in lex.words("money_only_rate_words") and not lex.any("money_words").search(row.name_core):
+        return None
+    if m.group(0) in lex.words("money_named_rate_words") and not lex.ends("money_words").search(
+        row.name_core[: m.start()]
+    ):
+        return None  # 资金执行率 / 经费保障率 spend money; 补助标准执行率 applies a standard
+    raw_level1 = row.ind.level1 or ""
+    if "执行" in raw_level1:
+        return None
+    if row.level1 in ("产出", "效益", "成本") or "到位" in m.group(0):
+        return m.group(0)
+    return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assistant.checks.context import RowView, SubmissionContext
+from assistant.checks.context import RowView, SubmissionContext, input_rate
 from assistant.checks.goaltext import goal_quantities
 from assistant.checks.kinds import HOUSEHOLDS, PEOPLE, counting_unit, declared_per
 from assistant.checks.lexicon import get_lexicon
@@ -176,6 +176,33 @@ def _bounds(lines: list[CostLine]) -> tuple[float, float]:
     return sum(min(t) for t in low.values()), sum(max(t) for t in high.values())
 
 
+@rule("A01b")
+def check_total_cost_cap(ctx: SubmissionContext) -> Iterator[Hit]:
+    """Total cost caps (项目成本概算 ≤ 3584万元, not a unit cost) that together exceed the budget by ≥30%:
+    a cap above all the money there is cannot bind."""
+    if ctx.budget is None:
+        return
+    totals = [
+        r
+        for r in ctx.rows
+        if r.is_cost and r.money is not None and r.per_unit is None and r.value_num and r.op not in (">", "≥")
+    ]
+    capped = sum((r.value_num or 0.0) * (r.money or 0.0) for r in totals)
+    if not totals or capped <= ctx.budget * OVER_RATIO:
+        return
+    yield row_hit(
+        totals[0],
+        "value",
+        {"caps_text": "one" if len(totals) == 1 else "several"},
+        core=totals[0].name_core,
+        caps="、".join(f"“{r.name_core}”{r.shown_value}" for r in totals),
+        capped=fmt_yuan(capped),
+        budget=fmt_yuan(ctx.budget),
+        amount=fmt_yuan(capped - ctx.budget),
+        ratio=f"{capped / ctx.budget:.1f}",
+    )
+
+
 @rule("A01")
 def check_output_budget(ctx: SubmissionContext) -> Iterator[Hit]:
     if ctx.budget is None:
@@ -226,12 +253,17 @@ def _measurable_problem(ctx: SubmissionContext, row: RowView) -> tuple[str, dict
     """(A05 `why` case, its params) when a cost row cannot measure economy."""
     if row.value_num is None:
         return ("no_amount", {"raw": row.value}) if row.value else ("no_amount_empty", {})
-    if row.is_percent and ("控制" in row.name or row.value_num >= 100):
-        return "control_rate", {}
-    if row.money is not None and row.per_unit is None and ctx.budget:
+    rate = row.is_percent or (row.is_rate_name and not row.unit)
+    if rate and not ctx.lex.any("change_words").search(row.name_core):  # 成本降低率 compares costs
+        if input_rate(ctx, row):
+            return None  # 资金执行率 under 成本: an input used as a result (R02) says it
+        return ("control_rate", {}) if "控制" in row.name else ("rate", {})
+    if row.money is not None and row.per_unit is None:
         total = row.value_num * row.money
-        if abs(total - ctx.budget) <= 0.1 * ctx.budget:
+        if ctx.budget and abs(total - ctx.budget) <= 0.1 * ctx.budget:
             return "budget", {}
+        if ctx.budget is None and ctx.lex.pattern("whole_project_cost_name").search(row.name_core):
+            return "project_total", {}  # 项目总投资 with no budget to compare: still not a unit cost
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assistant.checks.context import RowView, SubmissionContext, countable, row_count
+from assistant.checks.context import RowView, SubmissionContext, countable, input_rate, row_count
 from assistant.checks.goaltext import row_target
 from assistant.checks.kinds import PEOPLE, base_unit
 from assistant.checks.lexicon import get_lexicon
@@ -198,19 +198,11 @@ def _irrelevant_hit(ctx: SubmissionContext, row: RowView, why: str) -> Hit:
 @rule("R02")
 def check_input_as_output(ctx: SubmissionContext) -> Iterator[Hit]:
     for row in ctx.rows:
-        raw_level1 = row.ind.level1 or ""
-        m = ctx.lex.any("input_rate_words").search(row.name_core)
-        if (
-            m
-            and m.group(0) in ("到位率", "到位比例")
-            and not ctx.lex.any("money_words").search(row.name_core)
-        ):
-            m = None  # 主推技术到位率, 人员到位率: things reaching their place, not money
-        matched = ""
-        if m and "执行" not in raw_level1 and (row.level1 in ("产出", "效益") or "到位" in m.group(0)):
-            why, matched = "rate", m.group(0)
+        matched = input_rate(ctx, row) or ""
+        if matched:
+            why = "rate"
         elif (
-            row.money is not None
+            (row.money is not None or _unitless_money(ctx, row))
             and not row.is_cost
             and row.value_num is not None
             and (row.sub in ("数量", "质量", "时效") or _equals_budget(ctx, row))
@@ -232,10 +224,21 @@ def check_input_as_output(ctx: SubmissionContext) -> Iterator[Hit]:
         )
 
 
+def _unitless_money(ctx: SubmissionContext, row: RowView) -> bool:
+    """A row named as an amount of money whose unit was left out (工程资金金额 = 43.2)."""
+    return (
+        not row.unit
+        and row.value_num is not None
+        and bool(ctx.lex.pattern("money_amount_name").search(row.name_core))
+    )
+
+
 def _equals_budget(ctx: SubmissionContext, row: RowView) -> bool:
-    if ctx.budget is None or row.value_num is None or row.money is None:
+    """The row's amount is the year's budget (read in 元 or 万元 when the unit is missing)."""
+    if ctx.budget is None or row.value_num is None:
         return False
-    return abs(row.value_num * row.money - ctx.budget) <= 0.02 * ctx.budget
+    scales = (row.money,) if row.money is not None else (1.0, 1e4) if _unitless_money(ctx, row) else ()
+    return any(abs(row.value_num * scale - ctx.budget) <= 0.02 * ctx.budget for scale in scales)
 
 
 @rule("R03")

@@ -180,3 +180,82 @@ def test_far_under_budget_even_after_summing_is_flagged():
         row("产出指标", "成本指标", "户均安装补助", "≤", "5000", "元/户", 20),
     ]
     assert findings_for(_subsidy(rows, 10_000_000), "OUTPUT_BUDGET_MISMATCH")
+
+
+# ---------------------------------------------------------------- A01b: a total cost cap above the budget
+@pytest.mark.parametrize(("value", "unit"), [("130", "万元"), ("1500000", "元")])
+def test_a_total_cost_cap_far_above_the_budget_binds_nothing(value, unit):
+    sub = submission(add=[row("产出指标", "成本指标", "项目成本概算", "≤", value, unit, 0)])  # budget 90万
+    found = findings_for(sub, "OUTPUT_BUDGET_MISMATCH")
+    assert [(f.rule_id, f.location.indicator) for f in found] == [("A01b", 7)]
+    assert "把成本总额上限定为" in found[0].message and "为预算的1." in found[0].message
+    assert "“项目成本概算”的上限不超过90万元" in found[0].suggestion
+
+
+def test_several_total_caps_are_summed():
+    sub = submission(
+        add=[
+            row("产出指标", "成本指标", "师资费用", "≤", "70", "万元", 0),
+            row("产出指标", "成本指标", "场地及食宿费用", "≤", "60", "万元", 0),
+        ]
+    )
+    found = findings_for(sub, "OUTPUT_BUDGET_MISMATCH")
+    assert len(found) == 1 and "合计130万元" in found[0].message
+
+
+@pytest.mark.parametrize(("op", "value"), [("≤", "100"), ("≤", "30"), ("≥", "200"), ("≤", "115")])
+def test_a_cap_near_or_below_the_budget_is_no_mismatch(op, value):
+    sub = submission(add=[row("产出指标", "成本指标", "设备购置费用", op, value, "万元", 0)])
+    assert not findings_for(sub, "OUTPUT_BUDGET_MISMATCH")
+
+
+# ---------------------------------------------------------------- A05: rates and project totals as costs
+@pytest.mark.parametrize(
+    ("name", "value", "unit", "why"),
+    [
+        ("成本控制率", "100", None, "是成本控制率"),  # unit left out: still a rate
+        ("补助标准执行率", "100", "%", "是执行或达标比率"),
+        ("资助标准达标率", "98", "%", "是执行或达标比率"),
+        ("助学金社会化发放率", "95", "%", "是执行或达标比率"),
+    ],
+)
+def test_a_rate_on_a_cost_row_measures_no_cost(name, value, unit, why):
+    found = findings_for(
+        submission(rows={3: row("产出指标", "成本指标", name, None, value, unit, 15)}), "COST_NOT_MEASURABLE"
+    )
+    assert [f.location.indicator for f in found] == [3] and why in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "unit"), [("人均培训成本较上年降低率", "5", "%"), ("人均培训成本", "1500", "元/人")]
+)
+def test_a_cost_change_rate_or_a_unit_cost_is_measurable(name, value, unit):
+    sub = submission(rows={3: row("产出指标", "成本指标", name, "≤", value, unit, 15)})
+    assert not findings_for(sub, "COST_NOT_MEASURABLE")
+
+
+def test_budget_execution_under_cost_is_an_input_not_a_cost_finding():
+    sub = submission(rows={3: row(None, "成本指标", "资金执行率", None, "100", "%", 15)})
+    assert [f.code for f in check_findings(sub, 3)] == ["INPUT_AS_OUTPUT"]
+
+
+@pytest.mark.parametrize("name", ["项目总投资", "成本", "项目计划总投资", "工程总成本"])
+def test_the_project_total_as_its_cost_without_a_budget(name):
+    sub = submission(
+        {"budget_yuan": None}, rows={3: row("产出指标", "成本指标", name, "≤", "90", "万元", 15)}
+    )
+    found = findings_for(sub, "COST_NOT_MEASURABLE")
+    assert len(found) == 1 and "是整个项目的总额，不是单位成本" in found[0].message
+
+
+def test_a_component_cost_without_a_budget_is_left_alone():
+    sub = submission(
+        {"budget_yuan": None}, rows={3: row("产出指标", "成本指标", "教材印制费用", "≤", "3", "万元", 15)}
+    )
+    assert not findings_for(sub, "COST_NOT_MEASURABLE")
+
+
+def check_findings(sub, indicator: int):
+    from assistant.checks import check_submission
+
+    return [f for f in check_submission(sub).findings if f.location.indicator == indicator]

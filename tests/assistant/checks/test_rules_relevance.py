@@ -300,3 +300,38 @@ def test_fish_stocking_is_an_ecological_subject():
         rows={4: row("效益指标", "生态效益指标", "放流水域放流品种回捕占比", "≥", "10", "%", 15)},
     )
     assert not findings_for(sub, "IRRELEVANT")
+
+
+# ---------------------------------------------------------------- R02: inputs used as results
+@pytest.mark.parametrize(
+    ("level1", "level2", "name", "value", "unit"),
+    [
+        ("产出指标", "数量指标", "培训资金金额", "90", None),  # the budget in 万元, unit left out
+        (None, "成本指标", "资金执行率", "100", "%"),  # budget execution under 成本
+        ("效益指标", "经济效益指标", "培训经费保障率", "100", "%"),
+        ("效益指标", "经济效益指标", "贷款利息补贴保障率", "100", "%"),
+        ("产出指标", "质量指标", "补助资金拨付率", "100", "%"),
+    ],
+)
+def test_budget_execution_and_funding_rates_are_inputs(level1, level2, name, value, unit):
+    found = findings_for(
+        submission(rows={4: row(level1, level2, name, None, value, unit, 15)}), "INPUT_AS_OUTPUT"
+    )
+    assert [f.location.indicator for f in found] == [4]
+
+
+@pytest.mark.parametrize(
+    ("level1", "level2", "name", "value", "unit"),
+    [
+        ("产出指标", "质量指标", "培训管理制度执行率", "100", "%"),  # a rule carried out, not money spent
+        ("产出指标", "成本指标", "补助标准执行率", "100", "%"),  # a standard applied (A05 judges it)
+        ("产出指标", "时效指标", "应急物资保障率", "100", "%"),
+        ("效益指标", "社会效益指标", "符合条件困难家庭保障率", "100", "%"),
+        ("产出指标", "质量指标", "师资到位率", "100", "%"),
+        ("预算执行率", None, "预算执行率", "95", "%"),  # the 自评 item under its own first level
+        ("产出指标", "数量指标", "培训班次", "12", None),  # a count with its unit left out is NO_UNIT only
+    ],
+)
+def test_rates_and_counts_that_are_not_money_are_no_input(level1, level2, name, value, unit):
+    sub = submission(rows={4: row(level1, level2, name, "≥", value, unit, 15)})
+    assert not findings_for(sub, "INPUT_AS_OUTPUT")
