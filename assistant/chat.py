@@ -494,6 +494,9 @@ def render_findings_block(
 ) -> str:
     """The rule conclusion and the findings a question is about, as the reviewer (or the model) reads them."""
     project = (submission.project if submission else None) or result.project or "（未命名项目）"
+    if result.grade is None:
+        reason = result.error or "规则预审未给出等级"
+        return f"项目“{project}”未能完成规则预审（{reason}），暂无审核结论和审核发现。"
     head = f"项目“{project}”规则预审结论：{result.grade.value}（{result.grade_consequence}）。"
     if not result.findings:
         return head + "\n规则预审未发现问题。"

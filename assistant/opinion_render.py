@@ -68,7 +68,7 @@ def document_citation(ref: ClauseRef, *, with_quote: bool = True) -> str:
 def _citation_key(ref: ClauseRef) -> tuple[str, str]:
     return (
         document_citation(ref, with_quote=False),
-        ref.quote if ref.trust == Trust.VERIFIED else ref.summary or "",
+        (ref.quote or "") if ref.trust == Trust.VERIFIED else (ref.summary or ""),
     )
 
 

@@ -1,10 +1,12 @@
 """A submission the rules could not grade (CheckResult.error, no grade) gets a Chinese refusal, never a
-traceback, wherever a grade is needed: drafting the 审核意见 and exporting it to Word."""
+traceback, wherever a grade is needed: drafting the 审核意见, exporting it to Word, and the findings block
+a chat answer is built on."""
 
 from __future__ import annotations
 
 import pytest
 
+from assistant.chat import render_findings_block
 from assistant.checks import check_submission
 from assistant.export_docx import export_review_docx
 from assistant.models import CheckResult, Indicator, Submission
@@ -46,3 +48,9 @@ def test_exporting_an_ungraded_result_is_refused_in_chinese():
         export_review_docx(record=record, review=review, precheck=UNGRADED)
     assert "规则 V03 执行出错" in refused.value.message
     assert "无法导出审核意见" in refused.value.message
+
+
+def test_the_chat_findings_block_of_an_ungraded_result_says_so():
+    block = render_findings_block([], UNGRADED, SUBMISSION)
+    assert "未能完成规则预审" in block and "规则 V03 执行出错" in block
+    assert "未发现问题" not in block  # an unchecked submission is not a clean one
