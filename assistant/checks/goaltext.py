@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.checks.context import RowView, SubmissionContext
-from assistant.checks.text import CLAUSE_SPLIT
+from assistant.checks.text import CLAUSE_SPLIT, is_cjk
 
 
 @dataclass(frozen=True)
@@ -19,8 +19,29 @@ class GoalQuantity:
 
 
 def has_measurable_content(ctx: SubmissionContext, text: str) -> bool:
-    """A number (Arabic or a Chinese numeral with a measure word) anywhere in the text."""
-    return bool(ctx.lex.pattern("measurable").search(text))
+    """A number (Arabic or a Chinese numeral with a measure word) that says what the money achieves.
+
+    Years, eligibility ages, document numbers and the budget amount itself (年度目标：43.2) say nothing
+    measurable about the result and are read past."""
+    lex = ctx.lex
+    text = lex.pattern("goal_number_not_content").sub("", text)
+    if ctx.budget:
+        text = lex.pattern("goal_amount").sub(
+            lambda m: "" if _is_budget(m, ctx.budget or 0.0) else m.group(0), text
+        )
+    return bool(lex.pattern("measurable").search(text))
+
+
+def numbers_only(ctx: SubmissionContext, text: str) -> bool:
+    """A goal written as a bare number (43.2): not a sentence at all."""
+    return not any(is_cjk(c) for c in text)
+
+
+def _is_budget(m: re.Match[str], budget: float) -> bool:
+    """Whether an amount in the goal is the budget (a bare number is read in 元 and in 万元)."""
+    number, unit = float(m.group(1)), m.group(2) or ""
+    scales = {"亿元": (1e8,), "亿": (1e8,), "万元": (1e4,), "万": (1e4,), "元": (1.0,)}.get(unit, (1.0, 1e4))
+    return any(abs(number * scale - budget) <= 0.01 * budget for scale in scales)
 
 
 def goal_quantities(ctx: SubmissionContext, units: frozenset[str]) -> list[GoalQuantity]:

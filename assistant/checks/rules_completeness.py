@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.coverage import uncovered_goal_outputs
-from assistant.checks.goaltext import goal_targets, has_measurable_content
+from assistant.checks.goaltext import goal_targets, has_measurable_content, numbers_only
 from assistant.checks.registry import Hit, field_hit, row_hit, rule
 from assistant.checks.units import fmt_number, fmt_yuan
 
@@ -55,6 +55,8 @@ def check_goal_vague(ctx: SubmissionContext) -> Iterator[Hit]:
     cases, params = _goal_draft(ctx)
     if same_as_name:
         cases["why"] = "same_as_name"
+    elif numbers_only(ctx, ctx.goal):
+        cases["why"] = "number_only"
     yield field_hit("annual_goal", cases, goal=ctx.goal, **params)
 
 

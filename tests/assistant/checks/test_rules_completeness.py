@@ -218,3 +218,38 @@ def test_staff_hired_by_a_project_are_not_its_service_recipients():
         drop=[6],
     )
     assert not findings_for(sub, "SATISFACTION_MISSING")
+
+
+# ---------------------------------------------------------------- C01b: numbers that say nothing
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "安排资金90万元，保障农村实用人才培训工作顺利开展",  # the budget, restated
+        "90",  # the budget in 万元, alone
+        "为年满16周岁的农村劳动力提供培训，提升技能水平",  # an eligibility age
+        "贯彻落实2024年度人才工作要点，促进乡村振兴",  # a year
+        "依据某农〔2023〕12号文件要求开展培训，提高农民素质",  # a document number
+    ],
+)
+def test_a_goal_whose_only_numbers_are_budget_years_ages_or_file_numbers_is_vague(goal):
+    found = findings_for(submission({"annual_goal": goal}), "GOAL_VAGUE")
+    assert len(found) == 1 and f"年度目标“{goal.split('，')[0]}" in found[0].message
+
+
+def test_a_bare_number_as_the_goal_is_said_to_be_one():
+    found = findings_for(submission({"annual_goal": "90"}), "GOAL_VAGUE")
+    assert "只是一个数字，不是目标表述" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "培训农村实用人才600人",
+        "安排资金90万元，培训农村实用人才600人",
+        "安排资金60万元用于师资",  # an amount that is not the budget is a measurable part
+        "2024年10月31日前完成培训",
+        "为年满16周岁的农村劳动力提供培训三期",
+    ],
+)
+def test_a_goal_with_a_quantity_amount_or_deadline_is_measurable(goal):
+    assert not findings_for(submission({"annual_goal": goal}), "GOAL_VAGUE")
