@@ -161,6 +161,8 @@ def check_irrelevant(ctx: SubmissionContext) -> Iterator[Hit]:
         if row.is_na:
             continue
         if row.sub == "生态效益" and not lex.any("eco_project_words").search(eco_text):
+            if own_work_rate(ctx, row):
+                continue  # 科学保粮率 under 生态效益: an output filed as a benefit (R03b), not off-topic
             why = "eco"
         elif (
             row.sub == "经济效益"
@@ -177,6 +179,54 @@ def check_irrelevant(ctx: SubmissionContext) -> Iterator[Hit]:
         else:
             continue
         yield _irrelevant_hit(ctx, row, why)
+
+
+@rule("R05b")
+def check_satisfaction_category(ctx: SubmissionContext) -> Iterator[Hit]:
+    """A row filed under 满意度 that asks no one anything (安全事件发生数 = 0起): forced into the category."""
+    survey = ctx.lex.any("survey_words")
+    surveys = [r for r in ctx.rows if r.level1 == "满意度" and survey.search(r.name)]
+    for row in ctx.rows:
+        if row.level1 != "满意度" or row.is_na or not row.name or survey.search(row.name):
+            continue
+        yield row_hit(
+            row,
+            None,
+            {"suggestion": "has_survey" if surveys else "default"},
+            survey=surveys[0].name_core if surveys else "",
+        )
+
+
+@rule("R05c")
+def check_economic_category(ctx: SubmissionContext) -> Iterator[Hit]:
+    """A 经济效益 row with no economic notion at all (校舍安全率, 社会和谐稳定): forced into the category."""
+    lex = ctx.lex
+    for row in ctx.rows:
+        if row.sub != "经济效益" or row.is_na:
+            continue
+        if lex.any("not_economic_words").search(row.name_core) and not lex.any(
+            "economic_row_words", "econ_project_words"
+        ).search(row.name_core):
+            yield row_hit(row, None)
+
+
+def own_work_rate(ctx: SubmissionContext, row: RowView) -> bool:
+    """A benefit row that is a rate of the project's own work: 补贴发放率, 工程完工率, 验收合格率; or a
+    rate with no ecological subject under 生态效益 of a project without one (科学保粮率, 食品安全达标率)."""
+    lex = ctx.lex
+    if row.level1 != "效益" or not (row.is_percent or (row.is_rate_name and not row.unit)):
+        return False
+    if lex.any("change_words").search(row.name_core):
+        return False  # 较上年下降10%: a change, which is an effect
+    if lex.pattern("own_work_rate").search(row.name_core):
+        return True
+    eco_text = lex.any("not_ecological_words").sub("", ctx.project_text)
+    return (
+        row.sub == "生态效益"
+        and row.is_rate_name
+        and not lex.any("eco_row_words").search(row.name)
+        and not lex.any("eco_project_words").search(eco_text)
+    )
 
 
 def _irrelevant_hit(ctx: SubmissionContext, row: RowView, why: str) -> Hit:
@@ -239,6 +289,24 @@ def _equals_budget(ctx: SubmissionContext, row: RowView) -> bool:
         return False
     scales = (row.money,) if row.money is not None else (1.0, 1e4) if _unitless_money(ctx, row) else ()
     return any(abs(row.value_num * scale - ctx.budget) <= 0.02 * ctx.budget for scale in scales)
+
+
+@rule("R03b")
+def check_own_work_rate_as_benefit(ctx: SubmissionContext) -> Iterator[Hit]:
+    """A rate of the project's own work (补贴发放率 ≥ 75%, 工程完工率, a quality rate under 生态效益 of a
+    project with no ecological subject) filed as a benefit."""
+    if not ctx.has_levels:
+        return
+    for row in ctx.rows:
+        if own_work_rate(ctx, row):
+            benefit = ctx.lex.topic("benefit_activities", f"{row.name}\n{ctx.project}") or "default"
+            yield row_hit(
+                row,
+                None,
+                {"benefit": benefit},
+                category=row.sub or "效益",
+                target=row_target(ctx, row),
+            )
 
 
 @rule("R03")

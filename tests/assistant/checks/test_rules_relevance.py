@@ -335,3 +335,89 @@ def test_budget_execution_and_funding_rates_are_inputs(level1, level2, name, val
 def test_rates_and_counts_that_are_not_money_are_no_input(level1, level2, name, value, unit):
     sub = submission(rows={4: row(level1, level2, name, "≥", value, unit, 15)})
     assert not findings_for(sub, "INPUT_AS_OUTPUT")
+
+
+# ---------------------------------------------------------------- R03b: own-work rates as benefits
+@pytest.mark.parametrize(
+    ("level2", "name"),
+    [("社会效益指标", "补助发放率"), ("社会效益指标", "工程完工率"), ("可持续影响指标", "设备安装率")],
+)
+def test_a_completion_rate_filed_as_a_benefit(level2, name):
+    found = findings_for(
+        submission(rows={4: row("效益指标", level2, name, "≥", "95", "%", 15)}), "OUTPUT_AS_BENEFIT"
+    )
+    assert [(f.rule_id, f.location.indicator) for f in found] == [("R03b", 4)]
+    assert (
+        "是项目自身工作的完成或质量比率" in found[0].message
+        and "移到产出质量或时效指标下" in found[0].suggestion
+    )
+
+
+def test_a_rate_with_no_ecological_subject_under_ecology_of_a_project_without_one():
+    sub = submission(rows={5: row("效益指标", "生态效益指标", "培训档案规范管理率", "=", "100", "%", 15)})
+    assert [f.rule_id for f in findings_for(sub, "OUTPUT_AS_BENEFIT")] == ["R03b"]
+    assert not findings_for(sub, "IRRELEVANT")  # an output in the wrong category, not an off-topic claim
+
+
+@pytest.mark.parametrize(
+    ("project", "level2", "name"),
+    [
+        ("农村实用人才培训", "社会效益指标", "参训人员就业率"),
+        ("农村实用人才培训", "社会效益指标", "培训后就业率较上年提高"),
+        ("城区绿地养护", "生态效益指标", "养护绿地植物保存率"),  # an ecological project
+    ],
+)
+def test_effect_rates_stay_benefits(project, level2, name):
+    sub = submission({"project": project}, rows={4: row("效益指标", level2, name, "≥", "60", "%", 15)})
+    assert not findings_for(sub, "OUTPUT_AS_BENEFIT")
+
+
+def test_an_ecological_claim_on_a_project_without_ecology_is_still_irrelevant():
+    sub = submission(rows={5: row("效益指标", "生态效益指标", "生态环境质量改善", "定性", "明显", None, 15)})
+    assert [f.rule_id for f in findings_for(sub, "IRRELEVANT")] == ["R05"]
+
+
+def test_green_practice_after_a_planting_course_is_arguable_not_irrelevant():
+    sub = submission(
+        {"project": "设施蔬菜种植技术培训"},
+        rows={5: row("效益指标", "生态效益指标", "学员绿色种植意识", None, "提高", None, 15)},
+    )
+    assert not findings_for(sub, "IRRELEVANT")
+
+
+# ---------------------------------------------------------------- R05b / R05c: rows forced into a category
+@pytest.mark.parametrize(
+    ("name", "value", "unit"),
+    [("培训安全事故发生数", "0", "起"), ("培训班次", "12", "期"), ("教材发放合格率", "100", "%")],
+)
+def test_a_satisfaction_row_that_asks_no_one(name, value, unit):
+    sub = submission(rows={6: row("满意度指标", "服务对象满意度指标", name, "=", value, unit, 10)})
+    found = findings_for(sub, "IRRELEVANT")
+    assert [(f.rule_id, f.location.indicator) for f in found] == [("R05b", 6)]
+    assert "不是满意度指标" in found[0].message and "服务对象满意度" in found[0].suggestion
+
+
+def test_a_satisfaction_row_that_asks_no_one_beside_a_real_survey():
+    extra = row("满意度指标", "服务对象满意度指标", "培训安全事故发生数", "=", "0", "起", 0)
+    found = findings_for(submission(add=[extra]), "IRRELEVANT")
+    assert len(found) == 1 and "满意度由“参训学员满意度”反映" in found[0].suggestion
+
+
+@pytest.mark.parametrize(
+    "name", ["参训学员满意度", "培训政策知晓率", "学员好评率（电话回访）", "群众安全感", "有效投诉次数"]
+)
+def test_survey_rows_in_the_satisfaction_category_are_fine(name):
+    sub = submission(rows={6: row("满意度指标", "服务对象满意度指标", name, "≥", "90", "%", 10)})
+    assert not findings_for(sub, "IRRELEVANT")
+
+
+@pytest.mark.parametrize("name", ["校舍安全率", "社会和谐稳定", "学员法治意识"])
+def test_an_economic_row_with_no_economic_notion(name):
+    sub = submission(rows={4: row("效益指标", "经济效益指标", name, None, "100", "%", 15)})
+    assert [f.rule_id for f in findings_for(sub, "IRRELEVANT")] == ["R05c"]
+
+
+@pytest.mark.parametrize("name", ["参训人员人均增收", "挽回经济损失", "带动就业人数", "安全生产事故经济损失"])
+def test_economic_rows_stay(name):
+    sub = submission(rows={4: row("效益指标", "经济效益指标", name, "≥", "100", "元", 15)})
+    assert not findings_for(sub, "IRRELEVANT")
