@@ -69,20 +69,27 @@ def _finding(rule: Rule, hit: Hit, catalog: Catalog, ctx: SubmissionContext) -> 
     )
 
 
+_CATEGORY_CODES = frozenset({"OUTPUT_AS_BENEFIT", "IRRELEVANT"})
+
+
 def _resolve_conflicts(hits: list[tuple[Rule, Hit]]) -> list[tuple[Rule, Hit]]:
     """A template placeholder in a row says it all (formats.md labelling convention): drop the rest there.
 
     Also keep one hit per (rule, location).
     """
-    placeholder_rows = {
-        h.location.indicator
-        for r, h in hits
-        if r.code == "TEMPLATE_PLACEHOLDER" and h.location.indicator is not None
-    }
+    placeholders = [
+        h for r, h in hits if r.code == "TEMPLATE_PLACEHOLDER" and h.location.indicator is not None
+    ]
+    placeholder_rows = {h.location.indicator for h in placeholders if h.location.cell != "name"}
+    # a placeholder in the name only ((≥**人)) marks a row the template prescribes, category and all: the
+    # row is still judged (a duplicate count), but not for the category the template put it in
+    template_rows = {h.location.indicator for h in placeholders if h.location.cell == "name"}
     seen: set[tuple[str, str | None, int | None]] = set()
     kept: list[tuple[Rule, Hit]] = []
     for r, h in hits:
         if h.location.indicator in placeholder_rows and r.code != "TEMPLATE_PLACEHOLDER":
+            continue
+        if h.location.indicator in template_rows and r.code in _CATEGORY_CODES:
             continue
         key = (r.id, h.location.field, h.location.indicator)
         if key in seen:

@@ -55,10 +55,13 @@ def check_trivial_threshold(ctx: SubmissionContext) -> Iterator[Hit]:
     lex = ctx.lex
     for row in ctx.rows:
         v = row.value_num
-        if v is None or lex.any("change_words").search(row.name_core):
+        if v is None:
             continue
-        if row.op in _UP and v == 0:
-            why = "zero"
+        change = bool(lex.any("change_words").search(row.name_core))
+        if row.op in _UP and v == 0 and not (change and row.op == ">"):
+            why = "zero"  # 较上年提升 ≥ 0: no change at all still meets it
+        elif change:
+            continue
         elif row.op in _DOWN and row.is_percent and v >= 100:
             why = "percent"
         elif row.op in _DOWN and row.unit in ("天", "日") and v >= 365 and "天数" in row.name_core:

@@ -196,6 +196,8 @@ def check_no_unit(ctx: SubmissionContext) -> Iterator[Hit]:
     for row in ctx.rows:
         if row.unit or row.value_num is None or row.op == "定性" or row.is_percent:
             continue
+        if row.value_num == 0:
+            continue  # 0 is 0 in any unit (变质比例 0, 事故 0)
         people = ctx.lex.ends("people_name_endings", "role_name_endings").search(row.name_core)
         unit = "%" if row.is_rate_name else ("人" if people else "")
         yield row_hit(
@@ -276,14 +278,20 @@ def check_wrong_unit(ctx: SubmissionContext) -> Iterator[Hit]:
 def check_percent_without_basis(ctx: SubmissionContext) -> Iterator[Hit]:
     lex = ctx.lex
     for row in ctx.rows:
-        if not row.is_percent or row.is_cost or row.value_num is None:
+        if row.is_cost or row.value_num is None:
             continue
         name = row.name_core
+        # an abstract quality (学校发展能力, 长期使用性, 应急处突能力): a percentage on it has no numerator or
+        # denominator whatever verb the name holds, and a bare 100 with no unit on it reads as 100%
+        abstract = bool(lex.pattern("abstract_quality_end").search(name)) and not row.is_rate_name
+        if not (row.is_percent or (abstract and not row.unit and row.value_num == 100)):
+            continue
+        strong = abstract and bool(lex.pattern("abstract_quality_strong_end").search(name))
         if (
             row.is_rate_name
-            or lex.any("change_words").search(name)
-            or lex.any("percent_ok_words").search(name)
-            or name.endswith("性")
+            or (lex.any("change_words").search(name) and not abstract)
+            or (lex.any("percent_ok_words").search(name) and not strong)  # 到课情况, 巩固水平 are shares
+            or (name.endswith("性") and not abstract)
             or not name
         ):
             continue

@@ -253,3 +253,40 @@ def test_a_bare_number_as_the_goal_is_said_to_be_one():
 )
 def test_a_goal_with_a_quantity_amount_or_deadline_is_measurable(goal):
     assert not findings_for(submission({"annual_goal": goal}), "GOAL_VAGUE")
+
+
+# ---------------------------------------------------------------- catch-alls, template words and rows
+@pytest.mark.parametrize("project", ["其他政府办公厅（室）及相关机构事务支出", "其他农业农村支出"])
+def test_a_function_class_as_the_project_name_is_unidentifiable(project):
+    assert findings_for(submission({"project": project}), "PROJECT_UNIDENTIFIABLE")
+
+
+def test_a_project_named_after_its_content_is_identifiable():
+    assert not findings_for(
+        submission({"project": "其他村级组织运转经费之外的村干部培训"}), "PROJECT_UNIDENTIFIABLE"
+    )
+
+
+@pytest.mark.parametrize("name", ["修复面积（各县区根据实际情况设定）", "培训人数（根据实际情况确定）"])
+def test_template_instructions_left_in_a_name(name):
+    sub = submission(rows={0: row("产出指标", "数量指标", name, "≥", "600", "人", 20)})
+    assert [f.location.indicator for f in findings_for(sub, "TEMPLATE_PLACEHOLDER")] == [0]
+
+
+def test_a_template_row_still_counts_as_a_duplicate_but_its_category_is_the_templates():
+    sub = submission(
+        rows={0: row("产出指标", "数量指标", "培训农村实用人才(≥**人)", "≥", "600", "人", 20)},
+        add=[
+            row("产出指标", "数量指标", "参训农村实用人才人数(≥**人)", "≥", "600", "人", 0),
+            row("效益指标", "社会效益指标", "受益农村实用人才人数(≥**人)", "≥", "600", "人", 0),
+        ],
+    )
+    assert [f.location.indicator for f in findings_for(sub, "TEMPLATE_PLACEHOLDER")] == [0, 7, 8]
+    assert [f.location.indicator for f in findings_for(sub, "DUPLICATE")] == [7, 8]
+    assert not findings_for(sub, "OUTPUT_AS_BENEFIT")  # the template prescribes that benefit row
+
+
+def test_a_placeholder_value_still_says_it_all():
+    sub = submission(rows={4: row("效益指标", "社会效益指标", "参训人员就业率", "≥", "**", "%", 15)})
+    found = [f for f in check_submission(sub).findings if f.location.indicator == 4]
+    assert [f.code for f in found] == ["TEMPLATE_PLACEHOLDER"]

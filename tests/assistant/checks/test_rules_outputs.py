@@ -141,3 +141,15 @@ def test_goal_scope_breakdowns_and_time_spans_are_not_outputs():
         "培训后6个月内就业创业率不低于60%。"
     )
     assert not findings_for(submission({"annual_goal": goal}), "MISSING_CORE_OUTPUT")
+
+
+def test_a_goal_count_of_boats_or_sets_needs_an_indicator():
+    sub = submission(
+        {
+            "project": "渔船救生设备配备补助",
+            "annual_goal": "2024年为800艘渔船配备救生筏800具，每具补助500元。",
+        },
+        rows={0: row("产出指标", "数量指标", "培训渔民", "≥", "600", "人", 20)},
+    )
+    found = findings_for(sub, "MISSING_CORE_OUTPUT")
+    assert len(found) == 1 and "800艘" in found[0].message

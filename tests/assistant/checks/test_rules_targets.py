@@ -58,7 +58,7 @@ def test_trivial_thresholds(name, op, value, unit):
         ("校舍安全责任事故", "=", "0", "起"),
         ("年度表彰大会", "≥", "1", "次"),
         ("受助学生辍学人数", "=", "0", "人"),
-        ("投诉量较上年增长", "≥", "0", "%"),
+        ("投诉量较上年下降", "≥", "5", "%"),  # a change ≥ 0 requires no change at all (trivial, below)
     ],
 )
 def test_real_targets_are_not_trivial(name, op, value, unit):
@@ -204,3 +204,26 @@ def test_an_estimate_in_the_basis_is_not_a_level_already_reached():
         ]
     )
     assert not findings_for(sub, "TARGET_TOO_LOW")
+
+
+@pytest.mark.parametrize(
+    ("name", "op", "unit"),
+    [
+        ("参训人员收入较上年提升", "≥", "%"),
+        ("耕地质量等级较上年提升", "≥", "等"),
+        ("就业人数增长", "≥", "人"),
+    ],
+)
+def test_a_change_of_at_least_zero_cannot_fail(name, op, unit):
+    """较上年提升 ≥ 0: no change at all meets it."""
+    found = findings_for(_with(row("效益指标", "经济效益指标", name, op, "0", unit, 15)), "TRIVIAL_THRESHOLD")
+    assert [f.location.indicator for f in found] == [4]
+
+
+@pytest.mark.parametrize(
+    ("name", "op", "value"), [("参训人员收入较上年增长", ">", "0"), ("人均收入增长", "≥", "5")]
+)
+def test_a_strict_growth_or_a_real_growth_target_is_not_trivial(name, op, value):
+    assert not findings_for(
+        _with(row("效益指标", "经济效益指标", name, op, value, "%", 15)), "TRIVIAL_THRESHOLD"
+    )

@@ -537,3 +537,46 @@ def test_a_timeliness_rate_is_fine_when_another_time_row_gives_the_date():
     year_only = row("产出指标", "时效指标", "培训完成时间", None, "全年", None, 10)
     sub = submission({"annual_goal": NO_DEADLINE_GOAL}, rows={2: year_only}, add=[rate])
     assert [f.rule_id for f in findings_for(sub, "TIMELINESS_VAGUE")] == ["V07b", "V07c"]
+
+
+# ---------------------------------------------------------------- V13 on abstract qualities, V02 on zero
+@pytest.mark.parametrize(
+    ("name", "value", "unit"),
+    [
+        ("学校办学能力", "100", None),  # a bare 100 on an ability reads as 100%
+        ("设施长期使用性", "100", None),
+        ("提升基层应急处置能力", "90", "%"),  # the verb 提升 does not make it a change rate
+        ("学员科学种植意识", "95", "%"),
+        ("设施使用效果", "95", "%"),  # 使用 does not make an effect a share
+    ],
+)
+def test_a_percentage_on_an_abstract_quality_has_no_basis(name, value, unit):
+    sub = submission(rows={4: row("效益指标", "社会效益指标", name, None, value, unit, 15)})
+    assert [f.location.indicator for f in findings_for(sub, "PERCENT_WITHOUT_BASIS")] == [4]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "unit"),
+    [
+        ("资金使用合规性", "100", "%"),  # a compliance share
+        ("居民健康素养水平", "25", "%"),  # a published rate
+        ("参训学员技能提升人数", "100", None),  # a count, flagged as NO_UNIT instead
+        ("培训考核合格率", "100", None),
+        ("培训后就业能力提升比例", "60", "%"),
+    ],
+)
+def test_rates_and_counts_are_not_formless_percentages(name, value, unit):
+    sub = submission(rows={4: row("效益指标", "社会效益指标", name, None, value, unit, 15)})
+    assert not findings_for(sub, "PERCENT_WITHOUT_BASIS")
+
+
+@pytest.mark.parametrize("name", ["培训安全事故发生率", "教材破损比例", "安全责任事故"])
+def test_zero_needs_no_unit(name):
+    assert not findings_for(_with(row("效益指标", "社会效益指标", name, None, "0", None, 15)), "NO_UNIT")
+
+
+def test_a_nonzero_count_still_needs_a_unit():
+    found = findings_for(
+        _with(row("效益指标", "社会效益指标", "培训安全事故发生数", None, "2", None, 15)), "NO_UNIT"
+    )
+    assert len(found) == 1
