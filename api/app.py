@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 import core
 from api.errors import BodySizeLimitMiddleware, install_error_handlers
-from api.routers import audit, chat, knowledge, reviews, submissions, system, training
+from api.routers import audit, chat, dashboard, knowledge, reviews, submissions, system, training
 from api.state import AppServices
 from assistant.llm import make_chat_model, mode_of
 from assistant.records import open_records
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=int(settings.max_upload_mb * 1024 * 1024),
         limit_mb=settings.max_upload_mb,
     )
-    for module in (system, submissions, reviews, audit, knowledge, chat, training):
+    for module in (system, submissions, reviews, audit, knowledge, chat, training, dashboard):
         app.include_router(module.router, prefix="/v1")
     _mount_ui_if_present(app)
     return app

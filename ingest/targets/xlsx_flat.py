@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
+from core.normalize import to_halfwidth
 from ingest.targets.columns import PROJECT_FIELDS, classify_label
 from ingest.targets.rows import (
     LevelState,
@@ -88,7 +91,29 @@ def parse_flat(ctx: SheetContext, header: Header) -> list[dict[str, Any]]:
             current.indicators.append(indicator)
     if not projects and not ctx.issues:
         ctx.issue(header.row, "表头下方没有任何项目数据行，该工作表未导入项目。")
+    stated = None if "year" in header.columns else stated_year(ctx, header.row)
+    for p in projects:
+        if stated is not None and p.fields.get("year") is None:
+            p.fields["year"] = stated
     return [to_submission_dict(p.fields, p.indicators, ctx.source(p.row)) for p in projects]
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_DATE = re.compile(r"\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]|日期|时间")  # 填报日期：2024年10月 is no budget year
+
+
+def stated_year(ctx: SheetContext, header_row: int) -> int | None:
+    """The budget year a flat export without a 年度 column states once: in a title row above the header
+    ("2024年部门预算项目绩效目标表"), else in the file name ("2024年项目支出绩效目标.xlsx"). A range
+    ("2019—2025年") or two different years state none; dates (填报日期) are not read."""
+    titles = [t for r in range(1, header_row) for t in ctx.grid.row_texts(r) if not _DATE.search(t)]
+    for text in (" ".join(titles), PurePath(ctx.file.split("/")[-1]).stem):
+        years = set(_YEAR.findall(to_halfwidth(text)))
+        if len(years) == 1:
+            return int(years.pop())
+        if years:
+            return None
+    return None
 
 
 def _fill_missing_fields(
