@@ -8,3 +8,25 @@ PY=${PYTHON:-python3}
 python -m pip install -q --upgrade pip
 python -c "import torch" 2>/dev/null || python -m pip install -q "torch==2.13.0"
 python -m pip install -q -e ".[test]"
+# ECharts for the round dashboard, served by the app itself (never a CDN): packed once from the npm registry
+# into api/static/vendor/ (gitignored); later runs find it there and need no network. Without npm or the
+# registry the dashboard still works and shows its figures as tables.
+ECHARTS_VERSION=6.1.0
+VENDOR=api/static/vendor
+if [ "$(cat "$VENDOR/echarts.version" 2>/dev/null)" != "$ECHARTS_VERSION" ] || [ ! -s "$VENDOR/echarts.min.js" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    tmp=$(mktemp -d)
+    if (cd "$tmp" && npm pack "echarts@$ECHARTS_VERSION" --silent >/dev/null 2>&1) \
+      && tar -xzf "$tmp/echarts-$ECHARTS_VERSION.tgz" -C "$tmp" package/dist/echarts.min.js package/LICENSE; then
+      mkdir -p "$VENDOR"
+      cp "$tmp/package/dist/echarts.min.js" "$VENDOR/echarts.min.js"
+      cp "$tmp/package/LICENSE" "$VENDOR/echarts.LICENSE.txt"
+      echo "$ECHARTS_VERSION" > "$VENDOR/echarts.version"
+    else
+      echo "警告：未能从 npm 获取 ECharts $ECHARTS_VERSION，本轮审核总览将以表格代替图表。" >&2
+    fi
+    rm -rf "$tmp"
+  else
+    echo "警告：未找到 npm，无法安装 ECharts，本轮审核总览将以表格代替图表。" >&2
+  fi
+fi
