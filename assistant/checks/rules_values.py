@@ -57,7 +57,7 @@ def vague_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, dict[str, s
         v in lex.words("grade_words") and lex.pattern("grading_name").search(row.name)
     ):
         return None  # 工程质量等级：合格 / 考核等次：优秀 — judged against the named standard
-    if v in lex.words("bare_values"):
+    if v in lex.words("bare_values") or lex.pattern("slogan_value").search(v):
         return "bare", {}
     m = lex.any("vague_words").search(v)
     if m:
@@ -66,6 +66,8 @@ def vague_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, dict[str, s
         return None
     if len(v) >= 8:
         return "sentence", {}
+    if row.sub == "数量" and not re.search(r"\d", v):
+        return "no_count", {}  # 孤儿助学人数 = 应助尽助, 宣传 = 全覆盖: a count row with no number
     return None
 
 

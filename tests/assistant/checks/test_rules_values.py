@@ -580,3 +580,25 @@ def test_a_nonzero_count_still_needs_a_unit():
         _with(row("效益指标", "社会效益指标", "培训安全事故发生数", None, "2", None, 15)), "NO_UNIT"
     )
     assert len(found) == 1
+
+
+# ---------------------------------------------------------------- V03: slogans in place of a target
+@pytest.mark.parametrize("value", ["全覆盖", "足额", "按需"])
+def test_a_count_row_without_a_number_is_vague(value):
+    sub = submission(rows={0: row("产出指标", "数量指标", "资助学生人数", None, value, None, 20)})
+    found = findings_for(sub, "VAGUE_VALUE")
+    assert len(found) == 1 and "是数量指标却没有数字" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "value", ["应保尽保", "应助尽助", "达到预期目标", "按计划完成", "已完成", "足额发放"]
+)
+def test_slogans_in_place_of_a_target_are_vague(value):
+    sub = submission(rows={4: row("效益指标", "社会效益指标", "困难群众基本生活保障", None, value, None, 15)})
+    assert findings_for(sub, "VAGUE_VALUE")
+
+
+@pytest.mark.parametrize("value", ["达到国家二级标准", "通过竣工验收", "≥600", "全县12个乡镇全覆盖"])
+def test_a_count_row_with_a_standard_or_a_number_is_not_vague(value):
+    sub = submission(rows={0: row("产出指标", "数量指标", "资助学生人数", None, value, None, 20)})
+    assert not findings_for(sub, "VAGUE_VALUE")
