@@ -12,7 +12,14 @@ from pydantic import ValidationError
 from core.errors import ImportIssue
 from core.models import Submission
 from core.normalize import parse_number, parse_year, to_halfwidth
-from ingest.targets.limits import ImportLimits, clean_tree, cut, json_text_depth, too_long_message
+from ingest.targets.limits import (
+    ImportLimits,
+    clean_str,
+    cut,
+    json_text_depth,
+    nesting_exceeds,
+    too_long_message,
+)
 from ingest.targets.result import ImportResult
 
 _TYPE_ZH = {
@@ -98,8 +105,7 @@ def parse_submissions_json(
     """
     src = source or "JSON"
     limits = limits or ImportLimits()
-    obj, too_deep = clean_tree(obj, limits.max_json_depth)
-    if too_deep:
+    if nesting_exceeds(obj, limits.max_json_depth):
         return _fail(src, None, _too_deep(limits))
     if isinstance(obj, dict) and "submissions" in obj:
         items = obj["submissions"]
@@ -163,13 +169,15 @@ def _one_submission(
 def _bounded(
     item: dict[str, Any], who: str, src: str, issues: list[ImportIssue], limits: ImportLimits
 ) -> dict[str, Any]:
-    """Over-long strings cut and NaN/∞ numbers emptied (each an issue); over many indicators dropped."""
+    """Strings (keys too) cleaned; over-long ones cut and NaN/∞ numbers emptied, each with an issue;
+    indicators past the limit dropped with one. Recursive, but only after the nesting depth was checked."""
 
     def note(path: str, message: str) -> None:
         issues.append(ImportIssue(file=src, field=path, message=f"{who}的字段 {path}{message}"))
 
     def walk(value: Any, path: str, key: str | None) -> Any:
         if isinstance(value, str):
+            value = clean_str(value)
             limit = limits.max_field_chars if key in SHORT_FIELDS else limits.max_text_chars
             if len(value) > limit:
                 note(path, too_long_message(f"（{_zh(key)}）", len(value), limit))
@@ -179,12 +187,12 @@ def _bounded(
             note(path, f"（{_zh(key)}）不是有限数字（{value}），已按空值处理。")
             return None
         if isinstance(value, dict):
-            return {k: walk(v, f"{path}.{k}", str(k)) for k, v in value.items()}
+            return {clean_str(k): walk(v, f"{path}.{clean_str(k)}", k) for k, v in value.items()}
         if isinstance(value, list):
             return [walk(v, f"{path}[{n}]", key) for n, v in enumerate(value)]
         return value
 
-    data = {k: walk(v, str(k), str(k)) for k, v in item.items()}
+    data = {clean_str(k): walk(v, clean_str(k), k) for k, v in item.items()}
     indicators = data.get("indicators")
     if isinstance(indicators, list) and len(indicators) > limits.max_indicators:
         note(
@@ -255,7 +263,7 @@ def _loc(loc: tuple[Any, ...]) -> str:
 
 
 def _short(value: Any, limit: int = 30) -> str:
-    s = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    s = clean_str(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str))
     return s if len(s) <= limit else s[:limit] + "…"
 
 

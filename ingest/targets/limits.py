@@ -52,6 +52,7 @@ _INVISIBLE_RE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
 )
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_NEEDS_CLEANING_RE = re.compile(f"{_INVISIBLE_RE.pattern}|{_SURROGATE_RE.pattern}|\r")
 
 
 _OOXML_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -59,7 +60,7 @@ _OOXML_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 def clean_str(text: str) -> str:
     """Control and invisible characters removed, \\r\\n as \\n, lone surrogates as U+FFFD."""
-    if text.isprintable() and text.isascii():
+    if not _NEEDS_CLEANING_RE.search(text):
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE_RE.sub("", text)
@@ -105,33 +106,21 @@ def json_text_depth(text: str, stop_at: int) -> int:
     return deepest
 
 
-def clean_tree(obj: Any, max_depth: int) -> tuple[Any, bool]:
-    """A parsed JSON value with every string (keys too) cleaned, copied without recursion.
-
-    Returns (cleaned, too_deep); containers nested deeper than `max_depth` are dropped (too_deep True).
-    """
-    root: list[Any] = [None]
-    stack: list[tuple[Any, Any, Any, int]] = [(obj, root, 0, 1)]  # (value, parent, key in parent, depth)
-    too_deep = False
+def nesting_exceeds(obj: Any, max_depth: int) -> bool:
+    """True when a parsed JSON value nests lists/objects deeper than `max_depth` (found without recursion)."""
+    stack: list[tuple[Any, int]] = [(obj, 1)]
     while stack:
-        value, parent, key, depth = stack.pop()
-        if isinstance(value, dict | list) and depth > max_depth:
-            too_deep = True
-            parent[key] = None
-        elif isinstance(value, dict):
-            out: dict[str, Any] = {}
-            parent[key] = out
-            for k, v in value.items():
-                ck = clean_str(k) if isinstance(k, str) else k
-                out[ck] = None
-                stack.append((v, out, ck, depth + 1))
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Iterable[Any] = value.values()
         elif isinstance(value, list):
-            items: list[Any] = [None] * len(value)
-            parent[key] = items
-            stack.extend((v, items, i, depth + 1) for i, v in enumerate(value))
+            children = value
         else:
-            parent[key] = clean_str(value) if isinstance(value, str) else value
-    return root[0], too_deep
+            continue
+        if depth > max_depth:
+            return True
+        stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
+    return False
 
 
 # --- zip containers (.xlsx, and any zip an importer opens) -----------------------------------------------
