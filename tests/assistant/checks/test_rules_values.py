@@ -559,6 +559,8 @@ def test_a_percentage_on_an_abstract_quality_has_no_basis(name, value, unit):
     ("name", "value", "unit"),
     [
         ("资金使用合规性", "100", "%"),  # a compliance share
+        ("系统运行稳定性", "99", "%"),  # an availability share
+        ("设备完好性", "100", "%"),
         ("居民健康素养水平", "25", "%"),  # a published rate
         ("参训学员技能提升人数", "100", None),  # a count, flagged as NO_UNIT instead
         ("培训考核合格率", "100", None),
