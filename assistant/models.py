@@ -81,6 +81,8 @@ class Fix(BaseModel):
     )
     field: str | None = None
     value: str | None = None
+    # companion edits the same remedy needs: a deleted row's weight moved into another row, further rows added
+    also: list[Fix] | None = None
 
 
 class Finding(BaseModel):

@@ -118,6 +118,7 @@ class Catalog(BaseModel):
     codes: dict[str, Dimension]
     documents: dict[str, SourceDocument]
     rules: list[Rule]
+    fix_suggestions: dict[str, str] = Field(default_factory=dict)  # the words of a structured fix, by case
     _index: dict[str, Rule] | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
@@ -155,6 +156,16 @@ class Catalog(BaseModel):
 
     def rule(self, rule_id: str) -> Rule:
         return self.by_id()[rule_id]
+
+    def fix_text(self, case: str, params: Mapping[str, str]) -> str:
+        """A finding's suggestion when it carries a structured fix: the `fix_suggestions` case, filled."""
+        template = self.fix_suggestions.get(case)
+        if template is None:
+            raise TemplateError(f"fix_suggestions has no case {case!r}")
+        missing = template_fields(template) - set(params)
+        if missing:
+            raise TemplateError(f"fix_suggestions.{case} needs params {sorted(missing)}")
+        return template.format_map(params)
 
     def by_id(self) -> dict[str, Rule]:
         if self._index is None:

@@ -22,9 +22,11 @@ from assistant.checks import (
 )
 from assistant.checks.catalog import Catalog, Rule, load_catalog
 from assistant.checks.context import SubmissionContext, build_context
+from assistant.checks.fixes import Draft
+from assistant.checks.fixplan import describe, plan_fixes, suggestion_case
 from assistant.checks.grading import GradingConfig, grade_findings, load_grading
 from assistant.checks.registry import Hit, RuleFunc, collect_rules
-from assistant.models import CheckResult, Finding, Submission
+from assistant.models import CheckResult, Finding, Fix, Submission
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +55,12 @@ def rule_functions() -> Mapping[str, RuleFunc]:
     return RULE_FUNCTIONS
 
 
-def _finding(rule: Rule, hit: Hit, catalog: Catalog, ctx: SubmissionContext) -> Finding:
+def _finding(rule: Rule, hit: Hit, catalog: Catalog, ctx: SubmissionContext, fix: Fix | None) -> Finding:
+    """The finding of a hit; with an agreed fix, its suggestion is the `fix_*` case that words that fix."""
     params = {"project": ctx.project or "（未填写）", "cite": catalog.cite_text(rule), **hit.params}
     texts = rule.render(hit.cases, params)
+    if isinstance(fix, Draft):
+        texts["suggestion"] = catalog.fix_text(suggestion_case(rule.code, fix), describe(ctx, fix))
     return Finding(
         rule_id=rule.id,
         code=rule.code,
@@ -65,7 +70,7 @@ def _finding(rule: Rule, hit: Hit, catalog: Catalog, ctx: SubmissionContext) -> 
         message=texts["message"],
         suggestion=texts["suggestion"],
         citations=catalog.citations(rule),
-        fix=hit.fix,
+        fix=fix.public() if isinstance(fix, Draft) else fix,
     )
 
 
@@ -107,8 +112,44 @@ def rule_hits(ctx: SubmissionContext, rule: Rule) -> list[Hit]:
         raise RuleFailure(rule.id, exc) from exc
 
 
+def _ordered_hits(ctx: SubmissionContext, cat: Catalog) -> list[tuple[Rule, Hit]]:
+    """Every rule's hits, conflicts resolved, submission-level first, then by row, in catalog order."""
+    hits: list[tuple[Rule, Hit]] = [(rule, h) for rule in cat.rules for h in rule_hits(ctx, rule)]
+    rule_order = {r.id: n for n, r in enumerate(cat.rules)}
+
+    def order(item: tuple[Rule, Hit]) -> tuple[int, int, int]:
+        idx = item[1].location.indicator
+        return (0 if idx is None else 1, idx or 0, rule_order[item[0].id])
+
+    return sorted(_resolve_conflicts(hits), key=order)
+
+
+def _agreed_fixes(ctx: SubmissionContext, cat: Catalog, hits: list[tuple[Rule, Hit]]) -> list[Fix | None]:
+    """The hits' fixes made to agree and checked by running the rules again on the fixed submission
+    (fixplan.py); a failure there costs only the fixes, never the findings."""
+
+    def recheck(data: dict) -> list[tuple[str, str, int | None, str | None]]:
+        fixed = build_context(Submission.model_validate(data))
+        hits = _ordered_hits(fixed, cat)
+        return [(r.code, r.severity.value, h.location.indicator, h.location.field) for r, h in hits]
+
+    plan = [
+        (r.code, h.location.indicator, h.location.field, h.fix if isinstance(h.fix, Draft) else None)
+        for r, h in hits
+    ]
+    try:
+        planned: list[Fix | None] = list(plan_fixes(ctx, plan, recheck))
+    except Exception:  # noqa: BLE001 — the findings stand without fixes
+        log.warning("fixes could not be planned for submission %s", ctx.sub.id, exc_info=True)
+        planned = [None] * len(hits)
+    # a plain Fix a rule wrote itself (not a fixes.py draft) reaches its finding unchanged
+    given = [h.fix if h.fix is not None and not isinstance(h.fix, Draft) else None for _, h in hits]
+    return [g or p for g, p in zip(given, planned, strict=True)]
+
+
 def find_issues(sub: Submission, catalog: Catalog | None = None) -> list[Finding]:
-    """All findings for one submission, submission-level first, then by row, in catalog order.
+    """All findings for one submission, submission-level first, then by row, in catalog order, each with
+    its agreed structured fix when its remedy is an edit of the table.
 
     Raises RuleFailure naming the rule when a rule (or the rendering of its hit) fails.
     """
@@ -117,17 +158,12 @@ def find_issues(sub: Submission, catalog: Catalog | None = None) -> list[Finding
         ctx = build_context(sub)
     except Exception as exc:  # noqa: BLE001
         raise RuleFailure(None, exc) from exc
-    hits: list[tuple[Rule, Hit]] = [(rule, h) for rule in cat.rules for h in rule_hits(ctx, rule)]
-    rule_order = {r.id: n for n, r in enumerate(cat.rules)}
-
-    def order(item: tuple[Rule, Hit]) -> tuple[int, int, int]:
-        idx = item[1].location.indicator
-        return (0 if idx is None else 1, idx or 0, rule_order[item[0].id])
-
+    hits = _ordered_hits(ctx, cat)
+    fixes = _agreed_fixes(ctx, cat, hits)
     findings: list[Finding] = []
-    for rule, hit in sorted(_resolve_conflicts(hits), key=order):
+    for (rule, hit), fix in zip(hits, fixes, strict=True):
         try:
-            findings.append(_finding(rule, hit, cat, ctx))
+            findings.append(_finding(rule, hit, cat, ctx, fix))
         except Exception as exc:  # noqa: BLE001
             raise RuleFailure(rule.id, exc) from exc
     return findings

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from assistant.checks import fixes
 from assistant.checks.context import RowView, SubmissionContext, input_rate
 from assistant.checks.goaltext import goal_quantities
 from assistant.checks.kinds import HOUSEHOLDS, PEOPLE, counting_unit, declared_per
@@ -194,6 +195,7 @@ def check_total_cost_cap(ctx: SubmissionContext) -> Iterator[Hit]:
         totals[0],
         "value",
         {"caps_text": "one" if len(totals) == 1 else "several"},
+        fix=fixes.cost_fix(ctx, totals[0]),
         core=totals[0].name_core,
         caps="、".join(f"“{r.name_core}”{r.shown_value}" for r in totals),
         capped=fmt_yuan(capped),
@@ -230,10 +232,15 @@ def check_output_budget(ctx: SubmissionContext) -> Iterator[Hit]:
     value = first.cost.value_num or 0.0
     if value * scale * first.factor <= 0:
         return  # a zero standard gives no count to propose
+    qty_scale = _unit_tokens(first.qty)[0]
+    others = sum(ln.total for ln in lines[1:])
     yield row_hit(
         first.cost,
         "value",
         {"gap": case},
+        fix=fixes.per_budget(
+            first.cost, first.qty, first.count, first.factor, qty_scale, others, first.factor_text
+        ),
         calc=calc,
         budget=fmt_yuan(ctx.budget),
         count=fmt_number(first.count),
@@ -302,6 +309,7 @@ def check_cost_measurable(ctx: SubmissionContext) -> Iterator[Hit]:
                 row,
                 "value",
                 {"why": why, **cases},
+                fix=fixes.cost_fix(ctx, row),
                 budget=fmt_yuan(ctx.budget) if ctx.budget else "",
                 **why_params,
                 **params,

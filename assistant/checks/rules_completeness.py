@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from assistant.checks import fixes
 from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.coverage import uncovered_goal_outputs
 from assistant.checks.goaltext import goal_targets, has_measurable_content, numbers_only
@@ -17,11 +18,12 @@ PLACEHOLDER_NAME = "（指标名称）"
 @rule("C00")
 def check_project_identifiable(ctx: SubmissionContext) -> Iterator[Hit]:
     if not ctx.project:
-        yield field_hit("project", {"why": "empty", "suggestion": "empty"})
+        fix = fixes.project_name_fix(empty=True)
+        yield field_hit("project", {"why": "empty", "suggestion": "empty"}, fix=fix)
         return
     m = ctx.lex.pattern("catch_all").search(ctx.project)
     if m:
-        yield field_hit("project", fragment=m.group(0))
+        yield field_hit("project", fix=fixes.project_name_fix(empty=False), fragment=m.group(0))
 
 
 def _goal_draft(ctx: SubmissionContext) -> tuple[dict[str, str], dict[str, str]]:
@@ -40,7 +42,7 @@ def check_goal_missing(ctx: SubmissionContext) -> Iterator[Hit]:
     cases, params = _goal_draft(ctx)
     if ctx.overall:
         cases["why"] = "overall_only"
-    yield field_hit("annual_goal", cases, **params)
+    yield field_hit("annual_goal", cases, fix=fixes.goal(), **params)
 
 
 @rule("C01b")
@@ -57,7 +59,7 @@ def check_goal_vague(ctx: SubmissionContext) -> Iterator[Hit]:
         cases["why"] = "same_as_name"
     elif numbers_only(ctx, ctx.goal):
         cases["why"] = "number_only"
-    yield field_hit("annual_goal", cases, goal=ctx.goal, **params)
+    yield field_hit("annual_goal", cases, fix=fixes.goal(), goal=ctx.goal, **params)
 
 
 @rule("C02")
@@ -86,6 +88,7 @@ def check_missing_level1(ctx: SubmissionContext) -> Iterator[Hit]:
     yield field_hit(
         "indicators",
         cases,
+        fix=fixes.missing_level1_fix(ctx, missing),
         categories="、".join(f"{c}指标" for c in present),
         missing="、".join(missing),
         outputs=outputs,
@@ -118,7 +121,7 @@ def check_satisfaction_missing(ctx: SubmissionContext) -> Iterator[Hit]:
     who = _serves_people(ctx)
     if who is None:
         return
-    yield field_hit("indicators", who=who)
+    yield field_hit("indicators", fix=fixes.satisfaction_fix(ctx, who), who=who)
 
 
 def _main_quantity(ctx: SubmissionContext) -> RowView | None:
@@ -140,8 +143,9 @@ def check_no_cost(ctx: SubmissionContext) -> Iterator[Hit]:
     ):
         return
     qty = _main_quantity(ctx)
+    fix = fixes.no_cost_fix(ctx)
     if qty is None or qty.value_num is None or ctx.budget is None:
-        yield field_hit("indicators", {"suggestion": "generic"})
+        yield field_hit("indicators", {"suggestion": "generic"}, fix=fix)
         return
     scaled = qty.unit.startswith("万") and len(qty.unit) > 1
     count = qty.value_num * (1e4 if scaled else 1)
@@ -150,11 +154,15 @@ def check_no_cost(ctx: SubmissionContext) -> Iterator[Hit]:
     common = {"budget": fmt_yuan(ctx.budget), "count": fmt_number(count)}
     if qty.unit in ("人", "个", "名") and ctx.lex.any("wage_words").search(ctx.project) and per / 12 >= 50:
         yield field_hit(
-            "indicators", {"suggestion": "monthly"}, per_month=fmt_number(round(per / 12, 2)), **common
+            "indicators",
+            {"suggestion": "monthly"},
+            fix=fix,
+            per_month=fmt_number(round(per / 12, 2)),
+            **common,
         )
         return
     yield field_hit(
-        "indicators", per=fmt_number(round(per, 2)), qty_unit=unit, qty_name=qty.name_core, **common
+        "indicators", fix=fix, per=fmt_number(round(per, 2)), qty_unit=unit, qty_name=qty.name_core, **common
     )
 
 
@@ -164,7 +172,8 @@ def check_placeholders(ctx: SubmissionContext) -> Iterator[Hit]:
     for field_name, text in (("annual_goal", ctx.goal), ("overall_goal", ctx.overall)):
         m = ph.search(text)
         if m:
-            yield field_hit(field_name, {"where": field_name}, fragment=m.group(0))
+            fix = fixes.field_placeholder_fix(field_name, text, m.group(0))
+            yield field_hit(field_name, {"where": field_name}, fix=fix, fragment=m.group(0))
     for row in ctx.rows:
         for cell, text in (("name", row.name), ("value", row.value), ("unit", row.ind.unit or "")):
             m = ph.search(text)
@@ -183,6 +192,7 @@ def _placeholder_hit(row: RowView, cell: str, fragment: str) -> Hit:
             row,
             cell,
             {"where": "row", "suggestion": "name"},
+            fix=fixes.placeholder_fix(row, cell, fragment),
             fragment=fragment,
             shown=shown,
             clean=clean,
@@ -192,6 +202,7 @@ def _placeholder_hit(row: RowView, cell: str, fragment: str) -> Hit:
         row,
         cell,
         {"where": "row", "suggestion": "value"},
+        fix=fixes.placeholder_fix(row, cell, fragment),
         fragment=fragment,
         subject=row.name_core,
         target_op=row.op or "≥",
@@ -217,7 +228,11 @@ def check_weights(ctx: SubmissionContext) -> Iterator[Hit]:
     }
     if missing and not (len(missing) == 1 and missing[0] in execution and abs(total - 90) < 0.5):
         yield field_hit(
-            "weights", {"why": "missing", "suggestion": suggestion}, missing=len(missing), **params
+            "weights",
+            {"why": "missing", "suggestion": suggestion},
+            fix=fixes.weights(),
+            missing=len(missing),
+            **params,
         )
         return
     if missing or _self_evaluation_layout(ctx, total, by_level):
@@ -225,10 +240,11 @@ def check_weights(ctx: SubmissionContext) -> Iterator[Hit]:
     if abs(total - 100) < 0.5:
         if _is_self_evaluation(ctx) and not execution:  # 100 in the rows + 预算执行率 10 = 110
             cases = {"why": "self_evaluation", "suggestion": "self_evaluation"}
-            yield field_hit("weights", cases, with_execution=fmt_number(total + 10), **params)
+            fix = fixes.weights(rows_total=90)  # 产出50 + 效益30 + 满意度10; 预算执行率 10 outside
+            yield field_hit("weights", cases, fix=fix, with_execution=fmt_number(total + 10), **params)
         return
     why = "no_execution" if abs(total - 90) < 0.5 and not execution else "default"
-    yield field_hit("weights", {"why": why, "suggestion": suggestion}, **params)
+    yield field_hit("weights", {"why": why, "suggestion": suggestion}, fix=fixes.weights(), **params)
 
 
 def _is_self_evaluation(ctx: SubmissionContext) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from assistant.checks import fixes
 from assistant.checks.context import SubmissionContext, countable
 from assistant.checks.coverage import indicator_name, output_units, uncovered_goal_outputs
 from assistant.checks.goaltext import goal_quantities
@@ -42,6 +43,7 @@ def _title_output(ctx: SubmissionContext) -> Hit | None:
             "suggestion": case,
             "note": "money_rows" if money_rows else "default",
         },
+        fix=fixes.missing_output_fix(ctx, None),
         title=title,
         subject=subject,
         money_row=money_rows[0].name_core if money_rows else "",
@@ -62,6 +64,7 @@ def check_missing_core_output(ctx: SubmissionContext) -> Iterator[Hit]:
         return
     yield field_hit(
         "indicators",
+        fix=fixes.missing_output_fix(ctx, missing),
         listed="、".join(f"{q.subject}{fmt_number(q.number)}{q.unit}" for q in missing[:4]),
         rows="；".join(f"{indicator_name(ctx, q)} ≥ {fmt_number(q.number)}{q.unit}" for q in missing[:4]),
     )

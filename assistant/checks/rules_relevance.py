@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from assistant.checks import fixes
 from assistant.checks.context import RowView, SubmissionContext, countable, input_rate, row_count
 from assistant.checks.goaltext import row_target
 from assistant.checks.kinds import PEOPLE, base_unit
@@ -143,6 +144,7 @@ def _dup_hit(ctx: SubmissionContext, row: RowView, other: RowView, why: str) -> 
         row,
         None,
         {"why": why, "suggestion": "weighted" if row.ind.weight else "default"},
+        fix=fixes.duplicate_fix(row, other),
         other_no=other.idx + 1,
         other_name=other.name,
         other_value=other.shown_value,
@@ -157,6 +159,7 @@ def check_irrelevant(ctx: SubmissionContext) -> Iterator[Hit]:
         return
     lex, text = ctx.lex, ctx.project_text
     eco_text = lex.any("not_ecological_words").sub("", text)
+    found: list[tuple[RowView, str]] = []
     for row in ctx.rows:
         if row.is_na:
             continue
@@ -178,7 +181,10 @@ def check_irrelevant(ctx: SubmissionContext) -> Iterator[Hit]:
             why = "slogan"
         else:
             continue
-        yield _irrelevant_hit(ctx, row, why)
+        found.append((row, why))
+    irrelevant = {row.idx for row, _ in found}
+    for row, why in found:
+        yield _irrelevant_hit(ctx, row, why, irrelevant)
 
 
 @rule("R05b")
@@ -193,6 +199,7 @@ def check_satisfaction_category(ctx: SubmissionContext) -> Iterator[Hit]:
             row,
             None,
             {"suggestion": "has_survey" if surveys else "default"},
+            fix=fixes.recategorize(ctx, row, "社会效益", survey_exists=bool(surveys)),
             survey=surveys[0].name_core if surveys else "",
         )
 
@@ -207,7 +214,7 @@ def check_economic_category(ctx: SubmissionContext) -> Iterator[Hit]:
         if lex.any("not_economic_words").search(row.name_core) and not lex.any(
             "economic_row_words", "econ_project_words"
         ).search(row.name_core):
-            yield row_hit(row, None)
+            yield row_hit(row, None, fix=fixes.recategorize(ctx, row, "社会效益"))
 
 
 def own_work_rate(ctx: SubmissionContext, row: RowView) -> bool:
@@ -229,7 +236,7 @@ def own_work_rate(ctx: SubmissionContext, row: RowView) -> bool:
     )
 
 
-def _irrelevant_hit(ctx: SubmissionContext, row: RowView, why: str) -> Hit:
+def _irrelevant_hit(ctx: SubmissionContext, row: RowView, why: str, irrelevant: set[int]) -> Hit:
     kept = [r for r in ctx.rows if r.level1 == "效益" and r.sub != row.sub and r.value_num is not None]
     cases = {"why": why, "weight_text": "default" if row.ind.weight else "none"}
     cases["suggestion"] = "kept" if kept else "default"
@@ -238,6 +245,7 @@ def _irrelevant_hit(ctx: SubmissionContext, row: RowView, why: str) -> Hit:
         row,
         None,
         cases,
+        fix=fixes.irrelevant_fix(ctx, row, irrelevant),
         sub=str(row.sub),
         weight=fmt_number(row.ind.weight) if row.ind.weight else "",
         kept=row_target(ctx, kept[0]) if kept else "",
@@ -269,6 +277,7 @@ def check_input_as_output(ctx: SubmissionContext) -> Iterator[Hit]:
                 "note": "rate" if "率" in row.name_core else "money",
                 "instead": "default" if qty else "none",
             },
+            fix=fixes.input_fix(ctx, row),
             matched=matched,
             qty=row_target(ctx, qty) if qty else "",
         )
@@ -304,6 +313,7 @@ def check_own_work_rate_as_benefit(ctx: SubmissionContext) -> Iterator[Hit]:
                 row,
                 None,
                 {"benefit": benefit},
+                fix=fixes.own_work_fix(ctx, row),
                 category=row.sub or "效益",
                 target=row_target(ctx, row),
             )
@@ -336,6 +346,7 @@ def check_output_as_benefit(ctx: SubmissionContext) -> Iterator[Hit]:
             row,
             None,
             {"why": why, "benefit": benefit},
+            fix=fixes.benefit_fix(ctx, row, why == "restated"),
             category=row.sub or "效益",
             other_no=output.idx + 1 if output else "",
             other_name=output.name if output else "",

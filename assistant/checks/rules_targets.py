@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from assistant.checks import fixes
 from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.registry import Hit, row_hit, rule
 from assistant.checks.units import fmt_number, numbers_with_units, quantity_unit
@@ -46,7 +47,12 @@ def check_rate_over_100(ctx: SubmissionContext) -> Iterator[Hit]:
         goal = _goal_percent(ctx, row)
         suggestion = "goal" if goal and float(goal) < 100 else "default"
         yield row_hit(
-            row, "value", {"why": why, "suggestion": suggestion}, core=row.name_core, goal=goal or ""
+            row,
+            "value",
+            {"why": why, "suggestion": suggestion},
+            fix=fixes.rate_fix(row, goal),
+            core=row.name_core,
+            goal=goal or "",
         )
 
 
@@ -77,6 +83,7 @@ def check_trivial_threshold(ctx: SubmissionContext) -> Iterator[Hit]:
             row,
             "value",
             {"why": why, "suggestion": suggestion},
+            fix=fixes.trivial_fix(ctx, row, goal, suggestion == "negative"),
             core=row.name_core,
             goal=goal or "",
             event=lex.pattern("event_tail").sub("", row.name_core),
@@ -128,12 +135,14 @@ def check_direction(ctx: SubmissionContext) -> Iterator[Hit]:
         if not found:
             continue
         why, fixed = found
+        fixed_op = "=" if fixed == "≥" and row.sub == "数量" else fixed
         yield row_hit(
             row,
             "op",
             {"why": why},
+            fix=fixes.edit(row, op=fixed_op),
             core=row.name_core,
-            fixed_op="=" if fixed == "≥" and row.sub == "数量" else fixed,
+            fixed_op=fixed_op,
             raw_value=row.value,
             shown_unit="" if row.unit == "日期" else row.unit,
         )
@@ -175,6 +184,7 @@ def check_target_too_low(ctx: SubmissionContext) -> Iterator[Hit]:
                 row,
                 "value",
                 {"reference": case, "ref_label": case},
+                fix=fixes.too_low_fix(row, fmt_number(number / scale), case),
                 core=row.name_core,
                 target=fmt_number(number / scale),
                 **params,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from assistant.checks import fixes
 from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.goaltext import goal_deadline
 from assistant.checks.kinds import HOUSEHOLDS, PEOPLE, base_unit, declared_per, unit_misfit
@@ -111,6 +112,7 @@ def check_vague_values(ctx: SubmissionContext) -> Iterator[Hit]:
             row,
             "value",
             {"why": why, "suggestion": suggestion},
+            fix=fixes.vague_fix(ctx, row, clause, quality),
             core=row.name_core,
             clause=clause or "",
             subject=subject_of(row.name_core),
@@ -136,6 +138,7 @@ def _deadline_hit(ctx: SubmissionContext, row: RowView, cases: dict[str, str]) -
         row,
         "value",
         {**cases, "suggestion": suggestion},
+        fix=fixes.time_fix(ctx, row),
         raw=row.value,
         core=row.name_core,
         deadline=deadline or "",
@@ -186,6 +189,7 @@ def check_rate_without_deadline(ctx: SubmissionContext) -> Iterator[Hit]:
             row,
             "value",
             {"suggestion": "monthly_pay" if "发放" in row.name else "default"},
+            fix=fixes.time_fix(ctx, row),
             core=row.name_core,
             target=row.shown_value,
             year=ctx.sub.year or "本",
@@ -206,6 +210,7 @@ def check_no_unit(ctx: SubmissionContext) -> Iterator[Hit]:
             row,
             "unit",
             {"suggestion": "default" if unit else "unknown"},
+            fix=fixes.unit_fix(ctx, row),
             core=row.name_core,
             target_op=row.op or "≥",
             raw_value=row.value,
@@ -266,6 +271,7 @@ def check_wrong_unit(ctx: SubmissionContext) -> Iterator[Hit]:
                 row,
                 "unit",
                 {"why": why, "suggestion": "time" if why == "time" else "default"},
+                fix=fixes.wrong_unit_fix(ctx, row, why, fixed),
                 core=row.name_core,
                 target_op=row.op or "=",
                 raw_value=row.value,
@@ -307,6 +313,7 @@ def check_percent_without_basis(ctx: SubmissionContext) -> Iterator[Hit]:
             row,
             "value",
             {"suggestion": lex.topic("percent_basis", name) or "default"},
+            fix=fixes.percent_fix(ctx, row),
             subject=subject_of(name),
             target_value=_target_value(row),
             project_name=ctx.project or "本项目",
@@ -410,7 +417,23 @@ def _name_conflict_hits(ctx: SubmissionContext, rule_id: str) -> Iterator[Hit]:
         if rule_id == "V11d":
             monthly_pay = params["per_year"] == 12 and params["act"] == "发放"
             cases["deadline"] = "monthly_pay" if monthly_pay else "default"
-        yield row_hit(row, "value", cases, core=row.name_core, **params)
+        fix = _name_conflict_fix(ctx, row, rule_id, params)
+        yield row_hit(row, "value", cases, fix=fix, core=row.name_core, **params)
+
+
+def _name_conflict_fix(
+    ctx: SubmissionContext, row: RowView, rule_id: str, params: dict
+) -> fixes.Draft | None:
+    """Name and value made to agree, in the way the conflict asks (fixes.py)."""
+    if rule_id == "V11a":
+        return fixes.name_date_fix(row, str(params["year"]), str(params["mm"]), str(params["dd"]))
+    if rule_id == "V11":
+        return fixes.name_percent_fix(row, str(params["clean"]), str(params["target"]), str(params["actual"]))
+    if rule_id == "V11b":
+        return fixes.one_off_fix(row)
+    if rule_id == "V11c":
+        return fixes.name_count_fix(ctx, row, str(params["stated"]))
+    return fixes.period_fix(row, int(params["per_year"]), str(params["period"]), str(params["act"]))
 
 
 @rule("V11")

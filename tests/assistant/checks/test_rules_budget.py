@@ -45,7 +45,11 @@ def test_quantity_times_standard_far_from_budget(budget):
     found = findings_for(submission({"budget_yuan": budget}), "OUTPUT_BUDGET_MISMATCH")
     assert len(found) == 1
     assert "600人 × “人均培训成本”1500元/人 = 90万元" in found[0].message
-    assert "三选一" in found[0].suggestion
+    fix = found[0].fix  # the standard that makes 600人 × standard = the budget
+    assert fix.action == "replace_row" and fix.indicator == 3
+    assert float(fix.row["value"]) * 600 == pytest.approx(budget)
+    assert f"“人均培训成本 ≤ {fix.row['value']}元/人”" in found[0].suggestion
+    assert "应核实数量或预算" in found[0].suggestion
 
 
 def test_within_thirty_percent_is_not_a_mismatch():
@@ -189,7 +193,9 @@ def test_a_total_cost_cap_far_above_the_budget_binds_nothing(value, unit):
     found = findings_for(sub, "OUTPUT_BUDGET_MISMATCH")
     assert [(f.rule_id, f.location.indicator) for f in found] == [("A01b", 7)]
     assert "把成本总额上限定为" in found[0].message and "为预算的1." in found[0].message
-    assert "“项目成本概算”的上限不超过90万元" in found[0].suggestion
+    # the table already prices its output (人均培训成本): the total goes
+    assert found[0].fix.action == "delete_row" and found[0].fix.indicator == 7
+    assert found[0].suggestion.startswith("删除第8行“项目成本概算") and "单位标准" in found[0].suggestion
 
 
 def test_several_total_caps_are_summed():

@@ -32,7 +32,9 @@ def test_empty_goal_is_missing_and_the_rewrite_uses_the_rows():
     for goal in ("", None):
         found = findings_for(submission({"annual_goal": goal}), "GOAL_MISSING")
         assert len(found) == 1 and found[0].location.field == "annual_goal"
-        assert "培训农村实用人才 ≥ 600人" in found[0].suggestion
+        fix = found[0].fix
+        assert fix.action == "set_field" and fix.field == "annual_goal"
+        assert "培训农村实用人才不少于600人" in fix.value and fix.value in found[0].suggestion
         assert not findings_for(submission({"annual_goal": goal}), "GOAL_VAGUE")
 
 
@@ -60,7 +62,11 @@ def test_no_level_columns_is_not_missing_level1():
 
 def test_satisfaction_missing_for_a_project_serving_people():
     found = findings_for(submission(drop=[6]), "SATISFACTION_MISSING")
-    assert len(found) == 1 and "满意度 ≥ 90%（问卷调查" in found[0].suggestion
+    assert len(found) == 1
+    added = found[0].fix.row
+    assert found[0].fix.action == "add_row" and added["name"].endswith("满意度")
+    assert (added["op"], added["value"], added["unit"], added["level1"]) == ("≥", "90", "%", "满意度指标")
+    assert "问卷调查" in found[0].suggestion
 
 
 def test_no_cost_and_the_rewrite_computes_a_unit_cost_from_the_budget():
@@ -83,7 +89,7 @@ def test_template_placeholders_in_name_and_value():
     )
     found = findings_for(sub, "TEMPLATE_PLACEHOLDER")
     assert {f.location.indicator for f in found} == {0, 1}
-    assert "名称改为“培训人数”" in found[0].suggestion
+    assert found[0].fix.row == {"name": "培训人数"} and "改为“培训人数 ≥ 600人”" in found[0].suggestion
     # the placeholder says it all: no other code on those rows
     others = [
         f

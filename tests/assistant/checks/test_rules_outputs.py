@@ -45,7 +45,9 @@ def test_title_output_is_required_when_the_goal_has_no_number_and_only_money_is_
         _orchard(rows, "按时足额兑付奖补资金，调动农户种植积极性。", "生猪调出大县奖补"),
         "MISSING_CORE_OUTPUT",
     )
-    assert len(found) == 1 and "只反映资金金额" in found[0].suggestion
+    # the money row becomes the output the money buys (the same fix as INPUT_AS_OUTPUT's on that row)
+    assert len(found) == 1 and found[0].fix.action == "replace_row" and found[0].fix.indicator == 0
+    assert "第1行“奖补资金拨付金额 = 160万元”改为" in found[0].suggestion
 
 
 def test_title_fallback_stays_silent_when_an_output_is_counted():

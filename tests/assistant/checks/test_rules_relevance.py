@@ -28,7 +28,10 @@ def test_ecological_row_on_a_library_project_is_still_irrelevant():
     )
     found = findings_for(sub, "IRRELEVANT")
     assert len(found) == 1
-    assert found[0].suggestion.startswith("删除") and "上年实际值" not in found[0].suggestion
+    # the only benefit row of a weighted table: rewritten into an effect this project causes, not deleted
+    fix = found[0].fix
+    assert fix.action == "replace_row" and fix.row["level2"] == "社会效益指标"
+    assert "上年实际值" not in found[0].suggestion and "经营性收入" not in found[0].suggestion
 
 
 @pytest.mark.parametrize(
@@ -347,10 +350,9 @@ def test_a_completion_rate_filed_as_a_benefit(level2, name):
         submission(rows={4: row("效益指标", level2, name, "≥", "95", "%", 15)}), "OUTPUT_AS_BENEFIT"
     )
     assert [(f.rule_id, f.location.indicator) for f in found] == [("R03b", 4)]
-    assert (
-        "是项目自身工作的完成或质量比率" in found[0].message
-        and "移到产出质量或时效指标下" in found[0].suggestion
-    )
+    assert "是项目自身工作的完成或质量比率" in found[0].message
+    assert (found[0].fix.row["level1"], found[0].fix.row["level2"]) == ("产出指标", "质量指标")
+    assert "产出指标—质量指标" in found[0].suggestion
 
 
 def test_a_rate_with_no_ecological_subject_under_ecology_of_a_project_without_one():
@@ -394,13 +396,17 @@ def test_a_satisfaction_row_that_asks_no_one(name, value, unit):
     sub = submission(rows={6: row("满意度指标", "服务对象满意度指标", name, "=", value, unit, 10)})
     found = findings_for(sub, "IRRELEVANT")
     assert [(f.rule_id, f.location.indicator) for f in found] == [("R05b", 6)]
-    assert "不是满意度指标" in found[0].message and "服务对象满意度" in found[0].suggestion
+    assert "不是满意度指标" in found[0].message
+    # no survey left in the category: the row becomes the served people's satisfaction
+    fix = found[0].fix
+    assert fix.row["name"].endswith("满意度") and (fix.row["op"], fix.row["value"]) == ("≥", "90")
 
 
 def test_a_satisfaction_row_that_asks_no_one_beside_a_real_survey():
     extra = row("满意度指标", "服务对象满意度指标", "培训安全事故发生数", "=", "0", "起", 0)
     found = findings_for(submission(add=[extra]), "IRRELEVANT")
-    assert len(found) == 1 and "满意度由“参训学员满意度”反映" in found[0].suggestion
+    # a real survey is there: the row moves to the benefit category it measures
+    assert len(found) == 1 and found[0].fix.row == {"level1": "效益指标", "level2": "社会效益指标"}
 
 
 @pytest.mark.parametrize(

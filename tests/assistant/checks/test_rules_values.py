@@ -117,7 +117,8 @@ def test_per_period_counts_and_matching_counts_are_fine(name, value):
 def test_unit_must_fit_the_kind_the_name_declares(name, unit, expected):
     r = row("产出指标", "数量指标", name, "=", "120", unit, 20)
     found = findings_for(submission(rows={0: r}), "WRONG_UNIT")
-    assert len(found) == 1 and found[0].suggestion.endswith(f"120{expected}")
+    assert len(found) == 1 and found[0].fix.row == {"unit": expected}
+    assert f"改为“{name} = 120{expected}”" in found[0].suggestion
 
 
 @pytest.mark.parametrize(
@@ -206,7 +207,9 @@ def test_vague_value_rewrite_prefers_the_goal_number():
         {"annual_goal": "2020年新建护岸堤防8.2公里，防洪标准提高到10年一遇。"},
         rows={4: row("效益指标", "社会效益指标", "防洪能力", "定性", "明显提高", None, 15)},
     )
-    assert "防洪标准提高到10年一遇" in findings_for(sub, "VAGUE_VALUE")[0].suggestion
+    found = findings_for(sub, "VAGUE_VALUE")[0]
+    assert found.fix.row == {"name": "防洪标准", "op": "≥", "value": "10年一遇", "unit": ""}
+    assert "“防洪标准 ≥ 10年一遇”（依据年度目标）" in found.suggestion
 
 
 @pytest.mark.parametrize("value", ["及时", "按时完成", "年内", "适时开展"])
@@ -457,7 +460,8 @@ def test_a_timeliness_row_that_only_restates_the_budget_year_is_vague(value):
     assert len(found) == 1 and found[0].code == "TIMELINESS_VAGUE" and found[0].location.indicator == 2
     assert f"只写“{value}”" in found[0].message and "重述预算年度" in found[0].message
     # the goal's own deadline (10月31日前) becomes the target
-    assert found[0].suggestion == "培训完成时间 ≤ 2024年10月31日（依据年度目标）"
+    assert found[0].fix.row == {"name": "培训完成时间", "op": "≤", "value": "2024年10月31日", "unit": ""}
+    assert found[0].suggestion.endswith("改为“培训完成时间 ≤ 2024年10月31日”（依据年度目标）。")
     assert len(findings_for(sub, "TIMELINESS_VAGUE")) == 1  # one finding per row, not V07 as well
 
 
