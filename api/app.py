@@ -13,6 +13,7 @@ import core
 from api.errors import BodySizeLimitMiddleware, install_error_handlers
 from api.routers import audit, chat, dashboard, knowledge, reviews, submissions, system, training
 from api.state import AppServices
+from assistant.checks.grading import load_grading
 from assistant.llm import make_chat_model, mode_of
 from assistant.records import open_records
 from core.settings import Settings, get_settings
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     services = AppServices(
         settings=settings,
         session_factory=open_records(settings),
+        grading=load_grading(settings.grading_file) if settings.grading_file else None,
         chat_model=chat_model,
         mode=mode,
         mode_label=label,

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.records import record_audit, session_scope
+from assistant.records import record_audit, transaction
 
 CALLBACK_TIMEOUT_S = 3.0
 log = logging.getLogger("jixiao.api")
@@ -46,7 +46,11 @@ def send_precheck_callback(
         action = "callback.failed"
         outcome["error"] = f"回调失败（{type(exc).__name__}）：{exc}"[:500]
     try:
-        with session_scope(session_factory) as session:
-            record_audit(session, actor="system", action=action, submission_id=submission_id, details=outcome)
+        transaction(
+            session_factory,
+            lambda session: record_audit(
+                session, actor="system", action=action, submission_id=submission_id, details=outcome
+            ),
+        )
     except Exception:
         log.exception("could not record callback outcome for submission %s", submission_id)

@@ -11,8 +11,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from api.state import AppServices
-from assistant.auth import Permission, has_permission, role_zh
-from assistant.records import User, session_scope, user_for_token
+from assistant.auth import PERMISSION_ZH, Permission, has_permission, role_zh
+from assistant.records import User, read_scope, user_for_token
 from core.errors import Forbidden, Unauthorized
 
 
@@ -24,8 +24,9 @@ ServicesDep = Annotated[AppServices, Depends(get_services)]
 
 
 def get_session(services: ServicesDep) -> Iterator[Session]:
-    """One session per request, committed when the handler returns (before the response is sent)."""
-    with session_scope(services.session_factory) as session:
+    """A read-only session per request. Changes go through `records.transaction` (one locked, retried
+    transaction per state change), never through this session."""
+    with read_scope(services.session_factory) as session:
         yield session
 
 
@@ -35,8 +36,9 @@ _bearer = HTTPBearer(auto_error=False, description="jixiao users token NAME 生�
 
 
 def _verify_token(services: AppServices, token: str) -> User | None:
-    """The token's user, loaded in its own short session and returned detached (attributes loaded)."""
-    with session_scope(services.session_factory) as session:
+    """The token's user, read from the database on every request (a revoked token fails at once), in its
+    own short read session and returned detached (attributes loaded)."""
+    with read_scope(services.session_factory) as session:
         return user_for_token(session, token)
 
 
@@ -45,13 +47,9 @@ async def get_current_user(
 ) -> User:
     if credentials is None or not credentials.credentials:
         raise Unauthorized("未登录：请在请求头提供 Authorization: Bearer <令牌>。")
-    token = credentials.credentials
-    user = services.token_cache.get(token)
+    user = await run_in_threadpool(_verify_token, services, credentials.credentials)
     if user is None:
-        user = await run_in_threadpool(_verify_token, services, token)
-        if user is None:
-            raise Unauthorized("令牌无效、已撤销或用户已停用，请重新申请令牌。", code="invalid_token")
-        services.token_cache.put(token, user)
+        raise Unauthorized("令牌无效、已撤销或用户已停用，请重新申请令牌。", code="invalid_token")
     return user
 
 
@@ -64,7 +62,7 @@ def require(permission: Permission) -> Callable[[User], User]:
     async def _check(user: CurrentUser) -> User:
         if not has_permission(user, permission):
             raise Forbidden(
-                f"当前角色（{role_zh(user.role)}）无权执行此操作。",
+                f"当前角色（{role_zh(user.role)}）无权{PERMISSION_ZH[permission]}。",
                 details={"required": permission.value, "role": user.role},
             )
         return user

@@ -16,9 +16,11 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assistant.records.db import BUSY_MESSAGE, is_busy
 from core.errors import PayloadTooLarge, UserError
 
 log = logging.getLogger("jixiao.api")
@@ -92,6 +94,18 @@ def install_error_handlers(app: FastAPI) -> None:
         code, default = _STATUS_CODES.get(exc.status_code, ("http_error", "请求失败。"))
         message = exc.detail if isinstance(exc.detail, str) and _is_chinese(exc.detail) else default
         return error_response(exc.status_code, code, message)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(_request: Request, exc: DBAPIError) -> JSONResponse:
+        """Safety net under `records.transaction`: a lost race is a 409, a busy database a 503."""
+        if isinstance(exc, IntegrityError):
+            log.warning("integrity error reached the API: %s", exc)
+            return error_response(409, "conflict", "该记录刚被其他请求修改，本次操作未执行，请刷新后重试。")
+        if is_busy(exc):
+            log.warning("database busy: %s", exc)
+            return error_response(503, "database_busy", BUSY_MESSAGE)
+        log.exception("database error", exc_info=exc)
+        return error_response(500, "internal_error", "服务器内部错误，已记录日志，请稍后重试或联系管理员。")
 
     @app.exception_handler(Exception)
     async def _internal(_request: Request, exc: Exception) -> JSONResponse:

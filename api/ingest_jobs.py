@@ -9,7 +9,7 @@ from pathlib import Path, PurePath
 from fastapi import UploadFile
 
 from api.state import AppServices
-from assistant.records import record_audit, session_scope
+from assistant.records import record_audit, transaction
 from assistant.records.jobs import create_job, mark_finished, mark_progress
 from core.errors import UnsupportedMediaType
 
@@ -43,20 +43,24 @@ async def save_uploads(services: AppServices, uploads: list[UploadFile], job_dir
 
 
 def start_job(services: AppServices, *, actor: str, files: list[str]) -> str:
-    with session_scope(services.session_factory) as session:
+    def work(session) -> str:
         job = create_job(session, created_by=actor, files=files)
         record_audit(
             session, actor=actor, action="document.upload", details={"job_id": job.id, "files": files}
         )
         return job.id
 
+    return transaction(services.session_factory, work)
+
 
 def run_job(services: AppServices, job_id: str, paths: list[Path], actor: str) -> None:
     """The worker body: index the files, recording progress; never raises."""
 
     def progress(done: int, total: int, name: str) -> None:
-        with session_scope(services.session_factory) as session:
-            mark_progress(session, job_id, done=done, total=total, current=name)
+        transaction(
+            services.session_factory,
+            lambda session: mark_progress(session, job_id, done=done, total=total, current=name),
+        )
 
     try:
         report = services.knowledge_base().ingest_paths(paths, progress=progress)
@@ -71,7 +75,8 @@ def run_job(services: AppServices, job_id: str, paths: list[Path], actor: str) -
         log.exception("ingest job %s failed", job_id)
         errors = [{"file": None, "message": f"索引失败（{type(exc).__name__}），请联系管理员查看日志。"}]
         failed, outcome = True, {"added": 0, "replaced": 0, "unchanged": 0}
-    with session_scope(services.session_factory) as session:
+
+    def finish(session) -> None:
         mark_finished(session, job_id, errors=errors, failed=failed, **outcome)
         record_audit(
             session,
@@ -79,3 +84,5 @@ def run_job(services: AppServices, job_id: str, paths: list[Path], actor: str) -
             action="document.ingest",
             details={"job_id": job_id, "status": "failed" if failed else "done", **outcome, "errors": errors},
         )
+
+    transaction(services.session_factory, finish)

@@ -12,19 +12,35 @@ from assistant.models import SEVERITY_ZH, CheckResult, Location, Severity
 from assistant.opinion_render import location_text
 from assistant.records import ReviewRecord, SubmissionRecord
 from assistant.records.models import as_utc
+from assistant.workflow import current_version
+
+TEXT_MAX = 100_000  # a 审核意见 runs to a few thousand characters
+COMMENT_MAX = 2_000
+
+
+VersionField = Field(
+    default=None, ge=1, description="所依据的审核意见版本号（与 If-Match 相同）；已变化时返回 409"
+)
+
+
+class DraftBody(BaseModel):
+    version: int | None = VersionField
 
 
 class EditReviewBody(BaseModel):
-    text: str = Field(min_length=1, description="修改后的审核意见全文")
-    comment: str | None = Field(default=None, description="修改说明")
+    text: str = Field(min_length=1, max_length=TEXT_MAX, description="修改后的审核意见全文")
+    comment: str | None = Field(default=None, max_length=COMMENT_MAX, description="修改说明")
+    version: int | None = VersionField
 
 
 class ApproveBody(BaseModel):
-    comment: str | None = None
+    comment: str | None = Field(default=None, max_length=COMMENT_MAX)
+    version: int | None = VersionField
 
 
 class ReturnBody(BaseModel):
-    comment: str = Field(min_length=1, description="退回修改的意见（必填）")
+    comment: str = Field(min_length=1, max_length=COMMENT_MAX, description="退回修改的意见（必填）")
+    version: int | None = VersionField
 
 
 class ChatBody(BaseModel):
@@ -100,6 +116,7 @@ def review_public(record: SubmissionRecord, review: ReviewRecord) -> dict[str, A
         "mode_label": review.mode_label,
         "opinion": review.opinion,
         "text": review.text,
+        "version": current_version(review),
         "updated_at": as_utc(review.updated_at).isoformat(),
         "versions": [
             {

@@ -1,12 +1,13 @@
-"""What one app instance holds: settings, the records session factory, the knowledge base and the
-chat model (heavy objects created once per app, never global), and the background executor."""
+"""What one app instance holds: settings, the records session factory, the grading mapping, the knowledge
+base and the chat model (heavy objects created once per app, never global), and the background executor.
+
+Nothing here caches who a token belongs to: every request checks its token in the database, so a revoked
+token or a deactivated user is refused at once, by every worker process."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,41 +32,6 @@ def _ensure_starter(kb: Any) -> None:
         log.warning("starter pack: %s", failure.message)
 
 
-class TokenCache:
-    """Recently verified tokens → user, for a few seconds: the hot path (precheck) then needs no
-    database round trip. A revoked token or a changed role takes effect within `ttl_s`."""
-
-    def __init__(self, ttl_s: float = 10.0, max_entries: int = 10_000):
-        self.ttl_s, self.max_entries = ttl_s, max_entries
-        self._entries: dict[str, tuple[float, Any]] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _key(token: str) -> str:
-        return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-    def get(self, token: str) -> Any:
-        key = self._key(token)
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            if entry[0] < time.monotonic():
-                del self._entries[key]
-                return None
-            return entry[1]
-
-    def put(self, token: str, user: Any) -> None:
-        with self._lock:
-            if len(self._entries) >= self.max_entries:
-                self._entries.clear()
-            self._entries[self._key(token)] = (time.monotonic() + self.ttl_s, user)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
 @dataclass
 class AppServices:
     settings: Settings
@@ -77,7 +43,7 @@ class AppServices:
     ingest_executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-ingest")
     )
-    token_cache: TokenCache = field(default_factory=TokenCache)
+    grading: Any = None  # the GradingConfig of settings.grading_file, None for the packaged one
     _knowledge_base: Any = None
     _kb_lock: threading.Lock = field(default_factory=threading.Lock)
     _warming: threading.Event = field(default_factory=threading.Event)

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # records import this module for roles; only the type names are needed here
     from assistant.records.models import SubmissionRecord, User
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     submitter = "submitter"
     reviewer = "reviewer"
     approver = "approver"
     admin = "admin"
 
 
-class Permission(str, Enum):
+class Permission(StrEnum):
     submit = "submit"
     view_all = "view_all"
     review = "review"  # draft, edit, return an opinion
@@ -32,12 +32,13 @@ ROLE_ZH: dict[Role, str] = {
     Role.admin: "管理员",
 }
 
-# Only reviewers and approvers touch opinions; the admin manages documents and users and can
-# read everything, but never edits or approves an opinion (separation of duties).
+# Separation of duties (审核与审批分离): reviewers draft, edit and return opinions; approvers approve them
+# (and the workflow refuses an approval by anyone who drafted or edited that opinion); the admin manages
+# documents and users and can read everything, but decides nothing.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.submitter: frozenset({Permission.submit}),
-    Role.reviewer: frozenset({Permission.submit, Permission.view_all, Permission.review, Permission.approve}),
-    Role.approver: frozenset({Permission.submit, Permission.view_all, Permission.review, Permission.approve}),
+    Role.reviewer: frozenset({Permission.submit, Permission.view_all, Permission.review}),
+    Role.approver: frozenset({Permission.submit, Permission.view_all, Permission.approve}),
     Role.admin: frozenset(
         {Permission.submit, Permission.view_all, Permission.manage_docs, Permission.manage_users}
     ),
@@ -54,7 +55,7 @@ PERMISSION_ZH: dict[Permission, str] = {
 
 
 def parse_role(raw: str) -> Role:
-    """Accepts the English name or the Chinese label (审核人员 …); raises ValueError with a Chinese message."""
+    """The English name or the Chinese label (审核人员 …); ValueError with a Chinese message otherwise."""
     value = (raw or "").strip()
     for role in Role:
         if value.lower() == role.value or value == ROLE_ZH[role]:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.chat import ChatTurn
-from assistant.records.db import session_scope
+from assistant.records.db import transaction
 from assistant.records.models import Conversation, Message, User, as_utc
 from core.errors import NotFound, UserError
 
@@ -121,13 +121,16 @@ def save_answer(
     citations: list[dict[str, Any]] | None = None,
 ) -> Message:
     """Store the assistant's answer in its own transaction (the question's request is over by then)."""
-    with session_scope(session_factory) as session:
+
+    def work(session: Session) -> Message:
         conversation = session.get(Conversation, conversation_id)
         if conversation is None:
             raise ConversationNotFound(conversation_id)
         return append_turn(
             session, conversation=conversation, role="assistant", text=text, citations=citations
         )
+
+    return transaction(session_factory, work)
 
 
 def public(conversation: Conversation, *, with_messages: bool = False) -> dict[str, Any]:

@@ -1,8 +1,18 @@
 """The review workflow as plain keyword-only service functions (no HTTP).
 
-submit → automatic precheck → draft opinion → reviewer edits → approve or return (退回修改);
-a resubmission is linked to the one it replaces, with the diff of findings. Every step is
-stored with who, when and what changed (records + the append-only audit log).
+submit → automatic precheck → draft opinion (审核人员) → reviewer edits → approve (审批人) or return
+(退回修改, 审核人员); a returned submission may be resubmitted once, linked to the one it replaces with the
+diff of findings. Every step is stored with who, when and what changed (records + the audit log).
+
+Correct under concurrency: every state change runs in the caller's writing transaction
+(`records.session_scope` / `records.transaction`: BEGIN IMMEDIATE on SQLite) and first locks the
+submission row (`SELECT … FOR UPDATE` on PostgreSQL), then re-checks the state it depends on, so of two
+requests racing on one submission (approve vs return, two resubmits, resubmit vs approve, two first
+drafts) exactly one succeeds and the other gets `Conflict` (409) with a Chinese reason. Optional
+`expected_version` (the API's If-Match) refuses a change based on a stale version of the opinion.
+
+Separation of duties: 审核人员 draft, edit and return; 审批人 approve, and never an opinion they drafted or
+edited themselves; 管理员 decide nothing.
 """
 
 from __future__ import annotations
@@ -14,10 +24,13 @@ from pydantic import BaseModel
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from assistant.auth import Permission, can_view_submission, has_permission, role_zh
+from assistant.auth import PERMISSION_ZH, Permission, can_view_submission, has_permission, role_zh
+from assistant.checks import check_submission
+from assistant.checks.grading import GradingConfig
 from assistant.labels import STATUS_ZH
 from assistant.models import CheckResult, Finding, Submission
 from assistant.opinion import draft_opinion
+from assistant.opinion_models import ReviewOpinion
 from assistant.opinion_render import render_opinion_text
 from assistant.records.audit import record_audit
 from assistant.records.models import (
@@ -59,10 +72,8 @@ def diff_findings(previous: CheckResult, current: CheckResult) -> FindingsDiff:
 # ---- submit / resubmit ----------------------------------------------------------------------
 
 
-def run_precheck(submission: Submission) -> CheckResult:
-    from assistant.checks import check_submission
-
-    return check_submission(submission)
+def run_precheck(submission: Submission, *, grading: GradingConfig | None = None) -> CheckResult:
+    return check_submission(submission, grading=grading)
 
 
 def _severity_counts(result: CheckResult) -> dict[str, int]:
@@ -90,7 +101,7 @@ def _store(
         source=submission.source,
         submitter_id=submitter.id,
         status="pending",
-        grade=result.grade.value,
+        grade=result.grade.value if result.grade else None,
         findings_count=len(result.findings),
         severity_counts=_severity_counts(result),
         callback_url=callback_url,
@@ -104,11 +115,16 @@ def _store(
 
 
 def submit(
-    *, session: Session, submitter: User, submission: Submission, callback_url: str | None = None
+    *,
+    session: Session,
+    submitter: User,
+    submission: Submission,
+    callback_url: str | None = None,
+    grading: GradingConfig | None = None,
 ) -> SubmissionRecord:
     """Store a submission and its automatic precheck; status 待审."""
     _require(submitter, Permission.submit)
-    result = run_precheck(submission)
+    result = run_precheck(submission, grading=grading)
     record = _store(
         session, submitter=submitter, submission=submission, result=result, callback_url=callback_url
     )
@@ -130,19 +146,28 @@ def resubmit(
     previous_id: int,
     submission: Submission,
     callback_url: str | None = None,
+    grading: GradingConfig | None = None,
 ) -> SubmissionRecord:
-    """A corrected version of a pending or returned submission, linked to it with the findings diff."""
-    previous = get_submission(session, viewer=submitter, submission_id=previous_id)
+    """A corrected version of a returned submission, linked to it with the findings diff.
+
+    Only the submitting unit, only from 已退回, and only once: the replaced record is locked and gets
+    `superseded_by_id`, so a second (or concurrent) resubmission of it is a Conflict."""
+    _require(submitter, Permission.submit)
+    result = run_precheck(submission, grading=grading)  # before the lock: the rules need no database
+    previous = _locked_submission(session, viewer=submitter, submission_id=previous_id)
     if previous.submitter_id != submitter.id:
         raise Forbidden("只有原提交单位可以重新报送该项目。")
     if previous.superseded_by_id is not None:
         raise Conflict(
-            f"申报 #{previous_id} 已被 #{previous.superseded_by_id} 替代，请在最新版本上重新报送。",
-            code="invalid_state",
+            f"申报 #{previous_id} 已重新报送过（新版本为 #{previous.superseded_by_id}），不能再次重新报送；"
+            "如需再改，请在最新版本被退回后重新报送。",
+            code="already_resubmitted",
         )
-    if previous.status == "approved":
-        raise Conflict(f"申报 #{previous_id} 已审核通过，不能再重新报送。", code="invalid_state")
-    result = run_precheck(submission)
+    if previous.status != "returned":
+        reason = "已审核通过" if previous.status == "approved" else "尚在审核中（待审），请等待审核结果"
+        raise Conflict(
+            f"申报 #{previous_id} {reason}，只有被退回修改的申报才能重新报送。", code="invalid_state"
+        )
     record = _store(
         session,
         submitter=submitter,
@@ -184,11 +209,28 @@ def _audit_precheck(session: Session, record: SubmissionRecord) -> None:
 # ---- reading --------------------------------------------------------------------------------
 
 
+def _not_found(submission_id: int) -> NotFound:
+    return NotFound(f"申报 #{submission_id} 不存在或无权查看。", code="submission_not_found")
+
+
 def get_submission(session: Session, *, viewer: User, submission_id: int) -> SubmissionRecord:
     """The record if the viewer may see it; otherwise NotFound (a submitter cannot probe others' ids)."""
     record = session.get(SubmissionRecord, submission_id)
     if record is None or not can_view_submission(viewer, record):
-        raise NotFound(f"申报 #{submission_id} 不存在或无权查看。", code="submission_not_found")
+        raise _not_found(submission_id)
+    return record
+
+
+def _locked_submission(session: Session, *, viewer: User, submission_id: int) -> SubmissionRecord:
+    """The record, locked for this transaction and read fresh (never from the session's cache)."""
+    record = session.scalar(
+        select(SubmissionRecord)
+        .where(SubmissionRecord.id == submission_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if record is None or not can_view_submission(viewer, record):
+        raise _not_found(submission_id)
     return record
 
 
@@ -244,8 +286,22 @@ def get_review(session: Session, *, viewer: User, submission_id: int) -> ReviewR
     return review
 
 
+def has_review(session: Session, *, viewer: User, submission_id: int) -> bool:
+    get_submission(session, viewer=viewer, submission_id=submission_id)
+    return _review_of(session, submission_id) is not None
+
+
 def _review_of(session: Session, submission_id: int) -> ReviewRecord | None:
-    return session.scalar(select(ReviewRecord).where(ReviewRecord.submission_id == submission_id))
+    return session.scalar(
+        select(ReviewRecord)
+        .where(ReviewRecord.submission_id == submission_id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def current_version(review: ReviewRecord) -> int:
+    """The opinion's version number (1 after the first draft; every draft/edit/approve/return adds one)."""
+    return max((v.version for v in review.versions), default=0)
 
 
 # ---- the opinion ----------------------------------------------------------------------------
@@ -253,30 +309,51 @@ def _review_of(session: Session, submission_id: int) -> ReviewRecord | None:
 
 def _require(user: User, permission: Permission) -> None:
     if not has_permission(user, permission):
-        raise Forbidden(f"当前角色（{role_zh(user.role)}）无权执行此操作。")
+        raise Forbidden(f"当前角色（{role_zh(user.role)}）无权{PERMISSION_ZH[permission]}。")
 
 
-def _pending_submission(session: Session, actor: User, submission_id: int) -> SubmissionRecord:
-    record = get_submission(session, viewer=actor, submission_id=submission_id)
+def _state_conflict(record: SubmissionRecord, doing: str) -> Conflict | None:
     if record.superseded_by_id is not None:
-        raise Conflict(
-            f"申报 #{submission_id} 已被重新报送的 #{record.superseded_by_id} 替代。", code="invalid_state"
-        )
-    if record.status != "pending":
-        raise Conflict(
-            f"申报 #{submission_id} 当前状态为“{STATUS_ZH[record.status]}”，不能再修改审核意见。",
+        return Conflict(
+            f"申报 #{record.id} 已被重新报送的 #{record.superseded_by_id} 替代，不能再{doing}。",
             code="invalid_state",
         )
+    if record.status != "pending":
+        return Conflict(
+            f"申报 #{record.id} 当前状态为“{STATUS_ZH[record.status]}”，不能再{doing}。",
+            code="invalid_state",
+        )
+    return None
+
+
+def _pending_submission(session: Session, actor: User, submission_id: int, doing: str) -> SubmissionRecord:
+    """The submission, locked, if it still awaits a decision; otherwise Conflict naming its state."""
+    record = _locked_submission(session, viewer=actor, submission_id=submission_id)
+    conflict = _state_conflict(record, doing)
+    if conflict is not None:
+        raise conflict
     return record
+
+
+def _check_version(review: ReviewRecord, expected: int | None, submission_id: int) -> None:
+    if expected is None:
+        return
+    now = current_version(review)
+    if expected != now:
+        raise Conflict(
+            f"申报 #{submission_id} 的审核意见已被他人更新（您看到的是第{expected}版，当前为第{now}版），"
+            "请刷新后在最新版本上操作。",
+            code="stale_version",
+            details={"expected_version": expected, "current_version": now},
+        )
 
 
 def _add_version(
     session: Session, review: ReviewRecord, *, actor: User, action: str, comment: str | None
 ) -> ReviewVersion:
-    number = len(review.versions) + 1
     version = ReviewVersion(
         review=review,
-        version=number,
+        version=current_version(review) + 1,
         author_id=actor.id,
         author_role=actor.role,
         action=action,
@@ -289,20 +366,70 @@ def _add_version(
     return version
 
 
-def draft_review(
-    *, session: Session, actor: User, submission_id: int, knowledge_base: Any = None, chat_model: Any = None
-) -> ReviewRecord:
-    """(Re)draft the 审核意见 from the stored precheck; the grade is the rules' grade."""
+def prepare_opinion(
+    session: Session, *, actor: User, submission_id: int, knowledge_base: Any = None, chat_model: Any = None
+) -> ReviewOpinion:
+    """Draft the 审核意见 from the stored precheck without writing anything (the slow part: retrieval and,
+    with a model, its prose). The API calls this outside the write transaction and hands the result to
+    `draft_review(opinion=…)`, which re-checks the state under the lock."""
     _require(actor, Permission.review)
-    record = _pending_submission(session, actor, submission_id)
-    opinion = draft_opinion(
+    record = get_submission(session, viewer=actor, submission_id=submission_id)
+    conflict = _state_conflict(record, "起草审核意见")  # fail fast; draft_review re-checks under the lock
+    if conflict is not None:
+        raise conflict
+    return draft_opinion(
         Submission.model_validate(record.canonical),
         latest_precheck(session, submission_id=submission_id),
         kb=knowledge_base,
         llm=chat_model,
     )
-    text, opinion_json = render_opinion_text(opinion), opinion.model_dump(mode="json")
+
+
+def draft_review(
+    *,
+    session: Session,
+    actor: User,
+    submission_id: int,
+    knowledge_base: Any = None,
+    chat_model: Any = None,
+    opinion: ReviewOpinion | None = None,
+    expected_version: int | None = None,
+) -> ReviewRecord:
+    """Draft the 审核意见 (the grade is the rules' grade). A submission has one opinion: once drafted,
+    re-drafting needs `expected_version` (the version the reviewer sees), else Conflict; so two
+    concurrent first drafts give one draft and one 409."""
+    _require(actor, Permission.review)
+    _pending_submission(session, actor, submission_id, "起草审核意见")
     review = _review_of(session, submission_id)
+    if review is not None and expected_version is None:
+        raise Conflict(
+            f"申报 #{submission_id} 已起草审核意见（当前为第{current_version(review)}版）。"
+            "如需重新起草，请在最新版本上操作（注明版本号）。",
+            code="review_exists",
+            details={"current_version": current_version(review)},
+        )
+    if review is not None:
+        _check_version(review, expected_version, submission_id)
+    if opinion is None:
+        opinion = draft_opinion(
+            Submission.model_validate(_submission_canonical(session, submission_id)),
+            latest_precheck(session, submission_id=submission_id),
+            kb=knowledge_base,
+            llm=chat_model,
+        )
+    return _write_draft(session, actor=actor, submission_id=submission_id, review=review, opinion=opinion)
+
+
+def _submission_canonical(session: Session, submission_id: int) -> dict[str, Any]:
+    record = session.get(SubmissionRecord, submission_id)
+    assert record is not None  # locked by the caller
+    return record.canonical
+
+
+def _write_draft(
+    session: Session, *, actor: User, submission_id: int, review: ReviewRecord | None, opinion: ReviewOpinion
+) -> ReviewRecord:
+    text, opinion_json = render_opinion_text(opinion), opinion.model_dump(mode="json")
     if review is None:
         review = ReviewRecord(
             submission_id=submission_id,
@@ -327,7 +454,7 @@ def draft_review(
         submission_id=submission_id,
         details={
             "version": version.version,
-            "grade": opinion.grade.value,
+            "grade": opinion.grade.value if opinion.grade else None,
             "mode": opinion.mode,
             "findings": len(opinion.findings()),
         },
@@ -336,15 +463,22 @@ def draft_review(
 
 
 def edit_review(
-    *, session: Session, actor: User, submission_id: int, text: str, comment: str | None = None
+    *,
+    session: Session,
+    actor: User,
+    submission_id: int,
+    text: str,
+    comment: str | None = None,
+    expected_version: int | None = None,
 ) -> ReviewRecord:
     """A reviewer's edit of the opinion text, stored as a new version with the changed lines audited."""
     _require(actor, Permission.review)
-    _pending_submission(session, actor, submission_id)
-    review = get_review(session, viewer=actor, submission_id=submission_id)
     new_text = (text or "").strip()
     if not new_text:
         raise UserError("审核意见正文不能为空。", code="empty_text")
+    _pending_submission(session, actor, submission_id, "修改审核意见")
+    review = get_review(session, viewer=actor, submission_id=submission_id)
+    _check_version(review, expected_version, submission_id)
     changed = _changed_lines(review.text, new_text)
     review.text = new_text
     version = _add_version(session, review, actor=actor, action="edit", comment=comment)
@@ -364,13 +498,25 @@ def _changed_lines(old: str, new: str, limit: int = 40) -> list[str]:
 
 
 def approve_review(
-    *, session: Session, actor: User, submission_id: int, comment: str | None = None
+    *,
+    session: Session,
+    actor: User,
+    submission_id: int,
+    comment: str | None = None,
+    expected_version: int | None = None,
 ) -> ReviewRecord:
+    """审批通过 by an approver who neither drafted nor edited this opinion (审核与审批分离)."""
     _require(actor, Permission.approve)
-    record = _pending_submission(session, actor, submission_id)
+    record = _pending_submission(session, actor, submission_id, "审批通过")
     review = _review_of(session, submission_id)
     if review is None:
         raise Conflict("请先起草审核意见，再审批通过。", code="review_not_drafted")
+    _check_version(review, expected_version, submission_id)
+    if any(v.author_id == actor.id and v.action in ("draft", "edit") for v in review.versions):
+        raise Forbidden(
+            "审核与审批须由不同人员完成：您起草或修改过该审核意见，不能再由您审批通过。",
+            code="separation_of_duties",
+        )
     record.status = "approved"
     version = _add_version(session, review, actor=actor, action="approve", comment=comment)
     record_audit(
@@ -391,21 +537,27 @@ def return_review(
     comment: str,
     knowledge_base: Any = None,
     chat_model: Any = None,
+    opinion: ReviewOpinion | None = None,
+    expected_version: int | None = None,
 ) -> ReviewRecord:
-    """退回修改: the comment is required and reaches the submitter with the opinion."""
+    """退回修改: the comment is required and reaches the submitter with the opinion (drafted first if
+    there is none yet; `opinion` is that draft when the caller prepared it outside the transaction)."""
     _require(actor, Permission.review)
     if not (comment or "").strip():
         raise UserError("退回修改必须填写退回意见（comment）。", code="comment_required")
-    record = _pending_submission(session, actor, submission_id)
+    record = _pending_submission(session, actor, submission_id, "退回修改")
     review = _review_of(session, submission_id)
     if review is None:
-        review = draft_review(
-            session=session,
-            actor=actor,
-            submission_id=submission_id,
-            knowledge_base=knowledge_base,
-            chat_model=chat_model,
-        )
+        if opinion is None:
+            opinion = draft_opinion(
+                Submission.model_validate(record.canonical),
+                latest_precheck(session, submission_id=submission_id),
+                kb=knowledge_base,
+                llm=chat_model,
+            )
+        review = _write_draft(session, actor=actor, submission_id=submission_id, review=None, opinion=opinion)
+    else:
+        _check_version(review, expected_version, submission_id)
     record.status = "returned"
     version = _add_version(session, review, actor=actor, action="return", comment=comment.strip())
     record_audit(

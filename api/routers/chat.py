@@ -19,7 +19,7 @@ from api.state import AppServices
 from assistant import conversations, workflow
 from assistant.chat import ChatEvent, answer
 from assistant.models import CheckResult, Submission
-from assistant.records import User
+from assistant.records import User, read_scope, transaction
 
 router = APIRouter(tags=["智能问答"])
 log = logging.getLogger("jixiao.api")
@@ -37,20 +37,23 @@ def _submission_context(
 
 
 @router.post("/chat", summary="问答（SSE 流式，引用已核验）")
-def chat(
-    body: ChatBody, user: CurrentUser, session: SessionDep, services: ServicesDep
-) -> EventSourceResponse:
-    submission, result = _submission_context(session, user, body.submission_id)
-    turn = conversations.open_turn(
-        session,
-        user=user,
-        message=body.message,
-        conversation_id=body.conversation_id,
-        submission_id=body.submission_id,
+def chat(body: ChatBody, user: CurrentUser, services: ServicesDep) -> EventSourceResponse:
+    with read_scope(services.session_factory) as session:
+        submission, result = _submission_context(session, user, body.submission_id)
+    kb = services.knowledge_base()  # may take a moment on first use: before the write, not inside it
+    turn = transaction(
+        services.session_factory,
+        lambda session: conversations.open_turn(
+            session,
+            user=user,
+            message=body.message,
+            conversation_id=body.conversation_id,
+            submission_id=body.submission_id,
+        ),
     )
     events = answer(
         body.message,
-        kb=services.knowledge_base(),
+        kb=kb,
         llm=services.chat_model,
         history=turn.history,
         submission=submission,

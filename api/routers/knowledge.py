@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import CurrentUser, DocAdmin, ServicesDep, SessionDep
 from api.ingest_jobs import run_job, save_uploads, start_job
-from assistant.records import record_audit, session_scope
+from assistant.records import read_scope, record_audit, transaction
 from assistant.records.jobs import FINISHED, get_job, job_public
 from core.errors import NotFound, UnsupportedMediaType, UserError
 
@@ -114,7 +114,7 @@ def job_events(
     _job_or_404(session, job_id)
 
     def snapshot() -> dict[str, Any]:
-        with session_scope(services.session_factory) as s:
+        with read_scope(services.session_factory) as s:
             return job_public(get_job(s, job_id))
 
     async def stream() -> AsyncIterator[dict[str, Any]]:
@@ -132,16 +132,17 @@ def job_events(
 
 
 @router.delete("/documents/{doc_id}", summary="移除政策文件及其条文")
-def delete_document(
-    doc_id: str, user: DocAdmin, session: SessionDep, services: ServicesDep
-) -> dict[str, Any]:
+def delete_document(doc_id: str, user: DocAdmin, services: ServicesDep) -> dict[str, Any]:
     removed = services.knowledge_base().remove_document(doc_id)
     if removed == 0:
         raise NotFound(f"政策文件“{doc_id}”不存在。", code="document_not_found")
-    record_audit(
-        session,
-        actor=user.username,
-        action="document.remove",
-        details={"doc_id": doc_id, "clauses_removed": removed},
+    transaction(
+        services.session_factory,
+        lambda session: record_audit(
+            session,
+            actor=user.username,
+            action="document.remove",
+            details={"doc_id": doc_id, "clauses_removed": removed},
+        ),
     )
     return {"doc_id": doc_id, "clauses_removed": removed}

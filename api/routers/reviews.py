@@ -1,75 +1,176 @@
-"""The 审核意见: draft, read, edit, approve, return (退回修改), export as Word."""
+"""The 审核意见: draft, read, edit, approve, return (退回修改), export as Word.
+
+Each change is one locked transaction (`records.transaction` around a `workflow` function); the slow
+part of drafting (retrieval, a model's prose) runs before it, outside any lock. Responses carry the
+opinion's version as `version` and as the `ETag` header; a change may send it back (`If-Match: "3"` or
+`"version": 3` in the body) and is refused with 409 when someone else changed the opinion meanwhile."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter
-from fastapi.responses import Response
+from fastapi import APIRouter, Header, Response
 
 from api.deps import Approver, CurrentUser, Reviewer, ServicesDep, SessionDep
-from api.schemas import ApproveBody, EditReviewBody, ReturnBody, review_public
+from api.schemas import ApproveBody, DraftBody, EditReviewBody, ReturnBody, review_public
+from api.state import AppServices
 from assistant import workflow
 from assistant.export_docx import DOCX_MEDIA_TYPE, export_review_docx
+from assistant.records import User, read_scope, transaction
+from core.errors import UserError
 
 router = APIRouter(prefix="/reviews", tags=["审核意见"])
+IfMatch = Annotated[str | None, Header(description='审核意见的版本号，例如 "3"（GET 响应的 ETag）')]
+_ETAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
 
 
-def _public(session, user, submission_id: int) -> dict[str, Any]:
+def expected_version(if_match: str | None, body_version: int | None) -> int | None:
+    """The version the client based its change on: If-Match wins over the body's `version`."""
+    if if_match is None or if_match.strip() == "*":
+        return body_version
+    found = _ETAG.match(if_match.strip())
+    if found is None:
+        raise UserError(
+            f'请求头 If-Match 无效（“{if_match[:40]}”）：应为审核意见的版本号，例如 "3"。',
+            code="bad_if_match",
+        )
+    return int(found.group(1))
+
+
+def _public(session, user: User, submission_id: int, response: Response) -> dict[str, Any]:
     record = workflow.get_submission(session, viewer=user, submission_id=submission_id)
     review = workflow.get_review(session, viewer=user, submission_id=submission_id)
-    return review_public(record, review)
+    data = review_public(record, review)
+    response.headers["ETag"] = f'"{data["version"]}"'
+    return data
 
 
-@router.post("/{submission_id}/draft", summary="起草（或重新起草）审核意见")
-def draft(submission_id: int, user: Reviewer, session: SessionDep, services: ServicesDep) -> dict[str, Any]:
-    workflow.draft_review(
-        session=session,
-        actor=user,
-        submission_id=submission_id,
-        knowledge_base=services.knowledge_base(),
-        chat_model=services.chat_model,
+def _fresh(services: AppServices, user: User, submission_id: int, response: Response) -> dict[str, Any]:
+    """The opinion as committed, read in a new session (after the write transaction)."""
+    with read_scope(services.session_factory) as session:
+        return _public(session, user, submission_id, response)
+
+
+@router.post("/{submission_id}/draft", summary="起草审核意见（重新起草须注明当前版本）")
+def draft(
+    submission_id: int,
+    user: Reviewer,
+    services: ServicesDep,
+    response: Response,
+    if_match: IfMatch = None,
+    body: DraftBody | None = None,
+) -> dict[str, Any]:
+    version = expected_version(if_match, body.version if body else None)
+    with read_scope(services.session_factory) as session:
+        opinion = workflow.prepare_opinion(
+            session,
+            actor=user,
+            submission_id=submission_id,
+            knowledge_base=services.knowledge_base(),
+            chat_model=services.chat_model,
+        )
+    transaction(
+        services.session_factory,
+        lambda session: workflow.draft_review(
+            session=session,
+            actor=user,
+            submission_id=submission_id,
+            opinion=opinion,
+            expected_version=version,
+        ),
     )
-    return _public(session, user, submission_id)
+    return _fresh(services, user, submission_id, response)
 
 
 @router.get("/{submission_id}", summary="审核意见及其版本历史")
-def get_review(submission_id: int, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
-    return _public(session, user, submission_id)
+def get_review(
+    submission_id: int, user: CurrentUser, session: SessionDep, response: Response
+) -> dict[str, Any]:
+    return _public(session, user, submission_id, response)
 
 
 @router.put("/{submission_id}", summary="修改审核意见（生成新版本）")
-def edit(submission_id: int, body: EditReviewBody, user: Reviewer, session: SessionDep) -> dict[str, Any]:
-    workflow.edit_review(
-        session=session, actor=user, submission_id=submission_id, text=body.text, comment=body.comment
+def edit(
+    submission_id: int,
+    body: EditReviewBody,
+    user: Reviewer,
+    services: ServicesDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> dict[str, Any]:
+    version = expected_version(if_match, body.version)
+    transaction(
+        services.session_factory,
+        lambda session: workflow.edit_review(
+            session=session,
+            actor=user,
+            submission_id=submission_id,
+            text=body.text,
+            comment=body.comment,
+            expected_version=version,
+        ),
     )
-    return _public(session, user, submission_id)
+    return _fresh(services, user, submission_id, response)
 
 
-@router.post("/{submission_id}/approve", summary="审批通过")
+@router.post("/{submission_id}/approve", summary="审批通过（审批人；不能审批自己起草或修改的意见）")
 def approve(
-    submission_id: int, user: Approver, session: SessionDep, body: ApproveBody | None = None
+    submission_id: int,
+    user: Approver,
+    services: ServicesDep,
+    response: Response,
+    if_match: IfMatch = None,
+    body: ApproveBody | None = None,
 ) -> dict[str, Any]:
-    workflow.approve_review(
-        session=session, actor=user, submission_id=submission_id, comment=body.comment if body else None
+    version = expected_version(if_match, body.version if body else None)
+    transaction(
+        services.session_factory,
+        lambda session: workflow.approve_review(
+            session=session,
+            actor=user,
+            submission_id=submission_id,
+            comment=body.comment if body else None,
+            expected_version=version,
+        ),
     )
-    return _public(session, user, submission_id)
+    return _fresh(services, user, submission_id, response)
 
 
-@router.post("/{submission_id}/return", summary="退回修改（须填写意见）")
+@router.post("/{submission_id}/return", summary="退回修改（审核人员，须填写意见）")
 def return_for_revision(
-    submission_id: int, body: ReturnBody, user: Reviewer, session: SessionDep, services: ServicesDep
+    submission_id: int,
+    body: ReturnBody,
+    user: Reviewer,
+    services: ServicesDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
-    workflow.return_review(
-        session=session,
-        actor=user,
-        submission_id=submission_id,
-        comment=body.comment,
-        knowledge_base=services.knowledge_base(),
-        chat_model=services.chat_model,
+    version = expected_version(if_match, body.version)
+    opinion = None
+    with read_scope(services.session_factory) as session:
+        if not workflow.has_review(session, viewer=user, submission_id=submission_id):
+            # returned before any draft: the draft is written first, prepared here outside the lock
+            opinion = workflow.prepare_opinion(
+                session,
+                actor=user,
+                submission_id=submission_id,
+                knowledge_base=services.knowledge_base(),
+                chat_model=services.chat_model,
+            )
+    transaction(
+        services.session_factory,
+        lambda session: workflow.return_review(
+            session=session,
+            actor=user,
+            submission_id=submission_id,
+            comment=body.comment,
+            opinion=opinion,
+            expected_version=version,
+        ),
     )
-    return _public(session, user, submission_id)
+    return _fresh(services, user, submission_id, response)
 
 
 @router.get(
@@ -85,7 +186,7 @@ def export_docx(submission_id: int, user: CurrentUser, session: SessionDep) -> R
     data = export_review_docx(
         record=record, review=review, precheck=workflow.latest_precheck(session, submission_id=submission_id)
     )
-    filename = f"审核意见_{record.project or submission_id}.docx"
+    filename = f"审核意见_{(record.project or str(submission_id))[:80]}.docx"
     return Response(
         data,
         media_type=DOCX_MEDIA_TYPE,

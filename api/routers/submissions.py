@@ -11,11 +11,12 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from api.callbacks import send_precheck_callback
 from api.deps import CurrentUser, ServicesDep, SessionDep, Submitter
+from api.idempotency import create_once, fingerprint
 from api.intake import Intake, read_intake
 from api.schemas import check_result_public, submission_detail, submission_summary
 from assistant import workflow
 from assistant.export_docx import precheck_report
-from assistant.records import SubmissionRecord
+from assistant.records import SubmissionRecord, read_scope
 from core.errors import UserError
 
 router = APIRouter(tags=["申报与预审"])
@@ -61,22 +62,46 @@ def _schedule_callbacks(
         )
 
 
-@router.post("/submissions", status_code=201, summary="提交绩效目标（自动预审）", openapi_extra=_BODY_DOC)
+def _intake_fingerprint(intake: Intake, *extra: Any) -> str:
+    return fingerprint([s.canonical() for s in intake.submissions], intake.callback_url, *extra)
+
+
+@router.post(
+    "/submissions",
+    status_code=201,
+    summary="提交绩效目标（自动预审；可带 Idempotency-Key 请求头防止重复提交）",
+    openapi_extra=_BODY_DOC,
+)
 async def create_submissions(
-    request: Request, user: Submitter, session: SessionDep, services: ServicesDep, background: BackgroundTasks
+    request: Request, user: Submitter, services: ServicesDep, background: BackgroundTasks
 ) -> JSONResponse:
     intake: Intake = await read_intake(request)
 
-    def store() -> list[dict[str, Any]]:
+    def store(session) -> tuple[int, dict[str, Any]]:
         records = [
-            workflow.submit(session=session, submitter=user, submission=s, callback_url=intake.callback_url)
+            workflow.submit(
+                session=session,
+                submitter=user,
+                submission=s,
+                callback_url=intake.callback_url,
+                grading=services.grading,
+            )
             for s in intake.submissions
         ]
-        return [_detail(session, r) for r in records]
+        items = [_detail(session, r) for r in records]
+        return 201, {"items": items, "errors": [i.model_dump() for i in intake.issues]}
 
-    items = await run_in_threadpool(store)
-    _schedule_callbacks(background, services, items, intake.callback_url)
-    return JSONResponse({"items": items, "errors": [i.model_dump() for i in intake.issues]}, status_code=201)
+    created = await run_in_threadpool(
+        create_once,
+        services.session_factory,
+        request,
+        user=user,
+        request_sha256=_intake_fingerprint(intake),
+        create=store,
+    )
+    if not created.replayed:
+        _schedule_callbacks(background, services, created.body["items"], intake.callback_url)
+    return created.response()
 
 
 @router.get("/submissions", summary="申报列表（提交单位只看到自己的）")
@@ -99,14 +124,13 @@ def get_submission(submission_id: int, user: CurrentUser, session: SessionDep) -
 @router.post(
     "/submissions/{submission_id}/resubmit",
     status_code=201,
-    summary="修改后重新报送",
+    summary="退回修改后重新报送（每个被退回的申报只能重新报送一次；可带 Idempotency-Key）",
     openapi_extra=_BODY_DOC,
 )
 async def resubmit(
     submission_id: int,
     request: Request,
     user: Submitter,
-    session: SessionDep,
     services: ServicesDep,
     background: BackgroundTasks,
 ) -> JSONResponse:
@@ -117,19 +141,35 @@ async def resubmit(
             code="one_submission_expected",
         )
 
-    def store() -> tuple[dict[str, Any], str | None]:
+    def store(session) -> tuple[int, dict[str, Any]]:
         record = workflow.resubmit(
             session=session,
             submitter=user,
             previous_id=submission_id,
             submission=intake.submissions[0],
             callback_url=intake.callback_url,
+            grading=services.grading,
         )
-        return _detail(session, record), record.callback_url
+        return 201, _detail(session, record)
 
-    item, callback_url = await run_in_threadpool(store)
-    _schedule_callbacks(background, services, [item], callback_url)
-    return JSONResponse(item, status_code=201)
+    created = await run_in_threadpool(
+        create_once,
+        services.session_factory,
+        request,
+        user=user,
+        request_sha256=_intake_fingerprint(intake, submission_id),
+        create=store,
+    )
+    if not created.replayed:
+        item = created.body
+        callback_url = intake.callback_url or _stored_callback(services, user, item["id"])
+        _schedule_callbacks(background, services, [item], callback_url)
+    return created.response()
+
+
+def _stored_callback(services, user, submission_id: int) -> str | None:
+    with read_scope(services.session_factory) as session:
+        return workflow.get_submission(session, viewer=user, submission_id=submission_id).callback_url
 
 
 @router.get("/submissions/{submission_id}/precheck", summary="预审报告（JSON 或 Markdown）")
@@ -145,13 +185,15 @@ def get_precheck(
 
 
 @router.post("/prechecks", summary="即时预审（不保存）", openapi_extra=_BODY_DOC)
-async def precheck(request: Request, _user: CurrentUser) -> dict[str, Any]:
+async def precheck(request: Request, _user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
     intake = await read_intake(request)
     # the rules take about a millisecond per submission: cheaper inline than a thread hop
     if len(intake.submissions) <= INLINE_PRECHECK_MAX:
-        results = [workflow.run_precheck(s) for s in intake.submissions]
+        results = [workflow.run_precheck(s, grading=services.grading) for s in intake.submissions]
     else:
-        results = await run_in_threadpool(lambda: [workflow.run_precheck(s) for s in intake.submissions])
+        results = await run_in_threadpool(
+            lambda: [workflow.run_precheck(s, grading=services.grading) for s in intake.submissions]
+        )
     return {
         "submissions": [check_result_public(r) for r in results],
         "errors": [i.model_dump() for i in intake.issues],

@@ -1,12 +1,27 @@
 """Review records: SQLAlchemy models, the session factory, users/tokens and the append-only audit log."""
 
-from assistant.records.audit import AuditLogImmutable, list_audit, record_audit
-from assistant.records.db import init_db, make_engine, make_session_factory, open_records, session_scope
+from assistant.records.audit import (
+    AuditLogImmutable,
+    AuditVerification,
+    list_audit,
+    record_audit,
+    verify_audit_chain,
+)
+from assistant.records.db import (
+    init_db,
+    make_engine,
+    make_session_factory,
+    open_records,
+    read_scope,
+    session_scope,
+    transaction,
+)
 from assistant.records.models import (
     ApiToken,
     AuditEntry,
     Base,
     Conversation,
+    IdempotencyKey,
     IngestJob,
     Message,
     PrecheckRecord,
@@ -28,8 +43,10 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "AuditLogImmutable",
+    "AuditVerification",
     "Base",
     "Conversation",
+    "IdempotencyKey",
     "IngestJob",
     "Message",
     "PrecheckRecord",
@@ -46,8 +63,11 @@ __all__ = [
     "make_engine",
     "make_session_factory",
     "open_records",
+    "read_scope",
     "record_audit",
     "revoke_tokens",
     "session_scope",
+    "transaction",
     "user_for_token",
+    "verify_audit_chain",
 ]

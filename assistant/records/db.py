@@ -1,25 +1,61 @@
-"""Engine and session factory for the review records (SQLite WAL by default, PostgreSQL by URL)."""
+"""Engine and sessions for the review records (SQLite WAL by default, PostgreSQL by URL).
+
+Two kinds of transaction:
+
+- `session_scope(factory)` is a *writing* unit of work. On SQLite it starts with `BEGIN IMMEDIATE`, so
+  writers queue for the one write lock up front (waiting up to the busy timeout) instead of reading a
+  snapshot and failing with "database is locked" when they try to write after someone else did. Every
+  state change therefore sees the latest committed state. On PostgreSQL the workflow takes row locks
+  (`SELECT … FOR UPDATE`) inside it.
+- `read_scope(factory)` is a read-only view (plain `BEGIN`: WAL readers never wait for writers).
+
+`transaction(factory, work)` runs `work(session)` in a writing unit and retries it when the database is
+busy (SQLite lock timeout, PostgreSQL serialization failure or deadlock); after the last attempt the user
+gets a Chinese 503, never a 500.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.records.models import Base
+from assistant.records.schema import upgrade_schema
+from core.errors import Unavailable
 from core.settings import Settings
 
+log = logging.getLogger("jixiao.records")
+T = TypeVar("T")
 
-def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:
+IMMEDIATE = "sqlite_begin_immediate"  # execution option: this transaction will write
+BUSY_TIMEOUT_MS = 15_000
+WRITE_ATTEMPTS = 5
+BUSY_MESSAGE = "数据库繁忙，本次操作未执行，请稍后重试。"
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # the driver must not open transactions on its own: _sqlite_begin emits BEGIN [IMMEDIATE]
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(IMMEDIATE) else "BEGIN")
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -28,23 +64,33 @@ def make_engine(settings: Settings) -> Engine:
     is_sqlite = url.get_backend_name() == "sqlite"
     if is_sqlite and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    kwargs: dict = {"pool_pre_ping": not is_sqlite}
+    kwargs: dict[str, Any] = {"pool_pre_ping": not is_sqlite}
     if is_sqlite:
         # the API serves requests from a thread pool; each connection is used by one thread at a time
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        kwargs["pool_size"], kwargs["max_overflow"] = 20, 20
     engine = create_engine(url, **kwargs)
     if is_sqlite:
-        event.listen(engine, "connect", _enable_sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+def writer(engine: Engine) -> Engine:
+    """The same engine, its transactions opened for writing (BEGIN IMMEDIATE on SQLite)."""
+    return engine.execution_options(**{IMMEDIATE: True})
+
+
 def init_db(engine: Engine) -> None:
-    """Create all tables that do not exist yet (no migrations tool at this stage)."""
-    Base.metadata.create_all(engine)
+    """Create missing tables, add columns newer code expects, and install the audit log's guards."""
+    with writer(engine).begin() as conn:  # one process at a time (several workers may start together)
+        Base.metadata.create_all(conn)
+        upgrade_schema(conn)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    """Sessions for units of work that write (see the module docstring)."""
+    return sessionmaker(bind=writer(engine), expire_on_commit=False)
 
 
 def open_records(settings: Settings) -> sessionmaker[Session]:
@@ -54,9 +100,14 @@ def open_records(settings: Settings) -> sessionmaker[Session]:
     return make_session_factory(engine)
 
 
+def base_engine(factory: sessionmaker[Session]) -> Engine:
+    bind = factory.kw["bind"]
+    return bind.execution_options(**{IMMEDIATE: False})
+
+
 @contextmanager
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
+    """A writing unit of work that commits on success and rolls back on any error."""
     session = factory()
     try:
         yield session
@@ -66,3 +117,53 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A read-only session: never takes the write lock, so reads never wait for writers."""
+    session = Session(bind=base_engine(factory), expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()  # ends the read transaction; loaded objects stay usable (detached, not expired)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """The database could not take a lock in time: worth retrying the whole unit of work."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    text = str(getattr(exc, "orig", exc)).lower()
+    code = getattr(getattr(exc, "orig", None), "pgcode", None) or getattr(
+        getattr(exc, "orig", None), "sqlstate", None
+    )
+    return (
+        "database is locked" in text
+        or "database table is locked" in text
+        or "database is busy" in text
+        or code in ("40001", "40P01", "55P03")  # serialization failure, deadlock, lock not available
+    )
+
+
+def transaction(
+    factory: sessionmaker[Session],
+    work: Callable[[Session], T],
+    *,
+    attempts: int = WRITE_ATTEMPTS,
+    retry_on: Callable[[BaseException], bool] | None = None,
+) -> T:
+    """Run `work(session)` as one writing transaction; retried from scratch when the database is busy
+    (or when `retry_on(exc)` says so, e.g. a unique key another request inserted meanwhile)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with session_scope(factory) as session:
+                return work(session)
+        except (DBAPIError, IntegrityError) as exc:
+            retry = is_busy(exc) or (retry_on is not None and retry_on(exc))
+            if not retry:
+                raise
+            if attempt == attempts:
+                log.warning("giving up after %d busy attempts: %s", attempts, exc)
+                raise Unavailable(BUSY_MESSAGE, code="database_busy") from exc
+            time.sleep(min(0.05 * 2**attempt, 1.0) * (0.5 + random.random()))
+    raise AssertionError("unreachable")

@@ -1,5 +1,5 @@
 """SQLAlchemy 2 models of the review records: users, tokens, submissions, prechecks, reviews,
-the append-only audit log, conversations and document ingest jobs.
+the append-only audit log, conversations, document ingest jobs and idempotency keys.
 
 Portable column types only (JSON, DateTime(timezone=True), String, Integer, Text), so the same
 models run on SQLite and PostgreSQL.
@@ -132,7 +132,9 @@ class ReviewVersion(Base):
 
 
 class AuditEntry(Base):
-    """Append-only: rows are inserted by assistant.records.audit and never updated or deleted."""
+    """Append-only: rows are inserted by assistant.records.audit and never updated or deleted (a database
+    trigger refuses both). Each row stores the hash of the row before it and its own hash over that and
+    its content, so a changed, removed or inserted row breaks the chain (`verify_audit_chain`)."""
 
     __tablename__ = "audit_log"
 
@@ -142,6 +144,26 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(48), index=True)
     submission_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    hash: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class IdempotencyKey(Base):
+    """The stored response of a creating POST sent with an Idempotency-Key header: the same key from the
+    same user gets this response again instead of a second record."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key: Mapped[str] = mapped_column(String(128))
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(256))
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int]
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Conversation(Base):

@@ -35,18 +35,32 @@ def test_missing_and_bad_tokens_are_401_in_chinese(review_env):
 
 
 @pytest.mark.parametrize(
-    ("username", "role_zh", "can_approve"),
+    ("username", "role_zh", "can_review", "can_approve"),
     [
-        ("unit1", "提交单位", False),
-        ("reviewer1", "审核人员", True),
-        ("approver1", "审批人", True),
-        ("admin1", "管理员", False),
+        ("unit1", "提交单位", False, False),
+        ("reviewer1", "审核人员", True, False),  # 审核 and 审批 are different people
+        ("approver1", "审批人", False, True),
+        ("admin1", "管理员", False, False),  # manages users and documents, decides nothing
     ],
 )
-def test_me_lists_role_and_permissions(review_env, username, role_zh, can_approve):
+def test_me_lists_role_and_permissions(review_env, username, role_zh, can_review, can_approve):
     me = review_env.client.get("/v1/me", headers=review_env.headers(username)).json()
     assert me["username"] == username and me["role_zh"] == role_zh
+    assert ("review" in me["permissions"]) is can_review
     assert ("approve" in me["permissions"]) is can_approve
+
+
+def test_revoked_token_is_refused_at_once(review_env):
+    from assistant.records import revoke_tokens, session_scope
+
+    env = review_env
+    for _ in range(3):  # recently verified: nothing may remember it
+        assert env.client.get("/v1/me", headers=env.headers("unit2")).status_code == 200
+    with session_scope(env.app.state.services.session_factory) as session:
+        assert revoke_tokens(session, username="unit2", actor="tests") == 1
+    refused = env.client.post("/v1/submissions", json={"project": "x"}, headers=env.headers("unit2"))
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "invalid_token"
+    assert env.client.get("/v1/me", headers=env.headers("unit2")).status_code == 401
 
 
 def test_submitter_cannot_approve_edit_or_draft(review_env, d07):

@@ -100,7 +100,7 @@ def test_return_needs_a_comment_then_blocks_approval(review_env, dev):
 def test_approve_before_draft_is_refused(review_env, dev):
     env = review_env
     sid = _submit(env, dev["D07"])["id"]
-    response = env.client.post(f"/v1/reviews/{sid}/approve", json={}, headers=env.headers("reviewer1"))
+    response = env.client.post(f"/v1/reviews/{sid}/approve", json={}, headers=env.headers("approver1"))
     assert response.status_code == 409 and "起草" in response.json()["error"]["message"]
 
 
@@ -154,8 +154,116 @@ def test_resubmission_of_an_approved_one_is_refused(review_env, dev):
     env = review_env
     sid = _submit(env, dev["D02"])["id"]
     env.client.post(f"/v1/reviews/{sid}/draft", headers=env.headers("reviewer1"))
-    env.client.post(f"/v1/reviews/{sid}/approve", json={}, headers=env.headers("reviewer1"))
+    approved = env.client.post(f"/v1/reviews/{sid}/approve", json={}, headers=env.headers("approver1"))
+    assert approved.status_code == 200, approved.text
     response = env.client.post(
         f"/v1/submissions/{sid}/resubmit", json=dev["D02"], headers=env.headers("unit1")
     )
     assert response.status_code == 409 and "审核通过" in response.json()["error"]["message"]
+
+
+def test_resubmission_only_from_a_returned_record_and_only_once(review_env, dev):
+    env = review_env
+    sid = _submit(env, dev["D04"])["id"]
+    pending = env.client.post(
+        f"/v1/submissions/{sid}/resubmit", json=dev["D04"], headers=env.headers("unit1")
+    )
+    assert pending.status_code == 409 and "待审" in pending.json()["error"]["message"]
+    returned = env.client.post(
+        f"/v1/reviews/{sid}/return", json={"comment": "请修改年度目标"}, headers=env.headers("reviewer1")
+    )
+    assert returned.status_code == 200, returned.text
+    first = env.client.post(f"/v1/submissions/{sid}/resubmit", json=dev["D04"], headers=env.headers("unit1"))
+    assert first.status_code == 201, first.text
+    again = env.client.post(f"/v1/submissions/{sid}/resubmit", json=dev["D04"], headers=env.headers("unit1"))
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_resubmitted"
+    assert f"#{first.json()['id']}" in again.json()["error"]["message"]
+
+
+def test_reviewers_draft_and_return_approvers_approve(review_env, dev):
+    env = review_env
+    sid = _submit(env, dev["D07"])["id"]
+    approver_draft = env.client.post(f"/v1/reviews/{sid}/draft", headers=env.headers("approver1"))
+    assert approver_draft.status_code == 403 and "审批人" in approver_draft.json()["error"]["message"]
+    env.client.post(f"/v1/reviews/{sid}/draft", headers=env.headers("reviewer1"))
+    own = env.client.post(f"/v1/reviews/{sid}/approve", json={}, headers=env.headers("reviewer1"))
+    assert own.status_code == 403 and "无权审批" in own.json()["error"]["message"]
+    admin = env.client.post(f"/v1/reviews/{sid}/return", json={"comment": "x"}, headers=env.headers("admin1"))
+    assert admin.status_code == 403
+    assert env.client.get(f"/v1/reviews/{sid}", headers=env.headers("unit1")).json()["status"] == "pending"
+
+
+def test_nobody_approves_an_opinion_they_drafted_or_edited(review_env, dev):
+    from assistant.records import session_scope
+    from assistant.records.models import User
+
+    env = review_env
+    sid = _submit(env, dev["D07"])["id"]
+    env.client.post(f"/v1/reviews/{sid}/draft", headers=env.headers("reviewer1"))
+    with session_scope(env.app.state.services.session_factory) as session:  # promoted after drafting
+        session.query(User).filter_by(username="reviewer1").one().role = "approver"
+    refused = env.client.post(f"/v1/reviews/{sid}/approve", json={}, headers=env.headers("reviewer1"))
+    assert refused.status_code == 403
+    error = refused.json()["error"]
+    assert error["code"] == "separation_of_duties" and "不同人员" in error["message"]
+    assert env.client.post(f"/v1/reviews/{sid}/approve", headers=env.headers("approver1")).status_code == 200
+
+
+def test_stale_version_is_refused_with_409(review_env, dev):
+    env = review_env
+    sid = _submit(env, dev["D07"])["id"]
+    drafted = env.client.post(f"/v1/reviews/{sid}/draft", headers=env.headers("reviewer1"))
+    assert drafted.json()["version"] == 1 and drafted.headers["etag"] == '"1"'
+    again = env.client.post(f"/v1/reviews/{sid}/draft", headers=env.headers("reviewer1"))
+    assert again.status_code == 409 and again.json()["error"]["code"] == "review_exists"
+    text = drafted.json()["text"]
+    first = env.client.put(
+        f"/v1/reviews/{sid}",
+        json={"text": text + "\n甲"},
+        headers={**env.headers("reviewer1"), "If-Match": '"1"'},
+    )
+    assert first.status_code == 200 and first.json()["version"] == 2 and first.headers["etag"] == '"2"'
+    stale = env.client.put(
+        f"/v1/reviews/{sid}", json={"text": text + "\n乙", "version": 1}, headers=env.headers("reviewer1")
+    )
+    assert stale.status_code == 409
+    error = stale.json()["error"]
+    assert error["code"] == "stale_version" and "第1版" in error["message"] and "第2版" in error["message"]
+    assert error["details"] == {"expected_version": 1, "current_version": 2}
+    bad = env.client.put(
+        f"/v1/reviews/{sid}", json={"text": "丙"}, headers={**env.headers("reviewer1"), "If-Match": "abc"}
+    )
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_if_match"
+    redraft = env.client.post(
+        f"/v1/reviews/{sid}/draft", json={"version": 2}, headers=env.headers("reviewer1")
+    )
+    assert redraft.status_code == 200 and redraft.json()["version"] == 3
+    stale_approve = env.client.post(
+        f"/v1/reviews/{sid}/approve", headers={**env.headers("approver1"), "If-Match": '"2"'}
+    )
+    assert stale_approve.status_code == 409
+    ok = env.client.post(
+        f"/v1/reviews/{sid}/approve", headers={**env.headers("approver1"), "If-Match": 'W/"3"'}
+    )
+    assert ok.status_code == 200 and ok.json()["status"] == "approved"
+    review = env.client.get(f"/v1/reviews/{sid}", headers=env.headers("unit1"))
+    assert review.headers["etag"] == '"4"' and [v["action"] for v in review.json()["versions"]] == [
+        "draft",
+        "edit",
+        "draft",
+        "approve",
+    ]
+
+
+def test_review_text_and_comment_lengths_are_bounded(review_env, dev):
+    env = review_env
+    sid = _submit(env, dev["D07"])["id"]
+    env.client.post(f"/v1/reviews/{sid}/draft", headers=env.headers("reviewer1"))
+    huge = env.client.put(
+        f"/v1/reviews/{sid}", json={"text": "字" * 100_001}, headers=env.headers("reviewer1")
+    )
+    assert huge.status_code == 422 and "text" in huge.json()["error"]["message"]
+    long_comment = env.client.post(
+        f"/v1/reviews/{sid}/return", json={"comment": "退" * 2_001}, headers=env.headers("reviewer1")
+    )
+    assert long_comment.status_code == 422

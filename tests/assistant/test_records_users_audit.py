@@ -75,11 +75,13 @@ def test_roles_and_permissions():
         parse_role("guest")
 
 
-def test_only_reviewer_and_approver_may_approve(factory):
+def test_review_and_approval_belong_to_different_roles(factory):
     with session_scope(factory) as session:
         users = {r: create_user(session, username=f"u_{r.value}", role=r) for r in Role}
-        allowed = {r for r, u in users.items() if has_permission(u, Permission.approve)}
-    assert allowed == {Role.reviewer, Role.approver}
+        approvers = {r for r, u in users.items() if has_permission(u, Permission.approve)}
+        reviewers = {r for r, u in users.items() if has_permission(u, Permission.review)}
+        managers = {r for r, u in users.items() if has_permission(u, Permission.manage_users)}
+    assert approvers == {Role.approver} and reviewers == {Role.reviewer} and managers == {Role.admin}
 
 
 def test_audit_log_is_append_only(factory):

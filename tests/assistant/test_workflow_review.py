@@ -111,6 +111,7 @@ def test_resubmission_diff_matches_the_two_prechecks(people, dev):
     fixed = dev["D04"].model_copy(update={"annual_goal": dev["D02"].annual_goal})
     with session_scope(factory) as s:
         first = workflow.submit(session=s, submitter=u["unit1"], submission=dev["D04"])
+        workflow.return_review(session=s, actor=u["rev"], submission_id=first.id, comment="请修改年度目标")
         second = workflow.resubmit(session=s, submitter=u["unit1"], previous_id=first.id, submission=fixed)
         old = workflow.latest_precheck(s, submission_id=first.id)
         new = workflow.latest_precheck(s, submission_id=second.id)

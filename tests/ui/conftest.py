@@ -32,6 +32,7 @@ DEMO_USERS = {  # username: (role, display name)
     "unit1": ("submitter", "常宁市农业农村局"),
     "unit2": ("submitter", "常宁市教育局"),
     "reviewer1": ("reviewer", "李审核"),
+    "approver1": ("approver", "王审批"),
     "admin1": ("admin", "系统管理员"),
 }
 

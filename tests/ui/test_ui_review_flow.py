@@ -1,5 +1,6 @@
-"""The reviewer's whole path in a real browser: log in, upload D07, read the precheck (compared with
-the API's JSON), open a citation, edit and approve the opinion, download the .docx, filter the list."""
+"""The review's whole path in a real browser: the reviewer logs in, uploads D07, reads the precheck
+(compared with the API's JSON), opens a citation, drafts and edits the opinion; the approver (another
+person: 审核与审批分离) approves it and downloads the .docx; the list filters by state."""
 
 from __future__ import annotations
 
@@ -94,16 +95,31 @@ def test_reviewer_prechecks_d07_then_edits_approves_and_exports(
     page.get_by_label("处理说明（退回修改时必填）").fill("补充时效指标的修改要求")
     expect(page.get_by_role("region", name="排版预览")).to_contain_text("2024年12月31日前完成全部建设任务")
     shot(page, "05-review-editing")
-    page.get_by_role("button", name="审核通过").click()
+    expect(page.get_by_role("button", name="审批通过")).to_have_count(0)  # reviewers do not approve
+    page.get_by_role("button", name="保存修改").click()
+    expect(page.locator(".version")).to_have_count(2)
+
+    page, _watch = open_page("approver1")
+    page.goto(f"{live_server.base_url}/#/review/{submission_id}")
+    expect(page.get_by_role("article", name="审核意见正文")).to_contain_text(
+        "2024年12月31日前完成全部建设任务"
+    )
+    expect(page.locator("textarea#opinion-text")).to_have_count(0)  # approvers read, they do not edit
+    page.get_by_label("审批意见（可选）").fill("同意")
+    page.get_by_role("button", name="审批通过").click()
     expect(page.locator(".review-head .status-tag")).to_have_text("已通过")
     expect(page.locator(".version")).to_have_count(3)
-    expect(page.get_by_role("button", name="审核通过")).to_have_count(0)
+    expect(page.get_by_role("button", name="审批通过")).to_have_count(0)
     shot(page, "06-review-approved")
 
     review = api.get(f"/v1/reviews/{submission_id}").json()
     assert review["status"] == "approved"
     assert ADDED_SENTENCE in review["text"]
-    assert [v["action"] for v in review["versions"]] == ["draft", "edit", "approve"]
+    assert [(v["action"], v["author"]) for v in review["versions"]] == [
+        ("draft", "reviewer1"),
+        ("edit", "reviewer1"),
+        ("approve", "approver1"),
+    ]
 
     with page.expect_download() as download_info:
         page.get_by_role("button", name="下载 Word（.docx）").click()

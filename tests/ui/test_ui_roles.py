@@ -42,7 +42,7 @@ def test_submitter_cannot_approve_in_the_ui_or_through_the_api(
     expect(document).not_to_contain_text("**")
     expect(page.locator("textarea#opinion-text")).to_have_count(0)
     expect(page.get_by_role("button", name="下载 Word（.docx）")).to_be_visible()
-    for name in ("审核通过", "退回修改", "保存修改", "重新起草"):
+    for name in ("审批通过", "退回修改", "保存修改", "重新起草"):
         expect(page.get_by_role("button", name=name)).to_have_count(0)
     shot(page, "10-review-submitter")
 

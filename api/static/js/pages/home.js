@@ -18,10 +18,13 @@ async function pendingCount(signal) {
 
 export async function render(main, { me, health, signal }) {
   const tiles = [];
+  if (can(me, "view_all")) {
+    tiles.push(tile("#/dashboard", "本轮审核总览", "本轮各单位项目的等级分布、常见问题、单位排名和整改进展，导出汇总表。"));
+  }
   if (can(me, "submit", "view_all", "review", "approve")) {
     tiles.push(tile("#/precheck", "绩效目标预审", can(me, "submit") ? "上传申报表或粘贴 JSON，一秒内得到预审结果和修改建议。" : "查看各单位申报的预审结果、问题定位与条文依据。"));
   }
-  tiles.push(tile("#/review", "审核意见", can(me, "review", "approve") ? "修改起草好的审核意见，审核通过或退回修改，导出 Word。" : "查看本单位项目的审核意见与处理状态。"));
+  tiles.push(tile("#/review", "审核意见", can(me, "review") ? "起草、修改审核意见，退回修改，导出 Word。" : can(me, "approve") ? "审阅审核人员起草的审核意见并审批通过，导出 Word。" : "查看本单位项目的审核意见与处理状态。"));
   tiles.push(tile("#/chat", "智能问答", "就绩效目标的设定与审核规则提问，回答附可核对的条文出处。"));
   tiles.push(tile("#/training", "培训练习", "新入职人员用有缺陷的申报案例练习找问题，提交后按规则评分并讲解漏掉的问题。"));
   tiles.push(tile("#/docs", "政策文件", can(me, "manage_docs") ? "上传、删除政策文件，检索条文。" : "浏览已收录的政策文件并检索条文。"));

@@ -12,7 +12,8 @@ function readJson(text) {
 }
 
 export function canResubmit(detail, me) {
-  return Boolean(me && detail.submitter === me.username && detail.status !== "approved" && !detail.superseded_by_id);
+  // only a returned (退回修改) submission is resubmitted, once (the server refuses anything else with 409)
+  return Boolean(me && detail.submitter === me.username && detail.status === "returned" && !detail.superseded_by_id);
 }
 
 export function supersededNote(detail) {

@@ -1,5 +1,6 @@
-// 审核意见: the drafted opinion in an editor, approve / return (reviewer and approver only),
-// the version history with who and when, and the .docx download.
+// 审核意见: reviewers (审核人员) edit, redraft and return the drafted opinion; approvers (审批人) read it and
+// approve it (审核与审批分离); the version history with who and when, and the .docx download. Every
+// change names the version it was based on, so a change to an opinion someone else just changed is refused.
 import { api, downloadFile } from "../api.js";
 import { append, busy, clear, errorBox, formatTime, h, toast } from "../dom.js";
 import { ACTION_ZH, ROLE_ZH, can } from "../labels.js";
@@ -7,6 +8,9 @@ import { renderMarkdown } from "../markdown.js";
 import { gradeBadge, statusTag } from "./precheck.js";
 
 async function loadReview(id, signal) {
+  // ask first whether an opinion was drafted: a project without one is no error (and no 404 in the console)
+  const state = await api(`/v1/submissions/${encodeURIComponent(id)}/review-state`, { signal });
+  if (!state.drafted) return null;
   try {
     return await api(`/v1/reviews/${encodeURIComponent(id)}`, { signal });
   } catch (err) {
@@ -43,16 +47,17 @@ function showStatus() {
   if (head) head.scrollIntoView({ block: "center" });
 }
 
-function staffActions(ctx, review, editor, comment, slot, reload) {
+function reviewerActions(ctx, review, editor, comment, slot, reload) {
   const id = ctx.id;
+  let version = review.version;
   const save = h("button", { type: "button", class: "btn" }, "保存修改");
-  const approve = h("button", { type: "button", class: "btn btn-primary", id: "btn-approve" }, "审核通过");
   const reject = h("button", { type: "button", class: "btn btn-danger", id: "btn-return" }, "退回修改");
   const redraft = h("button", { type: "button", class: "btn btn-ghost" }, "重新起草");
   const saveIfEdited = async () => {
     if (editor.value.trim() === (review.text || "").trim()) return false;
     if (!editor.value.trim()) throw new Error("审核意见正文不能为空。");
-    await api(`/v1/reviews/${encodeURIComponent(id)}`, { method: "PUT", json: { text: editor.value, comment: comment.value.trim() || null } });
+    const saved = await api(`/v1/reviews/${encodeURIComponent(id)}`, { method: "PUT", json: { text: editor.value, comment: comment.value.trim() || null, version } });
+    version = saved.version;
     return true;
   };
   save.addEventListener("click", () => busy(save, slot, async () => {
@@ -60,31 +65,37 @@ function staffActions(ctx, review, editor, comment, slot, reload) {
     toast("已保存为新版本。");
     await reload();
   }));
-  approve.addEventListener("click", () => busy(approve, slot, async () => {
-    await saveIfEdited();
-    await api(`/v1/reviews/${encodeURIComponent(id)}/approve`, { method: "POST", json: { comment: comment.value.trim() || null } });
-    toast("审核意见已通过。");
-    await reload();
-    showStatus();
-  }));
   reject.addEventListener("click", () => busy(reject, slot, async () => {
     if (!comment.value.trim()) {
       comment.focus();
       throw new Error("退回修改时必须填写处理说明，写明需要申报单位修改的内容。");
     }
     await saveIfEdited();
-    await api(`/v1/reviews/${encodeURIComponent(id)}/return`, { method: "POST", json: { comment: comment.value.trim() } });
+    await api(`/v1/reviews/${encodeURIComponent(id)}/return`, { method: "POST", json: { comment: comment.value.trim(), version } });
     toast("已退回申报单位修改。");
     await reload();
     showStatus();
   }));
   redraft.addEventListener("click", () => busy(redraft, slot, async () => {
     if (editor.value.trim() !== (review.text || "").trim() && !window.confirm("重新起草会放弃未保存的修改，确定继续吗？")) return;
-    await api(`/v1/reviews/${encodeURIComponent(id)}/draft`, { method: "POST" });
+    await api(`/v1/reviews/${encodeURIComponent(id)}/draft`, { method: "POST", json: { version } });
     toast("已重新起草。");
     await reload();
   }));
-  return h("div", { class: "actions review-actions" }, approve, reject, save, redraft);
+  return h("div", { class: "actions review-actions" }, reject, save, redraft);
+}
+
+function approverPanel(ctx, review, slot, reload) {
+  const comment = h("input", { id: "approve-comment", type: "text", maxlength: 500, placeholder: "例如：同意审核意见" });
+  const approve = h("button", { type: "button", class: "btn btn-primary", id: "btn-approve" }, "审批通过");
+  approve.addEventListener("click", () => busy(approve, slot, async () => {
+    await api(`/v1/reviews/${encodeURIComponent(ctx.id)}/approve`, { method: "POST", json: { comment: comment.value.trim() || null, version: review.version } });
+    toast("审核意见已审批通过。");
+    await reload();
+    showStatus();
+  }));
+  return [h("div", { class: "field" }, h("label", { for: "approve-comment" }, "审批意见（可选）"), comment),
+    h("div", { class: "actions review-actions" }, approve)];
 }
 
 function docxButton(id, slot) {
@@ -104,15 +115,19 @@ function editorArea(review) {
 }
 
 function editorPanel(ctx, review, reload) {
-  const staff = can(ctx.me, "review", "approve") && review.status === "pending";
+  const pending = review.status === "pending";
+  const staff = can(ctx.me, "review") && pending;
+  const approver = can(ctx.me, "approve") && pending;
   const slot = h("div", { class: "form-error", "aria-live": "assertive" });
   const help = staff ? "左侧修改正文（支持 # 标题、- 列表、**加粗**），右侧为排版预览；保存后生成新版本，原版本保留在下方记录中。"
-    : review.status !== "pending" ? `本项目${review.status_zh || "已办结"}，审核意见不再修改，可下载 Word 文件存档。`
+    : !pending ? `本项目${review.status_zh || "已办结"}，审核意见不再修改，可下载 Word 文件存档。`
+    : approver ? "审核意见由审核人员起草和修改；请审阅后审批通过（起草或修改过本意见的人员不能审批）。"
     : "审核意见由审核人员处理，您可以查看和下载。";
   const head = h("h2", {}, staff ? h("label", { for: "opinion-text" }, "审核意见正文") : "审核意见正文");
   if (!staff) {
     return h("section", { class: "card", "aria-label": "审核意见" }, head, h("p", { id: "opinion-help", class: "help" }, help),
       h("article", { class: "opinion-doc", "aria-label": "审核意见正文" }, renderMarkdown(review.text)),
+      approver ? approverPanel(ctx, review, slot, reload) : null,
       slot, h("div", { class: "actions" }, docxButton(ctx.id, slot)));
   }
   const { editor, area } = editorArea(review);
@@ -121,7 +136,7 @@ function editorPanel(ctx, review, reload) {
     area,
     h("div", { class: "field" }, h("label", { for: "review-comment" }, "处理说明（退回修改时必填）"), comment),
     slot,
-    h("div", { class: "actions" }, staffActions(ctx, review, editor, comment, slot, reload), docxButton(ctx.id, slot)));
+    h("div", { class: "actions" }, reviewerActions(ctx, review, editor, comment, slot, reload), docxButton(ctx.id, slot)));
 }
 
 function draftPrompt(ctx, reload) {
@@ -132,7 +147,7 @@ function draftPrompt(ctx, reload) {
     await reload();
   }));
   return h("section", { class: "card" }, h("p", {}, "该项目尚未起草审核意见。"),
-    can(ctx.me, "review", "approve") ? button : h("p", { class: "muted" }, "请等待审核人员起草。"), slot);
+    can(ctx.me, "review") ? button : h("p", { class: "muted" }, "请等待审核人员起草。"), slot);
 }
 
 export async function render(main, ctx) {
