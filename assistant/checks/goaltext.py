@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.checks.context import RowView, SubmissionContext
-from assistant.checks.text import CLAUSE_SPLIT, is_cjk
+from assistant.checks.text import CLAUSE_SPLIT, PAREN, is_cjk
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ def goal_quantities(ctx: SubmissionContext, units: frozenset[str]) -> list[GoalQ
     for clause in clauses:
         clause = clause.strip()
         clause = lead.sub("", clause)
-        if not clause or cost_clause.search(clause):
-            continue
+        if not clause or cost_clause.search(PAREN.sub("", clause)):
+            continue  # a cost statement (每人每月…); a bracketed standard (每具补助…) only glosses an output
         for m in lex.pattern("goal_quantity").finditer(clause):
             unit = _match_unit(clause[m.start(3) : m.start(3) + 6], units, not_counts)
             if unit is None:
