@@ -22,7 +22,7 @@ from assistant.checks import (
 )
 from assistant.checks.catalog import Catalog, Rule, load_catalog
 from assistant.checks.context import SubmissionContext, build_context
-from assistant.checks.fixes import Draft
+from assistant.checks.fixes import NO_FIXES, Draft
 from assistant.checks.fixplan import describe, plan_fixes, suggestion_case
 from assistant.checks.grading import GradingConfig, grade_findings, load_grading
 from assistant.checks.registry import Hit, RuleFunc, collect_rules
@@ -128,8 +128,9 @@ def _agreed_fixes(ctx: SubmissionContext, cat: Catalog, hits: list[tuple[Rule, H
     """The hits' fixes made to agree and checked by running the rules again on the fixed submission
     (fixplan.py); a failure there costs only the fixes, never the findings."""
 
-    def recheck(data: dict) -> list[tuple[str, str, int | None, str | None]]:
-        fixed = build_context(Submission.model_validate(data))
+    def recheck(fixed_sub: Submission) -> list[tuple[str, str, int | None, str | None]]:
+        fixed = build_context(fixed_sub)
+        fixed.memo[NO_FIXES] = True
         hits = _ordered_hits(fixed, cat)
         return [(r.code, r.severity.value, h.location.indicator, h.location.field) for r, h in hits]
 

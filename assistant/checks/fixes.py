@@ -34,6 +34,7 @@ from assistant.checks.units import fmt_number, fmt_yuan, quantity_unit
 from assistant.models import Fix
 
 log = logging.getLogger(__name__)
+NO_FIXES = "fixes.off"  # set in a context's memo to run the rules without building fixes
 
 REMEDIES_FILE = Path(__file__).with_name("remedies.yaml")
 PLACEHOLDER = re.compile(r"〔待填[:：][^〕]*〕")
@@ -133,6 +134,8 @@ def safe(builder: Callable[..., Draft | None]) -> Callable[..., Draft | None]:
 
     @functools.wraps(builder)
     def run(*args: Any, **kwargs: Any) -> Draft | None:
+        if args and isinstance(args[0], SubmissionContext) and args[0].memo.get(NO_FIXES):
+            return None  # the rules run again to check fixes: nothing to build
         try:
             return builder(*args, **kwargs)
         except Exception:  # noqa: BLE001 — a fix is a help, the finding stands without it
@@ -179,40 +182,46 @@ class Draft(Fix):
 
 def edit(row: RowView, note: str = "", **fields: Any) -> Draft:
     """Change some cells of a row (unit, operator, value …) and keep its subject."""
-    return Draft(action="replace_row", indicator=row.idx, row=_with_target(row, fields), note=note)
+    return Draft.model_construct(
+        action="replace_row", indicator=row.idx, row=_with_target(row, fields), note=note
+    )
 
 
 def rewrite(row: RowView, note: str = "", **fields: Any) -> Draft:
     """Replace the row's target with a new one (a new name)."""
-    return Draft(action="replace_row", indicator=row.idx, row=_with_target(row, fields), full=True, note=note)
+    return Draft.model_construct(
+        action="replace_row", indicator=row.idx, row=_with_target(row, fields), full=True, note=note
+    )
 
 
 def delete(row: RowView, keep: int | None = None, note: str = "") -> Draft:
-    return Draft(action="delete_row", indicator=row.idx, keep=keep, note=note)
+    return Draft.model_construct(action="delete_row", indicator=row.idx, keep=keep, note=note)
 
 
 def effect(row: RowView) -> Draft:
     """Rewrite this benefit row into an effect the project can cause (chosen by the planner)."""
-    return Draft(action="replace_row", indicator=row.idx, full=True, need="effect")
+    return Draft.model_construct(action="replace_row", indicator=row.idx, full=True, need="effect")
 
 
 def add(note: str = "", **fields: Any) -> Draft:
-    return Draft(action="add_row", row={k: v for k, v in fields.items() if v is not None}, note=note)
+    return Draft.model_construct(
+        action="add_row", row={k: v for k, v in fields.items() if v is not None}, note=note
+    )
 
 
 def set_field(name: str, value: str, note: str = "") -> Draft:
-    return Draft(action="set_field", field=name, value=value, note=note)
+    return Draft.model_construct(action="set_field", field=name, value=value, note=note)
 
 
 def goal() -> Draft:
     """The annual goal, drafted by the planner from the table as it will be after the other fixes."""
-    return Draft(action="set_field", field="annual_goal", need="goal")
+    return Draft.model_construct(action="set_field", field="annual_goal", need="goal")
 
 
 def weights(rows_total: float = 100) -> Draft:
     """Weights of the rows summing to `rows_total` (100; 90 in a 自评表 whose 预算执行率 10 is scored outside
     the rows) on the table as it will be after the other fixes (planner)."""
-    return Draft(action="replace_row", need="weights", data={"rows_total": rows_total})
+    return Draft.model_construct(action="replace_row", need="weights", data={"rows_total": rows_total})
 
 
 def weighted_add(draft: Draft, extra: Iterable[Draft] = ()) -> Draft:
@@ -231,10 +240,24 @@ def _with_target(row: RowView, fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # -------------------------------------------------------------------------------------- text helpers
+def _memo(func: Callable[[SubmissionContext], Any]) -> Callable[[SubmissionContext], Any]:
+    """A value derived from the whole submission, computed once per submission (kept in ctx.memo)."""
+    key = f"fixes.{func.__name__}"
+
+    @functools.wraps(func)
+    def cached(ctx: SubmissionContext) -> Any:
+        if key not in ctx.memo:
+            ctx.memo[key] = func(ctx)
+        return ctx.memo[key]
+
+    return cached
+
+
 def subject_of(name: str) -> str:
     return _p("subject_tail").sub("", _p("paren").sub("", name)).strip() or name
 
 
+@_memo
 def title_core(ctx: SubmissionContext) -> str:
     """The title without region, years, brackets and 项目/资金 words: 中江县农业水价…项目小型水库水标尺
     制作安装项目 -> 小型水库水标尺制作安装."""
@@ -252,6 +275,7 @@ def title_core(ctx: SubmissionContext) -> str:
     return title or _t("name_default_subject")
 
 
+@_memo
 def project_object(ctx: SubmissionContext) -> str:
     """What the project works on, short enough for a row name: 雪亮工程…机房租赁… -> 雪亮工程市本级机房."""
     title = title_core(ctx)
@@ -260,6 +284,7 @@ def project_object(ctx: SubmissionContext) -> str:
     return title if len(title) >= 3 else title_core(ctx)
 
 
+@_memo
 def who(ctx: SubmissionContext) -> str:
     """The people the project serves: 高龄老人, 受助学生, 村（社区）干部 … (服务对象 when none is named)."""
     for text in (ctx.project, ctx.goal, " ".join(r.name for r in ctx.rows)):
@@ -269,6 +294,7 @@ def who(ctx: SubmissionContext) -> str:
     return "服务对象"
 
 
+@_memo
 def trainee(ctx: SubmissionContext) -> str:
     """The people a training trains: 参训农民, 参训学生, 参训人员."""
     name = who(ctx)
@@ -278,6 +304,7 @@ def trainee(ctx: SubmissionContext) -> str:
     return f"参训{base}" if base and len(base) <= 4 and base != "服务对象" else "参训人员"
 
 
+@_memo
 def project_kinds(ctx: SubmissionContext) -> list[str]:
     """The kinds of remedies.yaml whose words the project name has (else its goal's), in file order; none for
     a catch-all project (其他…经费（汇总）), whose effects no one can name."""
@@ -689,7 +716,7 @@ def per_budget(
         "others": others,
         "factor_text": factor_text,
     }
-    return Draft(action="replace_row", indicator=cost.idx, need="per_budget", data=data)
+    return Draft.model_construct(action="replace_row", indicator=cost.idx, need="per_budget", data=data)
 
 
 # ------------------------------------------------------------------------------- levels and outputs
@@ -707,6 +734,12 @@ def _quantity_name(subject: str, unit: str) -> str:
 
 
 def core_output(ctx: SubmissionContext) -> dict[str, Any]:
+    """The project's main physical output as a quantity row (a fresh copy: callers may change it)."""
+    return dict(_core_output(ctx))
+
+
+@_memo
+def _core_output(ctx: SubmissionContext) -> dict[str, Any]:
     """The project's main physical output as a quantity row: the goal's first output, a count in the title
     (19名百岁老人), the output a standard prices (亩均补贴 -> 补贴面积), else a 〔待填〕 by project kind."""
     units = ctx.lex.words("count_units", "measure_units", "people_units")
@@ -827,6 +860,7 @@ def fill_effect(e: EffectRow, ctx: SubmissionContext) -> dict[str, str]:
     }
 
 
+@_memo
 def reach_effects(ctx: SubmissionContext) -> list[EffectRow]:
     """People the goal says the project reaches (惠及居民1800户), as a benefit row of its own."""
     for m in _p("reach").finditer(ctx.goal):
@@ -848,6 +882,7 @@ def reach_effects(ctx: SubmissionContext) -> list[EffectRow]:
     return []
 
 
+@_memo
 def effect_candidates(ctx: SubmissionContext) -> list[EffectRow]:
     rem = remedies()
     return [e for kind in project_kinds(ctx) for e in rem.effects[kind]] + reach_effects(ctx)

@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -49,11 +48,11 @@ from assistant.checks.fixes import (
     todo,
 )
 from assistant.checks.units import fmt_number, fmt_yuan, quantity_unit
-from assistant.models import Fix, Submission
+from assistant.models import Fix, Indicator, Submission
 from core.normalize import normalize_level1
 
-Recheck = Callable[[dict[str, Any]], list[tuple[str, str, int | None, str | None]]]
-"""The rules run on a canonical submission: (code, severity, indicator, field) of each finding."""
+Recheck = Callable[[Submission], list[tuple[str, str, int | None, str | None]]]
+"""The rules run on a submission: (code, severity, indicator, field) of each finding."""
 PlanHit = tuple[str, int | None, str | None, Draft | None]
 """What the planner needs of a finding: (code, indicator, field, the rule's draft)."""
 
@@ -69,6 +68,8 @@ def plan_fixes(
     ctx: SubmissionContext, hits: list[PlanHit], recheck: Recheck | None = None
 ) -> list[Draft | None]:
     """The agreed fix of every hit, in the hits' order."""
+    if not any(h[3] is not None for h in hits):
+        return [None] * len(hits)
     rank = {code: n for n, code in enumerate(remedies().priority)}
     order = sorted(range(len(hits)), key=lambda n: (rank.get(hits[n][0], len(rank)), n))
     ranked = [hits[n] for n in order]
@@ -348,7 +349,10 @@ def _weigh_adds(
                             donors.append(donor)
                     data = {"weight_from": tuple(sources)} if sources else {}
                     added.append(a.with_(row={**a.row, "weight": _whole(w)}, also=None, need=None, data=data))
-                moves = [Draft(action="replace_row", indicator=i, row={"weight": 0}) for i in donors]
+                moves = [
+                    Draft.model_construct(action="replace_row", indicator=i, row={"weight": 0})
+                    for i in donors
+                ]
                 companions: list[Fix] = [*added[1:], *moves]
                 done[id(d)] = added[0].with_(also=companions or None)
         result.append(done[id(d)])
@@ -404,7 +408,7 @@ def _move_weight(
     if target is None:
         return d
     ledger[target.idx] = ledger.get(target.idx, 0.0) + w
-    move = Draft(action="replace_row", indicator=target.idx, row={"weight": 0})
+    move = Draft.model_construct(action="replace_row", indicator=target.idx, row={"weight": 0})
     return d.with_(keep=target.idx, also=[move], data={**d.data, "moved": w})
 
 
@@ -445,8 +449,10 @@ def _whole(w: float) -> float | int:
 def _weights_and_goal(
     ctx: SubmissionContext, hits: list[PlanHit], out: list[Draft | None]
 ) -> list[Draft | None]:
+    if not any(d is not None and d.need in ("weights", "goal") for d in out):
+        return out
     others = [d for d in out if d is not None and d.need is None]
-    after = apply_fixes(ctx.sub.canonical(), [d.public() for d in _unique(others)])
+    after = apply_to_submission(ctx.sub, [d.public() for d in _unique(others)])
     fixed_rows = {
         d.indicator
         for d in out
@@ -484,14 +490,14 @@ def _unique(drafts: Iterable[Draft]) -> list[Draft]:
 
 def _weights_fix(
     ctx: SubmissionContext,
-    after: Mapping[str, Any],
+    after: Submission,
     out: list[Draft | None],
     kept: list[int],
     goal: float = 100,
 ) -> Draft | None:
     """The weights of the fixed table summing to 100: missing weights share the rest; a small gap is closed
     on one untouched row of the category furthest from 产出50/效益30/满意度10; a large one by scaling all."""
-    inds = Submission.model_validate(dict(after)).indicators
+    inds = after.indicators
     weights = [i.weight for i in inds]
     total = sum(w for w in weights if w is not None)
     missing = [p for p, w in enumerate(weights) if w is None and p < len(kept)]
@@ -500,7 +506,9 @@ def _weights_fix(
         if share <= 0:
             return None
         moves = [
-            Draft(action="replace_row", indicator=kept[p], row={"weight": _whole(round(share, 2))})
+            Draft.model_construct(
+                action="replace_row", indicator=kept[p], row={"weight": _whole(round(share, 2))}
+            )
             for p in missing
         ]
         note = _t("note_weights_fill", n=len(missing))
@@ -528,7 +536,7 @@ def _weights_fix(
     if not pool:
         return None
     best = max(pool, key=lambda p: (gap(p) if diff > 0 else -gap(p), weights[p] or 0))
-    return Draft(
+    return Draft.model_construct(
         action="replace_row", indicator=kept[best], row={"weight": _whole((weights[best] or 0) + diff)}
     )
 
@@ -547,7 +555,7 @@ def _scaled_weights(
     for p in sorted(exact, key=lambda q: -(exact[q] - int(exact[q])))[: max(rest, 0)]:
         whole[p] += 1
     moves = [
-        Draft(action="replace_row", indicator=kept[p], row={"weight": whole[p]})
+        Draft.model_construct(action="replace_row", indicator=kept[p], row={"weight": whole[p]})
         for p, w in rows
         if whole[p] != w
     ]
@@ -557,11 +565,11 @@ def _scaled_weights(
     return moves[0].with_(also=list(moves[1:]) or None, note=note, data={"scaled": True, "goal": goal})
 
 
-def _goal_fix(ctx: SubmissionContext, after: Mapping[str, Any], unfit: set[int]) -> Draft:
+def _goal_fix(ctx: SubmissionContext, after: Submission, unfit: set[int]) -> Draft:
     """The annual goal written from the fixed table's own sound targets: up to two quantities, then one
     quality, one time and one unit-cost target."""
     year = f"{ctx.sub.year}年" if ctx.sub.year else _t("goal_year_none")
-    fixed = build_context(Submission.model_validate(dict(after)))
+    fixed = build_context(after)
     spec = remedies().pattern("spec")
     parts: list[str] = []
     for want, limit in (("数量", 2), ("质量", 1), ("时效", 1), ("成本", 1)):
@@ -642,7 +650,9 @@ def _failures(
 ) -> set[int]:
     """Hits whose fix, applied with all the others, leaves its finding or an error on the row it wrote."""
     fixes = [_verifiable(d.public()) for d in _unique(d for d in drafts if d is not None)]
-    found = recheck(apply_fixes(ctx.sub.canonical(), fixes))
+    if not fixes:
+        return set()
+    found = recheck(apply_to_submission(ctx.sub, fixes))
     deleted = sorted(
         {
             d.indicator
@@ -703,13 +713,52 @@ def _verifiable(fix: Fix) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------- applying
+def apply_to_submission(sub: Submission, fixes: Iterable[Fix | Mapping[str, Any]]) -> Submission:
+    """`apply_fixes` on the model: only the rows a fix writes are read again (the rest are shared)."""
+    flat: list[dict[str, Any]] = []
+    for fx in fixes:
+        data = fx.model_dump(exclude_none=True) if isinstance(fx, Fix) else dict(fx)
+        flat.append(data)
+        flat.extend(dict(a) for a in data.get("also") or [])
+    inds = list(sub.indicators)
+    changed: dict[int, dict[str, Any]] = {}
+    deleted: set[int] = set()
+    added: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    fields: dict[str, Any] = {}
+    for fx in flat:
+        action, i = fx.get("action"), fx.get("indicator")
+        if action == "replace_row" and isinstance(i, int) and 0 <= i < len(inds):
+            base = changed.get(i) or inds[i].model_dump(exclude_none=True)
+            base.update(fx.get("row") or {})
+            base.pop("raw", None)
+            base.pop("value_raw", None)
+            changed[i] = base
+        elif action == "delete_row" and isinstance(i, int) and 0 <= i < len(inds):
+            deleted.add(i)
+        elif action == "add_row" and fx.get("row") and _add_key(fx["row"]) not in seen:
+            seen.add(_add_key(fx["row"]))
+            added.append(dict(fx["row"]))
+        elif action == "set_field" and fx.get("field"):
+            fields[fx["field"]] = fx.get("value")
+    for i, row in changed.items():
+        inds[i] = Indicator.model_validate(row)
+    kept = [ind for i, ind in enumerate(inds) if i not in deleted]
+    rows = kept + [Indicator.model_validate(r) for r in added]
+    if fields:
+        return Submission.model_validate(
+            {**sub.canonical(), **fields, "indicators": [r.model_dump() for r in rows]}
+        )
+    return sub.model_copy(update={"indicators": rows})
+
+
 def apply_fixes(sub: Mapping[str, Any], fixes: Iterable[Fix | Mapping[str, Any]]) -> dict[str, Any]:
     """A copy of a canonical submission with the fixes (and their `also` edits) applied.
 
     Indexes refer to the input: replacements and weight moves first, then deletions, then additions at the
     end (DESIGN.md §7). The same added row twice (two findings adding it) is added once.
     """
-    out = copy.deepcopy(dict(sub))
+    out = dict(sub)  # rows are copied one by one below; nothing of `sub` is changed
     inds = [dict(i) for i in out.get("indicators") or []]
     flat: list[dict[str, Any]] = []
     for fx in fixes:
