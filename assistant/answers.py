@@ -19,11 +19,19 @@ from functools import lru_cache
 
 from assistant.clause_text import point_coverage, reader_text, sentences
 from core.models import Clause
-from vectorstore.lexical import synonyms
+from vectorstore.lexical import contrasts, synonyms
 
 MAX_SENTENCES = 3
 # a second or third sentence is added only when it says nearly as much as the first
 FOLLOW_SHARE = 0.75
+# a sentence stating the asked number leads instead of the best one when it scores this close to it
+LEAD_SHARE = 0.85
+# our glossary cards (术语·…) define words; a rule question is answered by the document's own card first
+GLOSSARY_PREFIX = "术语·"
+GLOSSARY_PENALTY = 0.15
+_DEFINITION_Q = re.compile(r"是什么|什么是|什么叫|含义|定义|是指|指什么|什么意思")
+# a sentence that says the opposite word of the question's (决算 for 预算) does not answer it
+CONTRAST_PENALTY = 0.30
 # how much the retriever's rank counts against a sentence's own evidence (rank 1 gets all of it)
 RANK_PRIOR = 0.45
 _STOPWORDS = frozenset(
@@ -96,7 +104,7 @@ _TIME_Q = re.compile(
 )
 _AMOUNT_Q = re.compile(r"多少钱|多少万|金额|额度|比例|百分之|几成|占比|上限|下限|最高|最低|多少")
 # 分为哪几档 / 几个等级 / 几种方式: the measure word the answer's number carries
-_COUNT_Q = re.compile(r"[哪几多少]+个?(档|等级|类|种|项|方面|级|步|个环节|阶段|方式)")
+_COUNT_Q = re.compile(r"(?:[哪几多少]+个?|哪些)(档|等级|类|种|项|方面|级|步|个环节|阶段|方式)")
 _CN = "零〇一二三四五六七八九十百千万两"
 _TIME_EXPR = re.compile(
     rf"(?:[{_CN}\d]+|半)(?:个)?(?:工作日|日|天|个月|月|年|周|小时)(?:内|以内|以上|前|后)?"
@@ -134,14 +142,29 @@ def number_in(sentence: str, asked: Asked) -> str | None:
         m = re.search(rf"[{_CN}\d]+个?{re.escape(asked.measure)}", sentence)
         return m.group(0) if m and not m.group(0).startswith("一") else None
     regex = _TIME_EXPR if asked.kind == "time" else _AMOUNT_EXPR
-    m = regex.search(sentence)
-    if m is None:
+    found = list(regex.finditer(sentence))
+    if not found:
         return None
+    m = found[0]
+    number = m.group(0)
     if asked.kind == "amount":  # 百分之一至百分之三: keep a range whole
         tail = re.match(rf"\s*(?:至|到|-|—|～)\s*(?:百分之)?[{_CN}\d.]+%?", sentence[m.end() :])
         if tail:
-            return m.group(0) + tail.group(0).strip()
-    return m.group(0)
+            number += tail.group(0).strip()
+            found = [f for f in found if f.start() >= m.end() + tail.end()]
+        else:
+            found = found[1:]
+    else:
+        found = found[1:]
+    # a sentence of several numbers (10%、50%、30%) is not answered by its first one alone
+    return None if any(f.group(0) != m.group(0) for f in found) else number
+
+
+def _states_a_number(sentence: str, asked: Asked) -> bool:
+    """The sentence states at least one number of the asked kind (several, maybe: 10%、50%、30%)."""
+    if asked.kind in ("time", "amount"):
+        return bool((_TIME_EXPR if asked.kind == "time" else _AMOUNT_EXPR).search(sentence))
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -182,14 +205,26 @@ def thesaurus_alternatives(question: str, terms: set[str]) -> dict[str, set[str]
 
 
 def _weights(terms: set[str], texts: Sequence[str]) -> dict[str, float]:
-    """Length times idf within the retrieved clauses: a word every candidate shares (项目支出 in half the
-    titles) says little about which one answers."""
+    """Length times idf over the candidate sentences: a word most of them share (项目支出 in half the
+    titles) says little about which one answers; one few of them have (批复, 档) says much."""
     n = len(texts)
     weights = {}
     for term in terms:
         df = sum(1 for text in texts if term in text)
         weights[term] = len(term) * max(math.log((n + 1) / (df + 0.5)), 0.1)
     return weights
+
+
+def _contrasted(question: str, sentence: str) -> bool:
+    """The sentence speaks of the opposite (决算) of a word the question uses (预算), not of the word."""
+    for word, others in contrasts().items():
+        if (
+            word in question
+            and word not in sentence
+            and any(o in sentence and o not in question and word not in o for o in others)
+        ):
+            return True
+    return False
 
 
 def _weighted_share(weights: dict[str, float], text: str, alternatives: dict[str, set[str]]) -> float:
@@ -238,15 +273,18 @@ def answer_sentences(
     content = _content(question)
     asked = question_kind(question)
     clause_texts = [f"{reader_text(c)} {c.doc_title} {c.heading or ''}" for c in sources]
-    weights = _weights(terms, clause_texts)
-    context_weights = _weights(context_terms, clause_texts)
+    units_of = [sentences(c) for c in sources]
+    all_units = [u for units in units_of for u in units]
+    weights = _weights(terms, all_units)
+    context_weights = _weights(context_terms, all_units)
     scored: list[AnswerSentence] = []
-    for index, clause in enumerate(sources):
-        units = sentences(clause)
+    for index, units in enumerate(units_of):
         if not units:
             continue
         share = _weighted_share(weights, clause_texts[index], alternatives)
         prior = RANK_PRIOR / (1 + index)
+        if (sources[index].article or "").startswith(GLOSSARY_PREFIX) and not _DEFINITION_Q.search(question):
+            prior -= GLOSSARY_PENALTY
         for unit in units:
             score = (
                 0.45 * _weighted_share(weights, unit, alternatives)
@@ -256,8 +294,10 @@ def answer_sentences(
             )
             if context_weights:
                 score += 0.10 * _weighted_share(context_weights, unit, {})
+            if _contrasted(question, unit):
+                score -= CONTRAST_PENALTY
             number = number_in(unit, asked)
-            if number:
+            if number or _states_a_number(unit, asked):
                 score += 0.20 if asked.kind == "count" else 0.12
             scored.append(AnswerSentence(text=unit, source=index, score=score, number=number))
     if not scored:
@@ -274,8 +314,10 @@ def answer_sentences(
             continue
         chosen.append(candidate)
         per_clause[candidate.source] = per_clause.get(candidate.source, 0) + 1
-    if asked.kind and not chosen[0].number:  # lead with the number when a close sentence states it
-        numbered = next((s for s in scored if s.number and s.score >= FOLLOW_SHARE * chosen[0].score), None)
+    best = chosen[0]
+    if asked.kind and not best.number and not _states_a_number(best.text, asked):
+        # lead with the number when a sentence nearly as good states it
+        numbered = next((s for s in scored if s.number and s.score >= LEAD_SHARE * best.score), None)
         if numbered is not None:
             chosen = [numbered, *[c for c in chosen if c is not numbered]][:limit]
     return chosen

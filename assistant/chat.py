@@ -50,7 +50,10 @@ if TYPE_CHECKING:
     from vectorstore.models import DocumentInfo, SearchHit
 
 NOT_COVERED = "知识库中未检索到相关条文，无法据此作答。"
-COVERAGE_MIN = 0.34  # share of the question's key terms (by length) a clause must contain to be used
+COVERAGE_MIN = 0.2  # share of the question's key terms (by length) the best clause must contain to answer
+# a clause the retriever found is kept when it holds this much of the question: a long scenario question
+# ("区里想奖励一家企业，打算直接从…退一部分给它") shares few of its words with the clause that answers it
+RELEVANT_MIN = 0.12
 QUOTE_MAX_CHARS = 300
 # rules-only answers choose their sentences from this many retrieved clauses (the retriever's rank still
 # counts); the clauses shown are the answering ones and the best k of the rest
@@ -239,12 +242,11 @@ def _build_context(
         terms = terms | keywords(context)
     alternatives = thesaurus_alternatives(question, terms)
 
-    def relevant(clause: Clause) -> bool:
-        return relevance(terms, _searchable(clause), alternatives) >= COVERAGE_MIN
-
-    clauses = [h.clause for h in hits if relevant(h.clause)]
-    pool = [h.clause for h in pool_hits if relevant(h.clause)]
-    ctx = _Context(sources=[], question=question, context=context, pool=pool, covered=bool(pool))
+    share = {h.clause.id: relevance(terms, _searchable(h.clause), alternatives) for h in pool_hits}
+    clauses = [h.clause for h in hits if share[h.clause.id] >= RELEVANT_MIN]
+    pool = [h.clause for h in pool_hits if share[h.clause.id] >= RELEVANT_MIN]
+    covered = max(share.values(), default=0.0) >= COVERAGE_MIN
+    ctx = _Context(sources=[], question=question, context=context, pool=pool, covered=covered)
     if result is not None:
         ctx.findings = relevant_findings(terms, result, submission)
         ctx.allowed_mentions = finding_citation_pairs(result)

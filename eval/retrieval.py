@@ -212,6 +212,19 @@ SWEEP_WEIGHTS = [(w, 1.0) for w in (0.5, 0.7, 1.0, 1.5, 2.0, 3.0)]
 SWEEP_RRF_KS = [5, 10, 20, 30, 60]
 
 
+def answer_first_rate(kb: KnowledgeBase, questions: Sequence[RetrievalQuestion]) -> float:
+    """Share of questions whose rules-only chat answer (assistant.chat, no model) opens with a sentence of
+    the expected article: its first citation, which the first answering sentence carries as [1]."""
+    from assistant.chat import answer, collect_answer
+
+    hits = 0
+    for question in questions:
+        out = collect_answer(answer(question.q, kb=kb))
+        first = (out.get("citations") or [{}])[0]
+        hits += (first.get("doc"), first.get("article")) == (question.doc, question.article)
+    return hits / len(questions)
+
+
 class RetrievalReport(BaseModel):
     hybrid: RetrievalMetrics  # the product's hybrid retrieval (learned fusion by default)
     rrf: RetrievalMetrics  # the same two retrievers joined by weighted reciprocal-rank fusion
@@ -221,6 +234,8 @@ class RetrievalReport(BaseModel):
     clauses: int
     documents: int
     sweep: list[SweepPoint] = []
+    # rules-only answers: share whose first sentence comes from the expected article (issue 16 bar: 0.90)
+    answer_first: float | None = None
 
     def summary_line(self, name: str | None = None) -> str:
         prefix = f"retrieval[{name}]" if name else "retrieval"
@@ -228,6 +243,7 @@ class RetrievalReport(BaseModel):
             f"{prefix}: r@1={self.hybrid.recall_at_1:.2f} r@5={self.hybrid.recall_at_5:.2f} "
             f"mrr={self.hybrid.mrr:.2f} bm25_r@5={self.bm25.recall_at_5:.2f} bm25_mrr={self.bm25.mrr:.2f} "
             f"naive_r@5={self.naive.recall_at_5:.2f} rrf_mrr={self.rrf.mrr:.2f}"
+            + (f" answer1={self.answer_first:.2f}" if self.answer_first is not None else "")
         )
 
 
@@ -244,6 +260,7 @@ def evaluate_kb(
         naive=NaiveChunkIndex(files).evaluate(questions),
         clauses=stats["clauses"],
         documents=stats["documents"],
+        answer_first=answer_first_rate(kb, questions),
     )
 
 

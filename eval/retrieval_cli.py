@@ -99,6 +99,9 @@ def _report_table(dataset_name: str, report) -> Table:
     for metrics in (report.hybrid, report.rrf, report.bm25, report.dense, report.naive):
         name, r1, r5, mrr = metrics.row()
         table.add_row(names[name], r1, r5, mrr)
+    if report.answer_first is not None:
+        # the rules-only chat answer's first sentence from the expected article: a recall@1 of the answer
+        table.add_row("规则模式回答（首句出自应答条款）", f"{report.answer_first:.3f}", "—", "—")
     return table
 
 

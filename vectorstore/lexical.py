@@ -21,6 +21,7 @@ DOMAIN_DICT = _HERE / "domain_dict.txt"
 STOPWORDS_FILE = _HERE / "stopwords.txt"
 ABBREVIATIONS_FILE = _HERE / "abbreviations.txt"
 SYNONYMS_FILE = _HERE / "synonyms.txt"
+CONTRASTS_FILE = _HERE / "contrasts.txt"
 # weight of synonym-expansion terms relative to the words the user typed (chosen on both eval sets)
 SYNONYM_WEIGHT = 0.7
 
@@ -73,6 +74,18 @@ def synonyms() -> dict[str, tuple[str, ...]]:
         if len(parts) >= 2 and not line.startswith("#"):
             table[parts[0]] = tuple(dict.fromkeys(table.get(parts[0], ()) + tuple(parts[1:])))
     return table
+
+
+@lru_cache(maxsize=1)
+def contrasts() -> dict[str, frozenset[str]]:
+    """法规用语 -> the words that look alike and mean the opposite (预算 <-> 决算), from contrasts.txt."""
+    table: dict[str, set[str]] = {}
+    for line in CONTRASTS_FILE.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 2 and not line.startswith("#"):
+            table.setdefault(parts[0], set()).add(parts[1])
+            table.setdefault(parts[1], set()).add(parts[0])
+    return {word: frozenset(others) for word, others in table.items()}
 
 
 def synonym_tokens(text: str, query_tokens: list[str]) -> list[str]:
