@@ -6,9 +6,8 @@ import json
 import re
 from typing import Any
 
-from assistant.models import SEVERITY_ZH, CheckResult, Citation, Dimension, Finding, Location
+from assistant.models import SEVERITY_ZH, CheckResult, Citation, CostCheck, Finding, Location
 
-_DIMENSION_ORDER = [d for d in Dimension]
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -20,6 +19,8 @@ def location_text(location: Location) -> str:
         "project": "项目名称",
         "indicators": "指标表",
         "weights": "权重",
+        "budget_yuan": "预算金额",
+        "ex_ante": "事前绩效评估",
     }
     if location.indicator is not None:
         cells = {"name": "名称", "op": "指标性质", "value": "指标值", "unit": "度量单位", "weight": "权重"}
@@ -55,6 +56,8 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
     }
     if f.fix is not None:
         out["fix"] = f.fix.model_dump(exclude_none=True)
+    if f.saving_yuan is not None:
+        out["saving_yuan"] = f.saving_yuan
     return out
 
 
@@ -68,6 +71,7 @@ def result_to_dict(r: CheckResult) -> dict[str, Any]:
         "grade": r.grade.value,
         "grade_consequence": r.grade_consequence,
         "findings": [finding_to_dict(f) for f in r.findings],
+        **({"cost_checks": [c.model_dump(mode="json") for c in r.cost_checks]} if r.cost_checks else {}),
     }
 
 
@@ -97,19 +101,46 @@ def result_to_markdown(r: CheckResult) -> str:
         f"共发现问题{len(r.findings)}项：{_counts(r)}。" if r.findings else "未发现问题。",
         "",
     ]
-    for dim in _DIMENSION_ORDER:
-        items = [f for f in r.findings if f.dimension == dim]
-        if not items:
-            continue
-        lines += [f"### {dim.value}", ""]
-        for f in items:
-            lines.append(f"- **［{SEVERITY_ZH[f.severity]}］{location_text(f.location)}**：{f.message}")
-            lines.append(f"  - 建议改写：{f.suggestion}")
-            lines.append(
-                f"  - 依据：{'；'.join(citation_text(c) for c in f.citations)}（规则 {f.rule_id}，{f.code}）"
-            )
-        lines.append("")
+    for n, f in enumerate(r.findings, 1):  # in the JSON's order, numbered as a reviewer cites them
+        where = location_text(f.location)
+        lines.append(f"{n}. **［{SEVERITY_ZH[f.severity]}·{f.dimension.value}］{where}**：{f.message}")
+        lines.append(f"   - 建议改写：{f.suggestion}")
+        lines.append(
+            f"   - 依据：{'；'.join(citation_text(c) for c in f.citations)}（规则 {f.rule_id}，{f.code}）"
+        )
+    lines += cost_checks_markdown(r.cost_checks)
     return "\n".join(lines).rstrip() + "\n"
+
+
+VERDICT_ZH = {
+    "over": "高于标准（上限）",
+    "within": "未超标准",
+    "reference_over": "高于参考标准（仅提示）",
+    "reference_within": "未超参考标准",
+}
+
+
+def cost_check_line(c: CostCheck) -> str:
+    """One comparison as a reviewer reads it: where, the cost, the standard, the verdict."""
+    where = f"第{c.indicator + 1}行指标" if c.indicator is not None else "按预算÷数量测算"
+    basis = f"，依据：{c.basis}" if c.basis else ""
+    return (
+        f"{where}：{c.cost_text}（折合{c.unit_cost:,.2f}{c.standard_unit}），支出标准“{c.item}”"
+        f"{c.standard_value:g}{c.standard_unit}（{c.standard_kind}{basis}）——{VERDICT_ZH[c.verdict]}"
+    )
+
+
+def cost_checks_markdown(checks: list[CostCheck]) -> list[str]:
+    """The 支出标准比对 section: every comparison, and the 核减 arithmetic of each exceeded ceiling, line by
+    line."""
+    if not checks:
+        return []
+    lines = ["", "**支出标准比对**", ""]
+    for c in checks:
+        lines.append(f"- {cost_check_line(c)}")
+        for n, step in enumerate(c.steps, 1):
+            lines.append(f"  {n}. {step}")
+    return lines
 
 
 def results_to_markdown(results: list[CheckResult]) -> str:
@@ -117,32 +148,40 @@ def results_to_markdown(results: list[CheckResult]) -> str:
     return "\n".join([header] + [result_to_markdown(r) for r in results])
 
 
-def print_results_table(results: list[CheckResult], console) -> None:
-    """One rich table per submission, for people at a terminal."""
+def print_results_table(results: list[CheckResult], console, *, wrap: bool = True) -> None:
+    """One rich table per submission, findings in the JSON's order. `wrap=False` (output that is not a
+    terminal) keeps every cell on one line, so numbers such as 100% or 〔2021〕 are never split."""
+    from rich.markup import escape
     from rich.table import Table
 
     for r in results:
-        title = " ".join(x for x in (r.id, r.project or "（未填写项目名称）") if x)
+        title = escape(" ".join(x for x in (r.id, r.project or "（未填写项目名称）") if x))
         if r.error is not None:
-            console.print(f"\n[bold]{title}[/bold]  [bold red]未能完成预审[/bold red]：{r.error}")
+            console.print(f"\n[bold]{title}[/bold]  [bold red]未能完成预审[/bold red]：{escape(r.error)}")
             continue
         console.print(f"\n[bold]{title}[/bold]  预审等级：[bold]{_grade_text(r)}[/bold]  {_counts(r)}")
-        console.print(f"[dim]{r.grade_consequence}[/dim]")
+        console.print(f"[dim]{escape(r.grade_consequence or '')}[/dim]")
+        for line in cost_checks_markdown(r.cost_checks)[1:]:  # 支出标准比对, before the findings
+            console.print(escape(line), soft_wrap=not wrap)
         if not r.findings:
             console.print("[green]未发现问题。[/green]")
             continue
-        table = Table(show_lines=True, expand=True)
-        for col in ("严重度", "维度"):
-            table.add_column(col, no_wrap=True, min_width=6)
+        table = Table(show_lines=True, expand=wrap)
+        for col in ("序号", "严重度", "维度"):
+            table.add_column(col, no_wrap=True, min_width=4 if col == "序号" else 6)
         for col, ratio in (("位置", 2), ("问题与依据", 6), ("建议改写", 5)):
-            table.add_column(col, ratio=ratio, overflow="fold")
-        for f in r.findings:
+            if wrap:
+                table.add_column(col, ratio=ratio, overflow="fold")
+            else:
+                table.add_column(col, no_wrap=True, overflow="ignore")
+        for n, f in enumerate(r.findings, 1):
             sev = SEVERITY_ZH[f.severity]
             table.add_row(
+                str(n),
                 f"[{_SEVERITY_STYLE[f.severity.value]}]{sev}[/]",
                 f.dimension.value,
-                location_text(f.location),
-                f.message,
-                f.suggestion,
+                escape(location_text(f.location)),
+                escape(f.message),
+                escape(f.suggestion),
             )
         console.print(table)
