@@ -1,79 +1,203 @@
-"""`jixiao check FILE...`: precheck target submissions with the rule catalog (rules only, no LLM)."""
+"""`jixiao check FILE...`: precheck target submissions with the rule catalog (rules only, no LLM).
+
+It never dies on one bad file or submission: an unreadable file is named on stderr in Chinese and the
+others are still checked; a submission the rules cannot check keeps its place in the report with its
+`error` (DESIGN.md §7). Exit 0 when every file was readable, 1 when one was not, 2 for a usage error.
+Help and usage errors are Chinese too (typer's own are English).
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
+
+from jixiao.cli.standards import STANDARDS_HELP, ex_ante_min_yuan, standards_for_check
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from core.models import Submission
+    from ingest.targets import ImportLimits
+
+log = logging.getLogger(__name__)
 
 _FORMATS = ("table", "json", "markdown")
+_ACCEPTED = ".json、.xlsx / .xls（一体化系统导出或申报表）、.docx 申报表、文字版 PDF，或它们的 .zip 压缩包"
+_PANEL_ARGS, _PANEL_OPTIONS = "参数", "选项"
+_WIDE = 100_000  # console width when output is not a terminal: tables take their natural width
+
+
+class CheckCommand(TyperCommand):
+    """The check command with a Chinese usage line, help option and usage errors."""
+
+    def get_usage(self, ctx: typer.Context) -> str:
+        return f"用法：{ctx.command_path} [选项] 文件..."
+
+    def get_help_option(self, ctx: typer.Context) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本说明并退出。"
+            option.rich_help_panel = _PANEL_OPTIONS  # read by typer's help
+        return option
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:
+            if not _is_usage_error(exc):
+                raise
+            _usage_error(ctx, _usage_error_zh(exc))
+            raise  # unreachable: _usage_error exits
 
 
 def register(app: typer.Typer) -> None:
-    app.command("check")(check_command)
+    app.command("check", cls=CheckCommand)(check_command)
 
 
 def check_command(
-    files: Annotated[list[Path], typer.Argument(help="申报文件（.json / .xlsx），可多个")],
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help=f"申报文件，可多个：{_ACCEPTED}。",
+            metavar="文件...",
+            show_default=False,
+            rich_help_panel=_PANEL_ARGS,
+        ),
+    ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="输出格式：table | json | markdown")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="输出格式：table（表格，默认）、json（供程序读取）或 markdown。",
+            metavar="格式",
+            show_default=False,
+            rich_help_panel=_PANEL_OPTIONS,
+        ),
     ] = "table",
+    standards_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--standards",
+            help=STANDARDS_HELP,
+            metavar="文件",
+            show_default=False,
+            rich_help_panel=_PANEL_OPTIONS,
+        ),
+    ] = None,
 ) -> None:
-    """预审绩效目标：按规则目录逐条检查，给出问题、依据条款、改写建议和等级（优/良/中/差）。"""
-    from rich.console import Console
+    """预审绩效目标：按规则目录逐条检查，给出问题、依据条款、改写建议和等级（优/良/中/差）。
 
-    fmt = output_format.strip().lower()
-    err = Console(stderr=True, soft_wrap=True)
-    if fmt not in _FORMATS:
-        err.print(f"[red]不支持的输出格式“{output_format}”，可选：table、json、markdown。[/red]")
-        raise typer.Exit(2)
-    submissions, unreadable = _load_all(files, err)
+    每个文件、每条申报单独处理：读不了的文件在错误输出中说明原因，其余照常预审；
+    无法预审的申报在报告中原位给出原因。全部文件可读时退出码为 0，有文件无法读取时为 1。
+    """
     from assistant.checks import check_submissions
-    from assistant.checks.grading import load_grading
-    from assistant.checks.render import print_results_table, results_to_json, results_to_markdown
-    from jixiao.cli.common import settings
+    from ingest.targets import ImportLimits
+    from jixiao.cli.common import err_console, grading, settings
 
-    grading_file = settings().grading_file  # the checks read no settings: the CLI passes its grading down
-    try:
-        grading = load_grading(grading_file) if grading_file else None
-    except Exception as exc:  # noqa: BLE001  a bad grading file is the user's to fix
-        err.print(f"[red]等级映射文件“{grading_file}”无法读取或格式不正确，请检查后重试。[/red]")
-        raise typer.Exit(2) from exc
-    results = check_submissions(submissions, grading=grading)
-    if fmt == "json":
-        sys.stdout.write(results_to_json(results) + "\n")
-    elif fmt == "markdown":
-        sys.stdout.write(results_to_markdown(results) + "\n")
-    else:
-        print_results_table(results, Console())
+    if not files:
+        _usage_error(ctx, f"请指定至少一个申报文件（{_ACCEPTED}），例如：{ctx.command_path} 申报表.xlsx")
+    fmt = output_format.strip().lower()
+    if fmt not in _FORMATS:
+        _usage_error(ctx, f"不支持的输出格式“{output_format}”，可选：table、json、markdown。")
+    err = err_console()
+    mapping = grading()  # the checks read no settings: the CLI passes its grade mapping down
+    submissions, unreadable = _load_all(files, err, ImportLimits.from_settings(settings()))
+    standards = standards_for_check(standards_file)  # 支出标准: --standards or JIXIAO_STANDARDS_FILE
+    results = check_submissions(
+        submissions, grading=mapping, standards=standards, ex_ante_min_yuan=ex_ante_min_yuan()
+    )
+    _write(results, fmt)
     if unreadable:
         raise typer.Exit(1)
 
 
-def _load_all(files: list[Path], err) -> tuple[list, int]:
-    """Read every file; import issues are printed in Chinese to stderr. Returns (submissions, unreadable count)."""
-    from core.errors import UserError
+def _write(results: list[Any], fmt: str) -> None:
+    from rich.console import Console
+
+    from assistant.checks.render import print_results_table, results_to_json, results_to_markdown
+
+    if fmt == "json":
+        sys.stdout.write(results_to_json(results) + "\n")
+    elif fmt == "markdown":
+        sys.stdout.write(results_to_markdown(results) + "\n")
+    elif sys.stdout.isatty():
+        print_results_table(results, Console())
+    else:  # a file or a pipe: no wrapping inside cells, so "100%" never becomes "1 00%"
+        print_results_table(results, Console(width=_WIDE, soft_wrap=True), wrap=False)
+
+
+def _load_all(files: list[Path], err: Console, limits: ImportLimits) -> tuple[list[Submission], int]:
+    """Read every file in order; problems go to stderr in Chinese. Returns (submissions, unreadable files)."""
+    from rich.text import Text
+
     from ingest.targets import load_submissions
 
-    submissions: list = []
+    submissions: list[Submission] = []
     unreadable = 0
     for path in files:
+        if not path.exists():
+            err.print(Text(f"文件“{path}”不存在，已跳过。", style="red"))
+            unreadable += 1
+            continue
         if not path.is_file():
-            err.print(f"[red]文件“{path}”不存在或不是文件，已跳过。[/red]")
+            err.print(Text(f"“{path}”不是文件（可能是文件夹），已跳过。请列出其中的申报文件。", style="red"))
             unreadable += 1
             continue
         try:
-            imported = load_submissions(path)
-        except UserError as exc:
-            err.print(f"[red]无法读取文件“{path}”：{exc.message}[/red]")
+            imported = load_submissions(path, limits)
+        except Exception:  # noqa: BLE001  one file's importer bug must not stop the others
+            log.exception("importing %s failed", path)
+            err.print(Text(f"文件“{path}”读取时发生内部错误，已跳过，其余文件照常预审。", style="red"))
             unreadable += 1
             continue
+        failed = not imported.submissions
         for issue in imported.issues:
-            err.print(f"[yellow]导入提示：{issue}[/yellow]")
-        if not imported.submissions:
-            err.print(f"[red]文件“{path}”中没有可识别的申报项目。[/red]")
+            prefix, style = ("无法导入", "red") if failed else ("导入提示", "yellow")
+            err.print(Text(f"{prefix}：{issue}", style=style))
+        if failed:
+            if not imported.issues:
+                err.print(Text(f"文件“{path}”中没有可识别的申报项目。", style="red"))
             unreadable += 1
         submissions.extend(imported.submissions)
     return submissions, unreadable
+
+
+def _usage_error(ctx: typer.Context, message: str) -> None:
+    from rich.text import Text
+
+    from jixiao.cli.common import err_console
+
+    err = err_console()
+    err.print(Text(ctx.command.get_usage(ctx)))
+    err.print(Text(message, style="red"))
+    err.print(Text(f"运行“{ctx.command_path} --help”查看说明。", style="dim"))
+    raise typer.Exit(2)
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # typer vendors its own click: its exception classes are known by name, not imported from a private module
+    return any(cls.__name__ == "UsageError" for cls in type(exc).__mro__)
+
+
+def _usage_error_zh(exc: Exception) -> str:
+    """typer's usage errors (English), said in Chinese."""
+    kind = type(exc).__name__
+    option = getattr(exc, "option_name", None)
+    if kind == "NoSuchOption":
+        hint = "、".join(getattr(exc, "possibilities", None) or ())
+        return f"没有选项“{option}”" + (f"，是否要用 {hint}？" if hint else "。")
+    if kind == "BadOptionUsage":
+        return f"选项“{option}”用法不对：需要在其后给出取值，例如 --format json。"
+    if kind == "MissingParameter":
+        return "缺少必需的参数，请检查命令。"
+    if kind == "BadParameter":
+        param = getattr(exc, "param", None)
+        return f"“{param.opts[0] if param is not None and param.opts else '参数'}”的取值无效。"
+    return "命令行参数有误，请检查命令。"
