@@ -6,6 +6,7 @@ import { append, formatTime, formatYuan, h, toast } from "../dom.js";
 import {
   CELL_ZH, DIMENSIONS, DIMENSION_HINTS, SEVERITY_ORDER, SEVERITY_ZH, can, citationChip, citationLabel,
 } from "../labels.js";
+import { fixPreview } from "./fixview.js";
 import { gradeBadge, statusTag } from "./precheck.js";
 import { canResubmit, resubmitPanel, supersededNote } from "./resubmit.js";
 
@@ -18,6 +19,9 @@ function worst(findings) {
 function findingAnchor(index) {
   return `finding-${index + 1}`;
 }
+
+// what a finding's before/after row needs: the submission as submitted, who looks, the record and its status
+let fixContext = null;
 
 function jumpTo(id) {
   const target = document.getElementById(id);
@@ -58,6 +62,7 @@ function findingCard(finding, index) {
     ),
     h("p", { class: "finding-message" }, finding.message),
     finding.suggestion ? h("p", { class: "finding-suggestion" }, h("strong", {}, "修改建议："), finding.suggestion) : null,
+    fixPreview(finding, index + 1, fixContext),
     citationChips(finding.citations),
   );
 }
@@ -190,6 +195,7 @@ export async function render(main, { id, me, signal, navigate }) {
   const precheck = detail.precheck || {};
   const findings = precheck.findings || [];
   const submission = detail.submission || {};
+  fixContext = { submission, me, id: detail.id, status: detail.status };
   append(main,
     h("p", { class: "breadcrumb" }, h("a", { href: "#/precheck" }, "绩效目标预审"), " / 预审结果"),
     h("h1", { id: "project-title", tabindex: "-1" }, detail.project || submission.project || "（未填项目名称）"),
