@@ -1,18 +1,29 @@
-"""`jixiao eval checks`: precision / recall / F1 of the precheck rules per (submission, code) (formats.md §4)."""
+"""`jixiao eval checks`: precision / recall / F1 of the precheck rules per (submission, code) (formats.md §4).
+
+Several labelled sets in one run (`--dataset A --labels A_labels --dataset B …`, or datasets with their
+labels beside them), one line per set, then the one-line summary last (DESIGN.md §7). Both label formats
+are read: the dev sets' `{"id", "code", "indicator"}` and the real tables' `{"id", "code", "target"}`, where
+`OTHER` (a real problem no code fits) is not scored. A set whose labels quote published rows (`target`) is
+a real set; the others are invented, and the two kinds are reported on their own lines, never blended into
+one set's number.
+"""
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from eval.cli import eval_app
 
 Pair = tuple[str, str]  # (submission id, defect code)
+Kind = Literal["real", "invented"]
+UNSCORED_CODES = frozenset({"OTHER"})
 
 
 @dataclass
@@ -34,6 +45,15 @@ class CodeScore:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def __add__(self, other: CodeScore) -> CodeScore:
+        return CodeScore(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+    def text(self) -> str:
+        return (
+            f"precision={self.precision:.2f} recall={self.recall:.2f} f1={self.f1:.2f} "
+            f"tp={self.tp} fp={self.fp} fn={self.fn}"
+        )
+
 
 @dataclass
 class CheckScores:
@@ -43,15 +63,69 @@ class CheckScores:
     false_negatives: list[Pair] = field(default_factory=list)
 
 
+@dataclass
+class Labels:
+    pairs: set[Pair]
+    kind: Kind
+
+
+@dataclass
+class SetResult:
+    """One labelled set, scored."""
+
+    name: str
+    kind: Kind
+    scores: CheckScores
+    submissions: int
+    unchecked: int  # submissions the rules could not check (their `error`)
+    issues: list[str]  # import problems, Chinese
+
+
+class LabelError(ValueError):
+    """A labels file that cannot be read (Chinese message naming the file and the item)."""
+
+
+def read_labels(path: Path) -> Labels:
+    """Gold (submission, code) pairs from either label format; a code counts once per submission."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise LabelError(f"标注文件“{path}”无法读取或不是 JSON。") from exc
+    items = raw.get("labels") if isinstance(raw, dict) else raw
+    if not isinstance(items, list):
+        raise LabelError(f'标注文件“{path}”应为标注对象的列表（或 {{"labels": [...]}}）。')
+    pairs: set[Pair] = set()
+    quoted = indexed = 0
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, dict) or item.get("id") is None or not item.get("code"):
+            raise LabelError(
+                f"标注文件“{path}”第{n}条缺少 id 或 code（应为 {{id, code, indicator | target, reason}}）。"
+            )
+        quoted += "target" in item
+        indexed += "indicator" in item
+        if item["code"] not in UNSCORED_CODES:
+            pairs.add((str(item["id"]), str(item["code"])))
+    return Labels(pairs, "real" if quoted > indexed else "invented")
+
+
 def load_labels(path: Path) -> set[Pair]:
-    """Gold (submission, code) pairs; a code counts once per submission."""
-    raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    items = raw.get("labels", raw) if isinstance(raw, dict) else raw
-    return {(str(item["id"]), str(item["code"])) for item in items}
+    return read_labels(path).pairs
+
+
+def labels_beside(dataset: Path) -> Path | None:
+    """`x.json` -> `x_labels.json`; `real_dev_targets.json` -> `real_dev_labels.json`; flat exports too."""
+    stem = dataset.stem
+    stems = [stem, stem.removesuffix("_targets"), stem.removesuffix("_flat")]
+    for s in dict.fromkeys(stems):
+        candidate = dataset.with_name(f"{s}_labels.json")
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def score_pairs(predicted: set[Pair], gold: set[Pair]) -> CheckScores:
     """Micro and per-code precision/recall over (submission, code) pairs."""
+    predicted = {p for p in predicted if p[1] not in UNSCORED_CODES}
     per_code: dict[str, CodeScore] = defaultdict(CodeScore)
     for pair in predicted & gold:
         per_code[pair[1]].tp += 1
@@ -66,70 +140,164 @@ def score_pairs(predicted: set[Pair], gold: set[Pair]) -> CheckScores:
     )
 
 
-def predict_pairs(dataset: Path) -> tuple[set[Pair], list[str]]:
-    """Run the checks over a submissions file; returns predicted pairs and import problems (Chinese)."""
+def predict(dataset: Path) -> tuple[set[Pair], int, int, list[str]]:
+    """Run the checks over a submissions file: (predicted pairs, submissions, unchecked, import problems)."""
     from assistant.checks import check_submissions
     from ingest.targets import load_submissions
 
     imported = load_submissions(dataset)
     results = check_submissions(imported.submissions)
     pairs = {(str(r.id), f.code) for r in results for f in r.findings}
-    return pairs, [str(issue) for issue in imported.issues]
+    unchecked = sum(1 for r in results if r.error is not None)
+    return pairs, len(results), unchecked, [str(issue) for issue in imported.issues]
+
+
+def predict_pairs(dataset: Path) -> tuple[set[Pair], list[str]]:
+    pairs, _, _, issues = predict(dataset)
+    return pairs, issues
 
 
 def evaluate_checks(dataset: Path, labels: Path) -> CheckScores:
-    predicted, _ = predict_pairs(dataset)
-    return score_pairs(predicted, load_labels(labels))
+    return score_pairs(predict(dataset)[0], load_labels(labels))
 
 
-def summary_line(scores: CheckScores) -> str:
-    m = scores.micro
-    return f"checks: precision={m.precision:.2f} recall={m.recall:.2f} f1={m.f1:.2f}"
+def evaluate_set(dataset: Path, labels: Path) -> SetResult:
+    gold = read_labels(labels)
+    predicted, n, unchecked, issues = predict(dataset)
+    return SetResult(dataset.stem, gold.kind, score_pairs(predicted, gold.pairs), n, unchecked, issues)
+
+
+def set_line(result: SetResult) -> str:
+    extra = f" unchecked={result.unchecked}" if result.unchecked else ""
+    return (
+        f"checks[{result.name}] {result.kind}: {result.scores.micro.text()} "
+        f"submissions={result.submissions}{extra}"
+    )
+
+
+def pooled(results: Iterable[SetResult]) -> CodeScore:
+    return sum((r.scores.micro for r in results), CodeScore())
+
+
+def summary_line(scores: CheckScores | list[SetResult]) -> str:
+    """The last line. One set: `checks: precision=… recall=… f1=…`; several: the same over all their
+    (set, submission, code) pairs, with the real and invented sets' own numbers beside it."""
+    if isinstance(scores, CheckScores):
+        m = scores.micro
+        return f"checks: precision={m.precision:.2f} recall={m.recall:.2f} f1={m.f1:.2f}"
+    if len(scores) == 1:
+        return summary_line(scores[0].scores)
+    m = pooled(scores)
+    kinds = []
+    for kind in ("real", "invented"):
+        group = [r for r in scores if r.kind == kind]
+        if group:
+            g = pooled(group)
+            sets = f"{len(group)} set" + ("s" if len(group) > 1 else "")
+            kinds.append(f"{kind}: {sets} p={g.precision:.2f} r={g.recall:.2f}")
+    return (
+        f"checks: precision={m.precision:.2f} recall={m.recall:.2f} f1={m.f1:.2f} "
+        f"sets={len(scores)} ({'; '.join(kinds)})"
+    )
+
+
+def _by_code(pairs: list[Pair]) -> str:
+    ids: dict[str, list[str]] = defaultdict(list)
+    for sid, code in pairs:
+        ids[code].append(sid)
+    counts = Counter({code: len(v) for code, v in ids.items()})
+    return "；".join(
+        f"{code}×{n}（{'、'.join(ids[code][:8])}{'…' if n > 8 else ''}）" for code, n in counts.most_common()
+    )
 
 
 @eval_app.command("checks")
 def eval_checks_command(
-    dataset: Annotated[Path, typer.Option("--dataset", help="申报数据（canonical JSON 或 xlsx）")],
-    labels: Annotated[
-        Path | None, typer.Option("--labels", help="标注文件；缺省为数据文件旁的 *_labels.json")
+    datasets: Annotated[
+        list[Path] | None,
+        typer.Option("--dataset", help="申报数据（canonical JSON 或 xlsx），可重复给出多个"),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="列出误报和漏报")] = False,
+    labels: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--labels",
+            help="标注文件，按顺序与 --dataset 一一对应；全部省略时用各数据文件旁的 *_labels.json",
+        ),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="逐个问题代码列出漏报和误报")] = False,
 ) -> None:
-    """预审规则评测：按（申报项目，问题代码）计算各代码与总体（micro）的准确率、召回率、F1。"""
+    """预审规则评测：每个数据集一行（按“项目×问题代码”计的准确率、召回率、F1），最后一行为汇总。
+
+    实表（标注引用原表行，target）与编写的数据集（标注给出行号，indicator）分行报告；OTHER 标注不计分。
+    """
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    console = Console()
-    labels = labels or dataset.with_name(f"{dataset.stem}_labels.json")
-    for path, what in ((dataset, "数据文件"), (labels, "标注文件")):
-        if not path.is_file():
-            console.print(f"[red]{what}“{path}”不存在。[/red]")
-            raise typer.Exit(2)
-    try:
-        gold = load_labels(labels)
-    except (ValueError, KeyError, TypeError) as exc:
-        console.print(
-            f"[red]标注文件“{labels}”格式不对（应为 {{id, code, indicator, reason}} 列表）：{exc}[/red]"
+    out = Console(soft_wrap=True, highlight=False)
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
+    pairs = _pairs(datasets or [], labels or [], err)
+    results: list[SetResult] = []
+    for dataset, label_file in pairs:
+        try:
+            result = evaluate_set(dataset, label_file)
+        except LabelError as exc:
+            err.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(2) from None
+        for issue in result.issues:
+            err.print(f"[yellow]{escape(dataset.name)} 导入提示：{escape(issue)}[/yellow]")
+        results.append(result)
+        typer.echo(set_line(result))
+        if verbose:
+            s = result.scores
+            table = Table(title=f"{escape(dataset.name)}：各问题代码（按 项目×问题代码 计）")
+            for col in ("问题代码", "TP", "FP", "FN", "准确率", "召回率", "F1"):
+                table.add_column(col, justify="left" if col == "问题代码" else "right")
+            for code, c in s.per_code.items():
+                table.add_row(
+                    code,
+                    str(c.tp),
+                    str(c.fp),
+                    str(c.fn),
+                    f"{c.precision:.2f}",
+                    f"{c.recall:.2f}",
+                    f"{c.f1:.2f}",
+                )
+            out.print(table)
+            for what, found in (
+                ("漏报（标注有、未报出）", s.false_negatives),
+                ("误报（报出、标注无）", s.false_positives),
+            ):
+                out.print(f"  {what}{len(found)}：{_by_code(found) or '无'}", markup=False)
+    typer.echo(summary_line(results))
+
+
+def _pairs(datasets: list[Path], labels: list[Path], err) -> list[tuple[Path, Path]]:
+    """(dataset, labels) pairs in the order given; a missing file or an unpaired dataset exits 2 (Chinese)."""
+    from rich.markup import escape
+
+    def fail(message: str) -> None:
+        err.print(f"[red]{escape(message)}[/red]")
+        raise typer.Exit(2)
+
+    if not datasets:
+        fail(
+            "请用 --dataset 指定至少一个数据集（可重复），例如：jixiao eval checks --dataset targets_dev.json"
         )
-        raise typer.Exit(2) from None
-    predicted, issues = predict_pairs(dataset)
-    for issue in issues:
-        console.print(f"[yellow]导入提示：{issue}[/yellow]")
-    scores = score_pairs(predicted, gold)
-    table = Table(title="预审规则评测（按 项目×问题代码 计）")
-    for col in ("问题代码", "TP", "FP", "FN", "准确率", "召回率", "F1"):
-        table.add_column(col, justify="left" if col == "问题代码" else "right")
-    for code, s in scores.per_code.items():
-        table.add_row(
-            code, str(s.tp), str(s.fp), str(s.fn), f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}"
+    if labels and len(labels) != len(datasets):
+        fail(
+            f"给出了 {len(datasets)} 个 --dataset 和 {len(labels)} 个 --labels：请为每个数据集按顺序各给一个"
+            " --labels，或全部省略（使用数据文件旁的 *_labels.json）。"
         )
-    console.print(table)
-    if verbose:
-        for title, pairs in (
-            ("误报（预测有、标注无）", scores.false_positives),
-            ("漏报（标注有、未预测）", scores.false_negatives),
-        ):
-            console.print(f"{title}：{len(pairs)}")
-            for sid, code in pairs:
-                console.print(f"  {sid}  {code}")
-    typer.echo(summary_line(scores))
+    out: list[tuple[Path, Path]] = []
+    for n, dataset in enumerate(datasets):
+        if not dataset.is_file():
+            fail(f"数据文件“{dataset}”不存在。")
+        label_file = labels[n] if labels else labels_beside(dataset)
+        if label_file is None:
+            fail(f"数据文件“{dataset}”旁没有标注文件（{dataset.stem}_labels.json），请用 --labels 指定。")
+        elif not label_file.is_file():
+            fail(f"标注文件“{label_file}”不存在。")
+        else:
+            out.append((dataset, label_file))
+    return out
