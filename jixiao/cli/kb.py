@@ -1,4 +1,5 @@
-"""Knowledge-base commands: `jixiao ingest`, `jixiao docs list|remove`, `jixiao search`, `jixiao init`."""
+"""Knowledge-base commands: `jixiao ingest`, `jixiao docs list|remove|verify-citations`, `jixiao search`,
+`jixiao init`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from rich.table import Table
 
 from jixiao.cli.common import err_console, open_kb, user_errors
 
-docs_app = typer.Typer(help="管理已入库的政策文件：list 列出，remove 删除。", no_args_is_help=True)
+docs_app = typer.Typer(
+    help="管理已入库的政策文件：list 列出，remove 删除，verify-citations 用已导入的正式文本核对规则引用。",
+    no_args_is_help=True,
+)
 
 _KIND_ZH = {
     "law": "法律",
@@ -116,6 +120,75 @@ def docs_list_command() -> None:
             str(d.clauses),
             Path(d.source).name,
             d.ingested_at.replace("T", " ").split("+")[0],
+        )
+    console.print(table)
+
+
+@docs_app.command("verify-citations")
+def docs_verify_citations_command(
+    catalog_file: Annotated[
+        Path | None,
+        typer.Option("--catalog", help="规则目录文件（默认为内置的 assistant/checks/catalog.yaml）"),
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="输出格式：table | json")] = "table",
+    show_all: Annotated[
+        bool, typer.Option("--all", help="列出全部引用（默认只列已核实与条款号不符的）")
+    ] = False,
+) -> None:
+    """用已导入的正式文本核对规则目录的每条引用：引用条款、原文中承载该要点的条款、引文。
+
+    有条款号不符的引用时退出码为 1。
+    """
+    fmt = output_format.strip().lower()
+    if fmt not in _SEARCH_FORMATS:
+        err_console().print(f"[red]不支持的输出格式“{output_format}”，可选：table、json。[/red]")
+        raise typer.Exit(2)
+    from assistant.checks.catalog import load_catalog
+    from assistant.citation_audit import audit_citations, catalog_citations
+
+    with user_errors():
+        if catalog_file is not None and not catalog_file.is_file():
+            from core.errors import UserError
+
+            raise UserError(f"规则目录文件“{catalog_file}”不存在。")
+        try:
+            catalog = load_catalog(catalog_file)
+        except Exception as exc:  # noqa: BLE001  a malformed catalog is the administrator's to fix
+            from core.errors import UserError
+
+            raise UserError(f"规则目录文件“{catalog_file or 'catalog.yaml'}”格式不正确：{exc}") from exc
+        audit = audit_citations(catalog_citations(catalog), open_kb())
+    if fmt == "json":
+        payload = {"checks": [c.model_dump(mode="json") | {"status": c.status} for c in audit.checks]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_audit(audit, show_all)
+    if audit.mismatches:
+        raise typer.Exit(1)
+
+
+def _print_audit(audit, show_all: bool) -> None:
+    console = Console()
+    shown = [c for c in audit.checks if show_all or c.official]
+    counts = "，".join(f"{status} {n} 条" for status, n in audit.counts().items())
+    if not shown:
+        console.print(f"规则引用 {len(audit.checks)} 条（{counts}）：被引用的文件都还没有导入正式文本。")
+        console.print("导入后再运行：jixiao ingest 正式文本.pdf && jixiao docs verify-citations")
+        return
+    table = Table(title=f"规则引用核对（{len(audit.checks)} 条：{counts}）", show_lines=True)
+    for column, opts in (
+        ("规则", {"overflow": "fold"}),
+        ("引用", {"overflow": "fold", "ratio": 2}),
+        ("引用条款", {}),
+        ("原文条款", {}),
+        ("结果", {}),
+        ("引文", {"overflow": "fold", "ratio": 4}),
+    ):
+        table.add_column(column, **opts)
+    for c in shown:
+        mark = "[red]条款号不符[/red]" if c.mismatch else c.status
+        table.add_row(
+            "、".join(c.rule_ids), c.doc, c.article or "—", c.article_found or "—", mark, c.quote or c.summary
         )
     console.print(table)
 
