@@ -3,9 +3,9 @@
 Several labelled sets in one run (`--dataset A --labels A_labels --dataset B …`, or datasets with their
 labels beside them), one line per set, then the one-line summary last (DESIGN.md §7). Both label formats
 are read: the dev sets' `{"id", "code", "indicator"}` and the real tables' `{"id", "code", "target"}`, where
-`OTHER` (a real problem no code fits) is not scored. A set whose labels quote published rows (`target`) is
-a real set; the others are invented, and the two kinds are reported on their own lines, never blended into
-one set's number.
+`OTHER` (a real problem no code fits) is not scored. Transcribed published tables are named `real_*`
+(`real_dev_targets.json`); every other set is invented — also the ones written in the real tables' style and
+labelled with `target` — and the two kinds are reported apart, never blended into one set's number.
 """
 
 from __future__ import annotations
@@ -63,10 +63,9 @@ class CheckScores:
     false_negatives: list[Pair] = field(default_factory=list)
 
 
-@dataclass
-class Labels:
-    pairs: set[Pair]
-    kind: Kind
+def set_kind(dataset: Path) -> Kind:
+    """`real` for transcribed published tables (`real_*` files), `invented` for every other set."""
+    return "real" if dataset.name.startswith("real_") else "invented"
 
 
 @dataclass
@@ -85,7 +84,7 @@ class LabelError(ValueError):
     """A labels file that cannot be read (Chinese message naming the file and the item)."""
 
 
-def read_labels(path: Path) -> Labels:
+def load_labels(path: Path) -> set[Pair]:
     """Gold (submission, code) pairs from either label format; a code counts once per submission."""
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -95,21 +94,14 @@ def read_labels(path: Path) -> Labels:
     if not isinstance(items, list):
         raise LabelError(f'标注文件“{path}”应为标注对象的列表（或 {{"labels": [...]}}）。')
     pairs: set[Pair] = set()
-    quoted = indexed = 0
     for n, item in enumerate(items, 1):
         if not isinstance(item, dict) or item.get("id") is None or not item.get("code"):
             raise LabelError(
                 f"标注文件“{path}”第{n}条缺少 id 或 code（应为 {{id, code, indicator | target, reason}}）。"
             )
-        quoted += "target" in item
-        indexed += "indicator" in item
         if item["code"] not in UNSCORED_CODES:
             pairs.add((str(item["id"]), str(item["code"])))
-    return Labels(pairs, "real" if quoted > indexed else "invented")
-
-
-def load_labels(path: Path) -> set[Pair]:
-    return read_labels(path).pairs
+    return pairs
 
 
 def labels_beside(dataset: Path) -> Path | None:
@@ -162,9 +154,9 @@ def evaluate_checks(dataset: Path, labels: Path) -> CheckScores:
 
 
 def evaluate_set(dataset: Path, labels: Path) -> SetResult:
-    gold = read_labels(labels)
+    gold = load_labels(labels)
     predicted, n, unchecked, issues = predict(dataset)
-    return SetResult(dataset.stem, gold.kind, score_pairs(predicted, gold.pairs), n, unchecked, issues)
+    return SetResult(dataset.stem, set_kind(dataset), score_pairs(predicted, gold), n, unchecked, issues)
 
 
 def set_line(result: SetResult) -> str:
@@ -228,7 +220,8 @@ def eval_checks_command(
 ) -> None:
     """预审规则评测：每个数据集一行（按“项目×问题代码”计的准确率、召回率、F1），最后一行为汇总。
 
-    实表（标注引用原表行，target）与编写的数据集（标注给出行号，indicator）分行报告；OTHER 标注不计分。
+    标注可为 indicator（行号）或 target（引用原表行）格式，OTHER 不计分。real_ 开头的文件为转录的真实公开表，
+    其余为编写的数据集（含仿真实风格者），两类分开报告，不混为一个数。
     """
     from rich.console import Console
     from rich.markup import escape

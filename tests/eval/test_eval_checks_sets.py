@@ -9,7 +9,7 @@ import shutil
 
 from typer.testing import CliRunner
 
-from eval.checks import evaluate_checks, read_labels, score_pairs
+from eval.checks import evaluate_checks, load_labels, score_pairs, set_kind
 from jixiao.cli.main import app
 
 runner = CliRunner()
@@ -51,16 +51,30 @@ def test_several_sets_one_line_each_then_the_summary(data_dir_shared):
     assert "real: 1 set p=" in last and "invented: 1 set p=" in last
 
 
-def test_real_labels_quote_rows_and_other_is_not_scored(data_dir_shared):
-    labels = read_labels(data_dir_shared / "real_dev_labels.json")
+def test_both_label_formats_and_other_is_not_scored(data_dir_shared):
     raw = json.loads((data_dir_shared / "real_dev_labels.json").read_text(encoding="utf-8"))
-    assert (
-        labels.kind == "real" and read_labels(data_dir_shared / "targets_dev_labels.json").kind == "invented"
-    )
+    assert all("target" in x for x in raw)
+    pairs = load_labels(data_dir_shared / "real_dev_labels.json")
     others = {(x["id"], "OTHER") for x in raw if x["code"] == "OTHER"}
-    assert others and not others & labels.pairs
-    assert labels.pairs == {(x["id"], x["code"]) for x in raw if x["code"] != "OTHER"}
-    assert score_pairs({("R01", "OTHER")}, labels.pairs).micro.fp == 0  # never a false alarm either
+    assert others and not others & pairs
+    assert pairs == {(x["id"], x["code"]) for x in raw if x["code"] != "OTHER"}
+    assert score_pairs({("R01", "OTHER")}, pairs).micro.fp == 0  # never a false alarm either
+    dev = json.loads((data_dir_shared / "targets_dev_labels.json").read_text(encoding="utf-8"))
+    assert load_labels(data_dir_shared / "targets_dev_labels.json") == {(x["id"], x["code"]) for x in dev}
+
+
+def test_only_real_named_sets_are_real(tmp_path, data_dir_shared):
+    """A set written in the real tables' style and labelled with `target` is still invented."""
+    shutil.copy(data_dir_shared / "real_dev_targets.json", tmp_path / "style1_targets.json")
+    shutil.copy(data_dir_shared / "real_dev_labels.json", tmp_path / "style1_labels.json")
+    args = ["eval", "checks", "--dataset", str(tmp_path / "style1_targets.json")]
+    result = runner.invoke(app, [*args, "--dataset", str(data_dir_shared / "real_dev_targets.json")])
+    assert result.exit_code == 0, result.output
+    assert [(m["name"], m["kind"]) for m in _lines(result)] == [
+        ("style1_targets", "invented"),
+        ("real_dev_targets", "real"),
+    ]
+    assert set_kind(data_dir_shared / "real_dev_targets.json") == "real"
 
 
 def test_labels_beside_the_data_and_verbose_misses(tmp_path, data_dir_shared):
