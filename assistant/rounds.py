@@ -17,6 +17,8 @@ resubmission); one under review or approved is refused with the reason.
 from __future__ import annotations
 
 import io
+import json
+import logging
 import re
 import zipfile
 from collections import Counter
@@ -26,7 +28,8 @@ from datetime import datetime
 from functools import partial
 from typing import Any, Literal
 
-from sqlalchemy import select, text
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant import workflow
@@ -41,7 +44,7 @@ from assistant.export_docx import export_review_docx
 from assistant.labels import STATUS_ZH
 from assistant.models import CheckResult, Finding, Submission
 from assistant.records.audit import record_audit
-from assistant.records.db import transaction
+from assistant.records.db import transaction, writer
 from assistant.records.models import (
     PrecheckRecord,
     ReviewRecord,
@@ -153,111 +156,209 @@ def _counts(value: Any) -> dict[str, int]:
     return value if isinstance(value, dict) else {}
 
 
+# Per submission, what never changes once it is stored (its canonical JSON and precheck are written once):
+# the defect codes, budget, 主管部门 and finding counts, kept in a table of this module's own so the
+# dashboard never parses thousands of stored prechecks again. Rows are added the first time a submission
+# is counted; a submission without one is read from its precheck (and its row written) on the spot.
+_FACTS_META = MetaData()
+FACTS = Table(
+    "round_facts",
+    _FACTS_META,
+    Column("submission_id", Integer, primary_key=True),
+    Column("codes", Text, nullable=False),  # JSON list, each code once, in the precheck's order
+    Column("budget_yuan", Float, nullable=True),
+    Column("department", String(512), nullable=True),
+    Column("errors", Integer, nullable=False, default=0),
+    Column("warnings", Integer, nullable=False, default=0),
+)
+_FACTS_READY: set[str] = set()
+log = logging.getLogger("jixiao.rounds")
+
+
+def _facts_table_ready(bind: Any) -> bool:
+    """Create the facts table if needed (its own connection); True when it had to be created."""
+    url = bind.url
+    key = f"{url.drivername}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
+    if key in _FACTS_READY:
+        return False
+    created = not inspect(bind).has_table(FACTS.name)
+    if created:
+        _FACTS_META.create_all(bind, checkfirst=True)
+    _FACTS_READY.add(key)
+    return created
+
+
+def _ensure_facts_table(session: Session) -> None:
+    if _facts_table_ready(session.get_bind()) and session.in_transaction():
+        session.rollback()  # a read begun before the table existed would not see it
+
+
+def _fact_row(record: SubmissionRecord, result: CheckResult) -> dict[str, Any]:
+    counts = _counts(record.severity_counts)
+    return {
+        "submission_id": record.id,
+        "codes": json.dumps(list(dict.fromkeys(f.code for f in result.findings))),
+        "budget_yuan": (record.canonical or {}).get("budget_yuan"),
+        "department": (record.canonical or {}).get("department"),
+        "errors": int(counts.get("error", 0) or 0),
+        "warnings": int(counts.get("warning", 0) or 0),
+    }
+
+
 def load_facts(session: Session, *, viewer: User, year: int | None = None) -> list[Fact]:
     """One fact per current submission the viewer may see (superseded versions left out), by id."""
+    _ensure_facts_table(session)
     s = SubmissionRecord
-    stmt = select(
-        s.id,
-        s.external_id,
-        s.project,
-        s.unit,
-        s.canonical["department"].as_string(),
-        s.year,
-        s.status,
-        s.grade,
-        s.canonical["budget_yuan"].as_float(),
-        s.severity_counts,
-        s.version,
-        s.previous_id,
-        s.created_at,
-        s.submitter_id,
-        s.source,
-        s.diff,
-    ).where(s.superseded_by_id.is_(None))
+    stmt = (
+        select(
+            s.id,
+            s.external_id,
+            s.project,
+            s.unit,
+            s.year,
+            s.status,
+            s.grade,
+            s.version,
+            s.previous_id,
+            s.created_at,
+            s.submitter_id,
+            s.source,
+            s.diff,
+            FACTS.c.submission_id,
+            FACTS.c.codes,
+            FACTS.c.budget_yuan,
+            FACTS.c.department,
+            FACTS.c.errors,
+            FACTS.c.warnings,
+        )
+        .outerjoin(FACTS, FACTS.c.submission_id == s.id)
+        .where(s.superseded_by_id.is_(None))
+    )
     own = None if has_permission(viewer, Permission.view_all) else viewer.id
     if own is not None:
         stmt = stmt.where(s.submitter_id == own)
     if year is not None:
         stmt = stmt.where(s.year == year)
     facts: dict[int, Fact] = {}
+    missing: list[int] = []
     for row in session.execute(stmt.order_by(s.id)):
-        counts = _counts(row[9])
         fact = Fact(
             id=row[0],
             external_id=row[1],
             project=row[2],
-            unit=_unit_label(row[3], row[4]),
-            year=row[5],
-            status=row[6],
-            grade=row[7],
-            budget_yuan=row[8],
-            errors=int(counts.get("error", 0) or 0),
-            warnings=int(counts.get("warning", 0) or 0),
-            version=row[10],
-            previous_id=row[11],
-            created_at=row[12],
-            submitter_id=row[13],
-            source=row[14],
+            unit=row[3] or "",
+            year=row[4],
+            status=row[5],
+            grade=row[6],
+            budget_yuan=row[15],
+            errors=row[17] or 0,
+            warnings=row[18] or 0,
+            version=row[7],
+            previous_id=row[8],
+            created_at=row[9],
+            submitter_id=row[10],
+            source=row[11],
         )
-        diff = row[15]
+        diff = row[12]
         if fact.previous_id is not None and isinstance(diff, dict):
             fixed, new = len(diff.get("resolved") or []), len(diff.get("added") or [])
             fact.closure = Closure(fixed=fixed, remaining=int(diff.get("unchanged") or 0), new=new)
+        if row[13] is None:
+            missing.append(fact.id)
+        else:
+            fact.codes = json.loads(row[14])
+            fact.unit = _unit_label(row[3], row[16])
         facts[fact.id] = fact
+    if missing:
+        _fill_facts(session, facts, missing)
     if facts:
-        _attach_codes(session, facts, own, year)
         _attach_reviews(session, facts, own, year)
     return list(facts.values())
 
 
 _CODES_SQL = {
     "sqlite": (
-        "SELECT p.submission_id, json_extract(f.value, '$.code') FROM prechecks p "
-        "JOIN submissions s ON s.id = p.submission_id, json_each(p.result, '$.findings') AS f "
-        "WHERE s.superseded_by_id IS NULL{where} ORDER BY p.submission_id, p.id, f.key"
+        "SELECT p.submission_id, json_extract(f.value, '$.code') FROM prechecks p, "
+        "json_each(p.result, '$.findings') AS f WHERE p.submission_id IN ({ids}) "
+        "ORDER BY p.submission_id, p.id, f.key"
     ),
     "postgresql": (
         "SELECT p.submission_id, f.value ->> 'code' FROM prechecks p "
-        "JOIN submissions s ON s.id = p.submission_id "
         "CROSS JOIN LATERAL json_array_elements(CAST(p.result AS json) -> 'findings') "
-        "WITH ORDINALITY AS f(value, n) "
-        "WHERE s.superseded_by_id IS NULL{where} ORDER BY p.submission_id, p.id, f.n"
+        "WITH ORDINALITY AS f(value, n) WHERE p.submission_id IN ({ids}) ORDER BY p.submission_id, p.id, f.n"
     ),
 }
+_CHUNK = 500
 
 
-def _scope_sql(own: int | None, year: int | None) -> tuple[str, dict[str, Any]]:
-    where, params = "", {}
-    if own is not None:
-        where += " AND s.submitter_id = :own"
-        params["own"] = own
-    if year is not None:
-        where += " AND s.year = :year"
-        params["year"] = year
-    return where, params
-
-
-def _attach_codes(session: Session, facts: dict[int, Fact], own: int | None, year: int | None) -> None:
-    """Each fact's defect codes, read out of its stored precheck without loading whole results."""
+def _fill_facts(session: Session, facts: dict[int, Fact], missing: list[int]) -> None:
+    """The facts of submissions counted for the first time, read from their stored records and kept."""
     sql = _CODES_SQL.get(session.get_bind().dialect.name)
-    found: dict[int, dict[str, None]] = {}
-    if sql is not None:
-        where, params = _scope_sql(own, year)
-        for submission_id, code in session.execute(text(sql.format(where=where)), params):
-            if code and submission_id in facts:
-                found.setdefault(submission_id, {})[code] = None
-    else:  # any other database: parse the stored results
-        rows = session.execute(
-            select(PrecheckRecord.submission_id, PrecheckRecord.result).where(
-                PrecheckRecord.submission_id.in_(list(facts))
+    s = SubmissionRecord
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(missing), _CHUNK):
+        chunk = missing[start : start + _CHUNK]
+        found: dict[int, dict[str, None]] = {sid: {} for sid in chunk}
+        if sql is not None:
+            ids = ",".join(str(int(i)) for i in chunk)
+            for submission_id, code in session.execute(text(sql.format(ids=ids))):
+                if code:
+                    found[submission_id][code] = None
+        else:  # another database: parse the stored results
+            stmt = select(PrecheckRecord.submission_id, PrecheckRecord.result).where(
+                PrecheckRecord.submission_id.in_(chunk)
             )
-        )
-        for submission_id, result in rows:
-            for f in (result or {}).get("findings") or []:
-                if f.get("code"):
-                    found.setdefault(submission_id, {})[f["code"]] = None
-    for submission_id, codes in found.items():
-        facts[submission_id].codes = list(codes)
+            for submission_id, result in session.execute(stmt.order_by(PrecheckRecord.id)):
+                for f in (result or {}).get("findings") or []:
+                    if f.get("code"):
+                        found[submission_id][f["code"]] = None
+        stmt2 = select(
+            s.id,
+            s.unit,
+            s.canonical["department"].as_string(),
+            s.canonical["budget_yuan"].as_float(),
+            s.severity_counts,
+        ).where(s.id.in_(chunk))
+        for sid, unit, department, budget, counts in session.execute(stmt2):
+            fact = facts[sid]
+            fact.codes = list(found[sid])
+            fact.unit = _unit_label(unit, department)
+            fact.budget_yuan = budget
+            fact.errors = int(_counts(counts).get("error", 0) or 0)
+            fact.warnings = int(_counts(counts).get("warning", 0) or 0)
+            rows.append(
+                {
+                    "submission_id": sid,
+                    "codes": json.dumps(fact.codes),
+                    "budget_yuan": budget,
+                    "department": department,
+                    "errors": fact.errors,
+                    "warnings": fact.warnings,
+                }
+            )
+    _keep_facts(session, rows)
+
+
+def _keep_facts(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Store the new rows in their own short transaction; a busy database only means they are read again."""
+    engine = session.get_bind()
+    try:
+        with writer(engine).begin() as conn:
+            for start in range(0, len(rows), _CHUNK):
+                chunk = rows[start : start + _CHUNK]
+                done = {
+                    r[0]
+                    for r in conn.execute(
+                        select(FACTS.c.submission_id).where(
+                            FACTS.c.submission_id.in_([r["submission_id"] for r in chunk])
+                        )
+                    )
+                }
+                fresh = [r for r in chunk if r["submission_id"] not in done]
+                if fresh:
+                    conn.execute(FACTS.insert(), fresh)
+    except DBAPIError:
+        log.warning("round facts not stored (database busy); they are read again next time", exc_info=True)
 
 
 def _attach_reviews(session: Session, facts: dict[int, Fact], own: int | None, year: int | None) -> None:
@@ -490,6 +591,26 @@ def closure_report(session: Session, *, viewer: User, submission_id: int) -> Clo
     return ClosureReport(chain, current, previous, fixed, remaining, new, since_first)
 
 
+def review_state(session: Session, *, viewer: User, submission_id: int) -> dict[str, Any]:
+    """Whether the submission's 审核意见 was drafted, its latest version and what that version did."""
+    workflow.get_submission(session, viewer=viewer, submission_id=submission_id)
+    row = session.execute(
+        select(ReviewVersion.version, ReviewVersion.action)
+        .join(ReviewRecord, ReviewVersion.review_id == ReviewRecord.id)
+        .where(ReviewRecord.submission_id == submission_id)
+        .order_by(ReviewVersion.version.desc())
+        .limit(1)
+    ).first()
+    state = row[1] if row else REVIEW_NONE
+    return {
+        "submission_id": submission_id,
+        "drafted": row is not None,
+        "version": row[0] if row else None,
+        "state": state,
+        "label": REVIEW_STATES.get(state, state),
+    }
+
+
 # ---- new versions of re-uploaded projects ----------------------------------------------------------------
 
 
@@ -703,6 +824,7 @@ def place_uploads(
     grading: GradingConfig | None = None,
 ) -> list[UploadItem]:
     """Store one file's submissions, each in its own transaction: a refused one never stops the others."""
+    _facts_table_ready(factory.kw["bind"])  # before any write lock is held
     items: list[UploadItem] = []
     for sub in submissions:
         work = partial(_place_one, submitter=submitter, submission=sub, grading=grading, file=file)
@@ -718,6 +840,9 @@ def _place_one(
 ) -> UploadItem:
     placed = place_submission(session, submitter=submitter, submission=submission, grading=grading)
     record, previous = placed.record, placed.previous
+    if placed.kind != "same":  # counted on the dashboard without reading the precheck again
+        result = workflow.latest_precheck(session, submission_id=record.id)
+        session.execute(FACTS.insert(), [_fact_row(record, result)])
     closure = None
     if placed.kind in ("version", "resubmitted") and isinstance(record.diff, dict):
         diff = record.diff

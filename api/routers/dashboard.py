@@ -313,6 +313,11 @@ def approve_many(body: ApproveManyBody, user: Approver, services: ServicesDep) -
 # ---- 整改闭环 --------------------------------------------------------------------------------------
 
 
+@router.get("/submissions/{submission_id}/review-state", summary="审核意见是否已起草（版本号与最近一步）")
+def review_state(submission_id: int, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    return rounds.review_state(session, viewer=user, submission_id=submission_id)
+
+
 def _findings(items) -> list[dict[str, Any]]:
     return [finding_public(f.model_dump(mode="json")) for f in items]
 

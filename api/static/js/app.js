@@ -2,8 +2,9 @@
 import { api, clearToken, getToken } from "./api.js";
 import { initClauseDialog } from "./clause.js";
 import { clear, errorBox, h, loading } from "./dom.js";
-import { PERMISSIONS_ZH, loadLabels } from "./labels.js";
+import { PERMISSIONS_ZH, can, loadLabels } from "./labels.js";
 import * as chatPage from "./pages/chat.js";
+import * as dashboardPage from "./pages/dashboard.js";
 import * as docsPage from "./pages/docs.js";
 import * as homePage from "./pages/home.js";
 import * as loginPage from "./pages/login.js";
@@ -16,6 +17,7 @@ const state = { me: null, health: null, controller: null };
 
 const ROUTES = {
   home: { page: homePage, title: "工作台" },
+  dashboard: { page: dashboardPage, title: "本轮审核总览" },
   chat: { page: chatPage, title: "智能问答" },
   precheck: { page: precheckPage, detail: submissionPage, title: "绩效目标预审" },
   review: { page: precheckPage, detail: reviewPage, title: "审核意见" },
@@ -62,6 +64,7 @@ function renderUserbox() {
   }
   nav.hidden = false;
   const me = state.me;
+  for (const link of nav.querySelectorAll("a[data-permission]")) link.hidden = !can(me, link.dataset.permission);
   const perms = h("details", { class: "perm-menu" },
     h("summary", {}, h("span", { class: "user-name" }, me.display_name || me.username), h("span", { class: "role-tag" }, me.role_zh || me.role)),
     h("div", { class: "perm-pop" },
@@ -126,16 +129,21 @@ async function route() {
   if (controller.signal.aborted) return;
   clear(main);
   if (!ok || where.name === "login") {
+    document.getElementById("nav").hidden = true;  // no way round the login page
+    clear(document.getElementById("userbox"));
     markNav("login");
     document.title = "登录 - 绩效目标审核助手";
     await loginPage.render(main, { state, signedIn, navigate });
     return;
   }
-  const entry = ROUTES[where.name] || ROUTES.home;
+  if (document.getElementById("nav").hidden) renderUserbox();  // back from the login page
+  // reviewers and approvers start on the round dashboard; others keep the 工作台
+  const name = where.name === "home" && can(state.me, "review", "approve") ? "dashboard" : where.name;
+  const entry = ROUTES[name] || ROUTES.home;
   const page = where.id && entry.detail ? entry.detail : entry.page;
-  markNav(where.name in ROUTES ? where.name : "home");
+  markNav(name in ROUTES ? name : "home");
   document.title = `${entry.title} - 绩效目标审核助手`;
-  const ctx = { me: state.me, health: state.health, id: where.id, route: where.name, navigate, signal: controller.signal };
+  const ctx = { me: state.me, health: state.health, id: where.id, route: name, navigate, signal: controller.signal };
   try {
     await page.render(main, ctx);
   } catch (err) {

@@ -8,6 +8,7 @@ import {
 } from "../labels.js";
 import { fixPreview } from "./fixview.js";
 import { gradeBadge, statusTag } from "./precheck.js";
+import { closurePanel } from "./closure.js";
 import { canResubmit, resubmitPanel, supersededNote } from "./resubmit.js";
 
 const TABLE_CELLS = ["level1", "level2", "name", "op", "value", "unit", "weight"];
@@ -22,6 +23,18 @@ function findingAnchor(index) {
 
 // what a finding's before/after row needs: the submission as submitted, who looks, the record and its status
 let fixContext = null;
+
+// 问题N as the reader meets them: dimension by dimension, errors before warnings, then as the precheck
+// listed them; the indicator table's links use the same numbers.
+let findingNo = [];
+
+function numberFindings(findings) {
+  const order = findings.map((f, i) => ({ f, i }));
+  const dim = (f) => (DIMENSIONS.includes(f.dimension) ? DIMENSIONS.indexOf(f.dimension) : DIMENSIONS.length);
+  order.sort((a, b) => dim(a.f) - dim(b.f) || SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i);
+  findingNo = new Array(findings.length);
+  order.forEach(({ i }, n) => { findingNo[i] = n + 1; });
+}
 
 function jumpTo(id) {
   const target = document.getElementById(id);
@@ -56,7 +69,7 @@ function findingCard(finding, index) {
   return h("article", { class: `finding sev-${finding.severity}`, id: findingAnchor(index), tabindex: "-1", dataset: { code: finding.code } },
     h("header", { class: "finding-head" },
       h("span", { class: `sev-tag sev-${finding.severity}` }, finding.severity_zh || SEVERITY_ZH[finding.severity]),
-      h("span", { class: "finding-no" }, `问题${index + 1}`),
+      h("span", { class: "finding-no" }, `问题${findingNo[index] ?? index + 1}`),
       h("code", { class: "finding-code" }, finding.code),
       where && target ? h("button", { type: "button", class: "link-button", onclick: () => jumpTo(target) }, `定位：${where}`) : null,
     ),
@@ -119,8 +132,8 @@ function indicatorRow(indicator, index, flagged) {
       title: hits ? hits.map((f) => f.message).join("\n") : null,
     }, text || h("span", { class: "blank", "aria-label": "空" }, "（空）"));
   });
-  const links = flagged ? flagged.all.map(({ f, i }) =>
-    h("button", { type: "button", class: `link-button sev-text-${f.severity}`, onclick: () => jumpTo(findingAnchor(i)) }, `问题${i + 1}`)) : "—";
+  const links = flagged ? [...flagged.all].sort((a, b) => (findingNo[a.i] ?? a.i) - (findingNo[b.i] ?? b.i)).map(({ f, i }) =>
+    h("button", { type: "button", class: `link-button sev-text-${f.severity}`, onclick: () => jumpTo(findingAnchor(i)) }, `问题${findingNo[i] ?? i + 1}`)) : "—";
   return h("tr", { id: `indicator-${index}`, class: rowClass, tabindex: "-1" },
     h("th", { scope: "row" }, String(index + 1)), cells, h("td", { class: "cell-issues" }, links));
 }
@@ -196,12 +209,13 @@ export async function render(main, { id, me, signal, navigate }) {
   const findings = precheck.findings || [];
   const submission = detail.submission || {};
   fixContext = { submission, me, id: detail.id, status: detail.status };
+  numberFindings(findings);
   append(main,
     h("p", { class: "breadcrumb" }, h("a", { href: "#/precheck" }, "绩效目标预审"), " / 预审结果"),
     h("h1", { id: "project-title", tabindex: "-1" }, detail.project || submission.project || "（未填项目名称）"),
     supersededNote(detail),
     summaryPanel(detail, precheck, me),
-    diffSection(detail.diff),
+    closurePanel(detail, signal) || diffSection(detail.diff),
     h("section", { class: "card", "aria-labelledby": "findings-title" },
       h("h2", { id: "findings-title" }, `预审发现（${findings.length}）`),
       findings.length ? null : h("p", { class: "alert alert-success" }, "未发现问题：目标完整、指标细化量化、与预算匹配。"),

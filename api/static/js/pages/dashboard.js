@@ -1,0 +1,410 @@
+// 本轮审核总览: the round at a glance for reviewers and approvers — batch upload, counts by grade and status,
+// the commonest defects, units ranked by their share of 中/差, budget by grade (ECharts served by this app,
+// or tables when it is not installed), the filtered project table that opens each submission, the 汇总表
+// and opinion exports, and bulk approval of drafted opinions.
+import { api, downloadFile } from "../api.js";
+import { append, busy, clear, errorBox, h, loading, toast } from "../dom.js";
+import { GRADE_CLASS, STATUS_ZH, can } from "../labels.js";
+import { uploadPanel } from "./upload.js";
+
+const GRADE_COLOURS = { 优: "#2e6b30", 良: "#1f5fa8", 中: "#b86e00", 差: "#b3261e", 未评级: "#8a949e" };
+const REVIEW_ZH = { none: "未起草", draft: "已起草", edit: "已修改", return: "已退回", approve: "已通过" };
+const PAGE = 50;
+
+const state = { year: "", filters: {}, sort: "id", offset: 0, selected: new Set() };
+let echartsLoad = null;
+
+function wan(value) {
+  if (value === null || value === undefined) return "—";
+  return Number(value).toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+}
+
+function percent(share) {
+  return `${(Number(share || 0) * 100).toLocaleString("zh-CN", { maximumFractionDigits: 1 })}%`;
+}
+
+function badge(grade) {
+  if (!grade) return h("span", { class: "grade-badge grade-none", title: "未能预审评级" }, "—");
+  return h("span", { class: "grade-badge " + (GRADE_CLASS[grade] || ""), title: `预审等级：${grade}` }, grade);
+}
+
+/** window.echarts from /static/vendor (installed by scripts/setup.sh), or null when it is missing. */
+function loadECharts(charts) {
+  if (!charts || !charts.available) return Promise.resolve(null);
+  if (window.echarts) return Promise.resolve(window.echarts);
+  if (!echartsLoad) {
+    echartsLoad = new Promise((resolve) => {
+      const script = document.createElement("script");
+      script.src = charts.script;
+      script.onload = () => resolve(window.echarts || null);
+      script.onerror = () => {
+        echartsLoad = null;
+        resolve(null);
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return echartsLoad;
+}
+
+function queryOf(extra) {
+  const q = Object.assign({}, state.filters, extra || {});
+  if (state.year) q.year = state.year;
+  return q;
+}
+
+// ---- key figures and charts ---------------------------------------------------------------------------
+
+function kpi(label, value, note, attrs) {
+  return h("div", Object.assign({ class: "kpi" }, attrs || {}),
+    h("span", { class: "kpi-label" }, label),
+    h("span", { class: "kpi-value" }, value),
+    note ? h("span", { class: "kpi-note" }, note) : null);
+}
+
+function kpis(stats) {
+  const fairPoor = (stats.by_grade["中"] || 0) + (stats.by_grade["差"] || 0);
+  const share = stats.graded ? fairPoor / stats.graded : 0;
+  const c = stats.closure || {};
+  return h("div", { class: "kpis", role: "list", "aria-label": "本轮关键数字" },
+    kpi("项目", String(stats.total), `已预审评级 ${stats.graded} 个`, { role: "listitem", id: "kpi-total" }),
+    kpi("中、差等级", `${fairPoor} 个`, `占已评级 ${percent(share)}`, { role: "listitem" }),
+    kpi("预算合计（万元）", wan(stats.budget_wan.total), `中差项目 ${wan((stats.budget_wan.by_grade["中"] || 0) + (stats.budget_wan.by_grade["差"] || 0))} 万元`, { role: "listitem" }),
+    kpi("处理状态", `待审 ${stats.by_status.pending || 0}`, `已退回 ${stats.by_status.returned || 0}，已通过 ${stats.by_status.approved || 0}`, { role: "listitem" }),
+    kpi("审核意见", `已起草 ${stats.total - (stats.by_review.none || 0)}`, `可审批 ${stats.approvable} 个`, { role: "listitem" }),
+    kpi("整改闭环", `重新报送 ${c.resubmitted || 0}`, `已整改 ${c.fixed || 0} 处，仍存在 ${c.remaining || 0} 处，新出现 ${c.new || 0} 处`, { role: "listitem" }));
+}
+
+function dataTable(caption, head, rows) {
+  return h("table", { class: "data-table chart-data" },
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, head.map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, rows.map((r) => h("tr", {}, r.map((v, i) => h(i ? "td" : "th", i ? { class: "num" } : { scope: "row" }, String(v)))))));
+}
+
+function chartSpecs(stats) {
+  const grades = Object.keys(stats.by_grade);
+  const units = stats.units.filter((u) => u.by_grade && Object.values(u.by_grade).some((n) => n)).slice(0, 10);
+  const codes = stats.top_codes;
+  return [
+    {
+      id: "chart-grades", title: "预审等级分布", filter: (p) => ({ grade: grades[p.dataIndex] }),
+      table: dataTable("预审等级分布（项目数）", ["等级", "项目数"], grades.map((g) => [g, stats.by_grade[g]])),
+      option: {
+        grid: { left: 48, right: 16, top: 16, bottom: 32 },
+        xAxis: { type: "category", data: grades },
+        yAxis: { type: "value", minInterval: 1 },
+        tooltip: { trigger: "item", formatter: (p) => `${p.name}：${p.value} 个项目` },
+        series: [{ type: "bar", barMaxWidth: 48, label: { show: true, position: "top" },
+          data: grades.map((g) => ({ value: stats.by_grade[g], itemStyle: { color: GRADE_COLOURS[g] } })) }],
+      },
+    },
+    {
+      id: "chart-codes", title: "常见问题（涉及项目数）", filter: (p) => ({ code: codes[codes.length - 1 - p.dataIndex].code }),
+      table: dataTable("常见问题", ["问题", "涉及项目数", "占已评级"], codes.map((c) => [c.phrase, c.projects, percent(c.share)])),
+      option: {
+        grid: { left: 150, right: 40, top: 8, bottom: 24 },
+        xAxis: { type: "value", minInterval: 1 },
+        yAxis: { type: "category", data: codes.map((c) => c.phrase).reverse(), axisLabel: { width: 140, overflow: "truncate" } },
+        tooltip: { trigger: "item", formatter: (p) => `${p.name}：${p.value} 个项目` },
+        series: [{ type: "bar", barMaxWidth: 18, itemStyle: { color: "#1f5fa8" }, label: { show: true, position: "right" },
+          data: codes.map((c) => c.projects).reverse() }],
+      },
+    },
+    {
+      id: "chart-units", title: "各单位中、差等级占比（前10）", filter: (p) => ({ unit: units[units.length - 1 - p.dataIndex].unit }),
+      table: dataTable("各单位中、差等级占比", ["单位", "已评级", "中、差", "占比", "预算（万元）"],
+        units.map((u) => [u.unit, Object.values(u.by_grade).reduce((a, b) => a + b, 0), u.fair_poor, percent(u.fair_poor_share), wan(u.budget_wan)])),
+      option: {
+        grid: { left: 170, right: 48, top: 8, bottom: 24 },
+        xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+        yAxis: { type: "category", data: units.map((u) => u.unit).reverse(), axisLabel: { width: 160, overflow: "truncate" } },
+        tooltip: { trigger: "item", formatter: (p) => { const u = units[units.length - 1 - p.dataIndex]; return `${u.unit}：中、差 ${u.fair_poor} 个，占 ${percent(u.fair_poor_share)}`; } },
+        series: [{ type: "bar", barMaxWidth: 18, itemStyle: { color: "#b86e00" }, label: { show: true, position: "right", formatter: "{c}%" },
+          data: units.map((u) => Math.round(u.fair_poor_share * 1000) / 10).reverse() }],
+      },
+    },
+    {
+      id: "chart-budget", title: "各等级项目预算（万元）", filter: (p) => ({ grade: p.name }),
+      table: dataTable("各等级项目预算（万元）", ["等级", "预算（万元）"], grades.map((g) => [g, wan(stats.budget_wan.by_grade[g])])),
+      option: {
+        tooltip: { trigger: "item", formatter: (p) => `${p.name}：${wan(p.value)} 万元（${p.percent}%）` },
+        legend: { bottom: 0 },
+        series: [{ type: "pie", radius: ["38%", "68%"], center: ["50%", "45%"], label: { formatter: "{b}\n{d}%" },
+          data: grades.filter((g) => stats.budget_wan.by_grade[g] > 0).map((g) => ({ name: g, value: stats.budget_wan.by_grade[g], itemStyle: { color: GRADE_COLOURS[g] } })) }],
+      },
+    },
+  ];
+}
+
+async function renderCharts(slot, stats, charts, signal, onPick) {
+  const specs = chartSpecs(stats);
+  const echarts = stats.total ? await loadECharts(charts) : null;
+  if (signal.aborted) return;
+  clear(slot);
+  if (!stats.total) {
+    slot.append(h("p", { class: "empty" }, "本轮还没有申报项目。请先上传各单位报送的文件。"));
+    return;
+  }
+  if (!echarts) {
+    slot.append(h("p", { class: "note chart-missing", role: "note" },
+      "图表组件（ECharts）未安装，以下以表格显示统计结果。管理员运行 scripts/setup.sh 即可安装（从 npm 获取，无需外网 CDN）。"));
+  }
+  const instances = [];
+  const grid = h("div", { class: "chart-grid" });
+  for (const spec of specs) {
+    const box = h("div", { class: "chart", id: spec.id, role: "img", "aria-label": spec.title });
+    const card = h("figure", { class: "chart-card" }, h("figcaption", {}, spec.title),
+      echarts ? [box, h("details", { class: "chart-table" }, h("summary", {}, "查看数据表"), spec.table)] : spec.table);
+    grid.append(card);
+    if (echarts) instances.push([box, spec]);
+  }
+  slot.append(grid);
+  for (const [box, spec] of instances) {
+    const chart = echarts.init(box, null, { renderer: "canvas" });
+    chart.setOption(Object.assign({ animation: false, textStyle: { fontFamily: "Microsoft YaHei, Noto Sans CJK SC, sans-serif" } }, spec.option));
+    chart.on("click", (p) => onPick(spec.filter(p)));
+    box.dataset.rendered = "true";
+    const resize = () => chart.resize();
+    window.addEventListener("resize", resize);
+    signal.addEventListener("abort", () => {
+      window.removeEventListener("resize", resize);
+      chart.dispose();
+    });
+  }
+}
+
+// ---- the project table ----------------------------------------------------------------------------------
+
+function select(id, label, options, value) {
+  return h("div", { class: "field field-compact" }, h("label", { for: id }, label),
+    h("select", { id }, options.map(([v, text]) => h("option", { value: v, selected: String(v) === String(value ?? "") }, text))));
+}
+
+function numberField(id, label, value) {
+  return h("div", { class: "field field-compact field-amount" }, h("label", { for: id }, label),
+    h("input", { id, type: "number", min: 0, step: "any", inputmode: "decimal", value: value ?? "" }));
+}
+
+function filterForm(facets, onApply) {
+  const f = state.filters;
+  const form = h("form", { class: "filters dash-filters", role: "search", "aria-label": "筛选项目" },
+    select("dash-unit", "单位", [["", "全部单位"], ...facets.units.map((u) => [u, u])], f.unit),
+    select("dash-grade", "等级", [["", "全部"], ...["优", "良", "中", "差", "未评级"].map((g) => [g, g])], f.grade),
+    select("dash-code", "问题", [["", "全部问题"], ...facets.codes.map((c) => [c.code, `${c.phrase}（${c.projects}）`])], f.code),
+    select("dash-status", "状态", [["", "全部"], ...Object.entries(STATUS_ZH)], f.status),
+    select("dash-review", "审核意见", [["", "全部"], ...Object.entries(REVIEW_ZH), ["approvable", "待审批"]], f.review),
+    numberField("dash-min", "预算≥（万元）", f.min_wan),
+    numberField("dash-max", "预算≤（万元）", f.max_wan),
+    h("div", { class: "field field-compact field-grow" }, h("label", { for: "dash-q" }, "项目或单位"),
+      h("input", { id: "dash-q", type: "search", value: f.q || "", placeholder: "项目名称、单位或编号" })),
+    h("div", { class: "field field-compact" }, h("span", { class: "label-spacer", "aria-hidden": "true" }, " "),
+      h("div", { class: "filter-buttons" }, h("button", { type: "submit", class: "btn" }, "筛选"),
+        h("button", { type: "button", class: "btn btn-ghost", id: "dash-reset" }, "重置"))));
+  const read = () => {
+    const v = (id) => form.querySelector(id).value.trim();
+    state.filters = { unit: v("#dash-unit"), grade: v("#dash-grade"), code: v("#dash-code"), status: v("#dash-status"),
+      review: v("#dash-review"), min_wan: v("#dash-min"), max_wan: v("#dash-max"), q: v("#dash-q") };
+    for (const k of Object.keys(state.filters)) if (!state.filters[k]) delete state.filters[k];
+    state.offset = 0;
+    onApply();
+  };
+  form.addEventListener("submit", (e) => { e.preventDefault(); read(); });
+  for (const el of form.querySelectorAll("select")) el.addEventListener("change", read);
+  form.querySelector("#dash-reset").addEventListener("click", () => {
+    state.filters = {};
+    state.offset = 0;
+    onApply(true);
+  });
+  return form;
+}
+
+function closureCell(c) {
+  if (!c) return "—";
+  return h("span", { class: "closure-mini", title: "与上一版相比" },
+    h("span", { class: "cl-fixed" }, `改 ${c.fixed}`), " ", h("span", { class: "cl-remaining" }, `留 ${c.remaining}`), " ",
+    h("span", { class: "cl-new" }, `新 ${c.new}`));
+}
+
+function reviewCell(item) {
+  const r = item.review || {};
+  const text = r.state === "none" ? "未起草" : `${r.label}（第${r.version}版）`;
+  return h("a", { class: `review-state review-${r.state}`, href: `#/review/${encodeURIComponent(item.id)}` }, text);
+}
+
+function projectsTable(result, phrases, approver, onSelect) {
+  if (!result.items.length) return h("p", { class: "empty" }, "没有符合条件的项目。");
+  const pageApprovable = result.items.filter((i) => i.approvable).map((i) => i.id);
+  const all = approver ? h("input", { type: "checkbox", id: "dash-select-page", "aria-label": "选择本页可审批的项目",
+    checked: pageApprovable.length > 0 && pageApprovable.every((id) => state.selected.has(id)), disabled: !pageApprovable.length }) : null;
+  if (all) all.addEventListener("change", () => {
+    for (const id of pageApprovable) all.checked ? state.selected.add(id) : state.selected.delete(id);
+    onSelect(true);
+  });
+  const head = [approver ? h("th", { scope: "col", class: "cell-check" }, all) : null,
+    ...["编号", "项目", "单位", "年度", "预算（万元）", "等级", "主要问题", "状态", "审核意见", "整改"].map((t) => h("th", { scope: "col" }, t))];
+  return h("div", { class: "table-wrap" }, h("table", { class: "data-table dash-table" },
+    h("caption", { class: "sr-only" }, "本轮项目表"),
+    h("thead", {}, h("tr", {}, head)),
+    h("tbody", {}, result.items.map((it) => {
+      const box = approver ? h("input", { type: "checkbox", class: "row-check", "aria-label": `选择“${it.project || it.id}”`,
+        disabled: !it.approvable, checked: state.selected.has(it.id), title: it.approvable ? "可审批通过" : "尚未起草审核意见或已有审核结论" }) : null;
+      if (box) box.addEventListener("change", () => { box.checked ? state.selected.add(it.id) : state.selected.delete(it.id); onSelect(false); });
+      const problems = it.codes.slice(0, 3).map((c) => phrases[c] || c).join("；") + (it.codes.length > 3 ? `等${it.codes.length}类` : "");
+      return h("tr", { dataset: { id: it.id } },
+        approver ? h("td", { class: "cell-check" }, box) : null,
+        h("td", { class: "num" }, `#${it.id}`),
+        h("td", { class: "cell-project" }, h("a", { href: `#/precheck/${encodeURIComponent(it.id)}` }, it.project || "（未填项目名称）"),
+          it.version > 1 ? h("span", { class: "muted small" }, ` 第${it.version}版`) : null),
+        h("td", { class: "cell-unit" }, it.unit),
+        h("td", it.year ? {} : { title: "申报表、标题和文件名均未注明年度" }, it.year ? String(it.year) : ""),
+        h("td", { class: "num" }, wan(it.budget_wan)),
+        h("td", {}, badge(it.grade)),
+        h("td", { class: "cell-problems" }, problems || (it.grade ? "未发现问题" : "")),
+        h("td", {}, h("span", { class: "status-tag status-" + it.status }, it.status_zh)),
+        h("td", {}, reviewCell(it)),
+        h("td", {}, closureCell(it.closure)));
+    }))));
+}
+
+function pager(result, onPage) {
+  const pages = Math.max(1, Math.ceil(result.total / result.limit));
+  const page = Math.floor(result.offset / result.limit) + 1;
+  const prev = h("button", { type: "button", class: "btn btn-small", disabled: page <= 1 }, "上一页");
+  const next = h("button", { type: "button", class: "btn btn-small", disabled: page >= pages }, "下一页");
+  prev.addEventListener("click", () => onPage(result.offset - result.limit));
+  next.addEventListener("click", () => onPage(result.offset + result.limit));
+  return h("div", { class: "pager" }, prev, h("span", { class: "muted small" }, `第 ${page} / ${pages} 页`), next);
+}
+
+// ---- the page ---------------------------------------------------------------------------------------------
+
+export async function render(main, ctx) {
+  const approver = can(ctx.me, "approve");
+  const heading = h("h1", {}, "本轮审核总览");
+  const yearSlot = h("div", { class: "dash-year" });
+  const kpiSlot = h("div", {});
+  const chartSlot = h("div", { class: "chart-slot" }, loading("正在统计本轮项目…"));
+  const filterSlot = h("div", {});
+  const tableSlot = h("div", { class: "list-slot", "aria-live": "polite" });
+  const summary = h("p", { class: "muted small table-summary", id: "dash-count", role: "status" });
+  const actionSlot = h("div", { class: "form-error", "aria-live": "assertive" });
+  const selection = h("span", { class: "muted small", id: "dash-selection" });
+  let table = null;
+  let phrases = {};
+
+  const exportXlsx = h("button", { type: "button", class: "btn", id: "dash-export-xlsx" }, "导出汇总表（.xlsx）");
+  const exportZip = h("button", { type: "button", class: "btn", id: "dash-export-zip" }, "打包下载审核意见（.zip）");
+  exportXlsx.addEventListener("click", () => busy(exportXlsx, actionSlot, async () => {
+    exportXlsx.textContent = "正在生成汇总表…";
+    const name = await downloadFile(`/v1/dashboard/export.xlsx?${new URLSearchParams(queryOf())}`, "审核结果汇总表.xlsx");
+    toast(`已下载：${name}`);
+  }));
+  exportZip.addEventListener("click", () => busy(exportZip, actionSlot, async () => {
+    exportZip.textContent = "正在打包审核意见…";
+    const name = await downloadFile(`/v1/dashboard/opinions.zip?${new URLSearchParams(queryOf())}`, "审核意见.zip");
+    toast(`已下载：${name}`);
+  }));
+  const approveButton = approver ? h("button", { type: "button", class: "btn btn-primary", id: "dash-approve", disabled: true }, "批量审批通过") : null;
+  const selectAll = approver ? h("button", { type: "button", class: "btn btn-ghost", id: "dash-select-all" }, "选择筛选结果中全部可审批项目") : null;
+  const approveComment = approver ? h("input", { id: "dash-approve-comment", type: "text", maxlength: 500, placeholder: "审批意见（可选，每项相同）", "aria-label": "审批意见" }) : null;
+
+  const showSelection = () => {
+    if (!approver) return;
+    selection.textContent = state.selected.size ? `已选 ${state.selected.size} 个可审批项目` : "";
+    approveButton.disabled = !state.selected.size;
+    approveButton.textContent = state.selected.size ? `批量审批通过（${state.selected.size} 项）` : "批量审批通过";
+  };
+
+  const loadTable = async () => {
+    clear(tableSlot).append(loading("正在加载项目…"));
+    try {
+      table = await api("/v1/dashboard/projects", { query: queryOf({ sort: state.sort, offset: state.offset, limit: PAGE }), signal: ctx.signal });
+    } catch (err) {
+      if (err.name !== "AbortError") clear(tableSlot).append(errorBox(err));
+      return;
+    }
+    drawTable();
+  };
+  const drawTable = () => {
+    summary.textContent = `符合条件的项目 ${table.total} 个，预算合计 ${wan(table.budget_wan)} 万元。`;
+    append(clear(tableSlot), projectsTable(table, phrases, approver, (redraw) => { showSelection(); if (redraw) drawTable(); }),
+      table.total > table.limit ? pager(table, (offset) => { state.offset = Math.max(0, offset); loadTable(); }) : null);
+    showSelection();
+  };
+
+  const pick = (filter) => {
+    state.filters = Object.assign({}, filter);
+    state.offset = 0;
+    drawFilters();
+    loadTable();
+    document.getElementById("dash-table-title")?.scrollIntoView({ block: "start" });
+  };
+  let facets = { units: [], codes: [], years: [] };
+  const drawFilters = () => clear(filterSlot).append(filterForm(facets, (reset) => { if (reset) drawFilters(); loadTable(); }));
+
+  const loadAll = async () => {
+    let data;
+    try {
+      data = await api("/v1/dashboard", { query: queryOf({ sort: state.sort, offset: state.offset, limit: PAGE }), signal: ctx.signal });
+    } catch (err) {
+      if (err.name === "AbortError") return;
+      clear(chartSlot).append(errorBox(err));
+      return;
+    }
+    facets = data.facets;
+    phrases = Object.fromEntries(facets.codes.map((c) => [c.code, c.phrase]));
+    const years = h("select", { id: "dash-year" }, h("option", { value: "" }, "全部年度"),
+      facets.years.map((y) => h("option", { value: y, selected: String(y) === String(state.year) }, `${y}年度`)));
+    if (state.year && !facets.years.map(String).includes(String(state.year))) years.append(h("option", { value: state.year, selected: true }, `${state.year}年度`));
+    years.addEventListener("change", () => {
+      state.year = years.value;
+      state.offset = 0;
+      state.selected.clear();
+      loadAll();
+    });
+    clear(yearSlot).append(h("label", { for: "dash-year" }, "预算年度"), years);
+    clear(kpiSlot).append(kpis(data.stats));
+    drawFilters();
+    table = data.table;
+    drawTable();
+    await renderCharts(chartSlot, data.stats, data.charts, ctx.signal, pick);
+  };
+
+  if (approver) {
+    selectAll.addEventListener("click", () => {
+      for (const id of (table && table.approvable_ids) || []) state.selected.add(id);
+      drawTable();
+      toast(state.selected.size ? `已选择 ${state.selected.size} 个可审批项目。` : "筛选结果中没有可审批的项目（需已起草审核意见且待审）。");
+    });
+    approveButton.addEventListener("click", () => busy(approveButton, actionSlot, async () => {
+      const ids = [...state.selected];
+      if (!window.confirm(`确定审批通过所选 ${ids.length} 个项目的审核意见吗？每一项都会单独记录。`)) return;
+      approveButton.textContent = "正在逐项审批…";
+      const result = await api("/v1/dashboard/approve", { method: "POST", json: { ids, comment: approveComment.value.trim() || null } });
+      state.selected.clear();
+      const failed = result.items.filter((i) => !i.ok);
+      actionSlot.append(h("div", { class: failed.length ? "alert alert-warning" : "alert alert-success", role: "status", id: "dash-approve-result" },
+        `已审批通过 ${result.approved} 项` + (failed.length ? `，${failed.length} 项未通过：` : "。"),
+        failed.length ? h("ul", {}, failed.map((f) => h("li", {}, h("a", { href: `#/review/${f.id}` }, `#${f.id}`), `：${f.message}`))) : null));
+      await loadAll();
+    }));
+  }
+
+  append(main,
+    h("div", { class: "dash-head" }, heading, yearSlot),
+    h("h2", { class: "dash-greeting" }, `您好，${ctx.me.display_name || ctx.me.username}（${ctx.me.role_zh || ctx.me.role}）`),
+    h("p", { class: "lead" }, "本轮各单位报送项目的预审结果汇总：等级、常见问题、各单位情况和整改进展。点击图表可筛选下方项目表。"),
+    can(ctx.me, "submit") ? h("details", { class: "card dash-upload" }, h("summary", {}, h("h2", { class: "inline-h2" }, "批量上传申报文件")),
+      uploadPanel({ id: "dash-upload", title: "上传本轮申报文件", detailRoute: "precheck", bare: true, onDone: () => loadAll() })) : null,
+    kpiSlot,
+    h("section", { class: "card", "aria-labelledby": "dash-charts-title" }, h("h2", { id: "dash-charts-title" }, "统计图表"), chartSlot),
+    h("section", { class: "card", "aria-labelledby": "dash-table-title" },
+      h("h2", { id: "dash-table-title" }, "项目表"),
+      filterSlot,
+      h("div", { class: "actions dash-actions" }, exportXlsx, exportZip,
+        approver ? [selectAll, approveComment, approveButton, selection] : null),
+      actionSlot, summary, tableSlot),
+  );
+  await loadAll();
+}
