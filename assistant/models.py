@@ -14,6 +14,7 @@ __all__ = [
     "CheckResult",
     "Citation",
     "Clause",
+    "CostCheck",
     "Dimension",
     "Finding",
     "Fix",
@@ -95,6 +96,33 @@ class Finding(BaseModel):
     suggestion: str  # Chinese, a concrete rewrite
     citations: list[Citation] = Field(default_factory=list)
     fix: Fix | None = None  # the suggestion as an edit of the table, when the remedy is one
+    saving_yuan: float | None = None  # COST_OVER_STANDARD: (unit cost − standard) × quantity, the 核减 amount
+
+
+class CostCheck(BaseModel):
+    """One unit cost compared with the bureau's 支出标准 (formats.md §5), reported beside the findings:
+    a cost row (`indicator`), or the unit cost implied by the budget ÷ a quantity row (`indicator` None)."""
+
+    indicator: int | None = None  # the cost row; None when implied from the budget
+    quantity_indicator: int | None = None  # the quantity row the saving is counted on
+    item: str  # the standard's 事项
+    matched_word: str | None = None  # the item word found in the row, project name or goal
+    standard_id: int | None = None
+    standard_value: float
+    standard_unit: str
+    standard_kind: str  # 上限 / 参考
+    basis: str | None = None
+    region: str | None = None
+    year: int | None = None
+    cost_text: str  # the cost as written (1.2元/平方米·月) or derived (12,628,207元 ÷ 235.8公里 ÷ 3年)
+    unit_cost: float  # in the standard's unit
+    verdict: Literal["over", "within", "reference_over", "reference_within"]
+    quantity: float | None = None  # in the standard's physical unit
+    quantity_text: str = ""
+    years: int = 1  # years of a per-year standard the saving counts
+    saving_yuan: float | None = None  # only for a ceiling (上限) exceeded with a matching quantity
+    adjusted_budget_yuan: float | None = None
+    steps: list[str] = Field(default_factory=list)  # the 核减 arithmetic, line by line
 
 
 class CheckResult(BaseModel):
@@ -110,3 +138,5 @@ class CheckResult(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     source: str | None = None
     error: str | None = None
+    # unit costs compared with the 支出标准 passed to the check (none without standards)
+    cost_checks: list[CostCheck] = Field(default_factory=list)

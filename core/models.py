@@ -6,9 +6,9 @@ original text, which is kept unchanged (`value`, `op_raw`, `level1`, `unit` are 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from core.normalize import (
     clean_text,
@@ -143,6 +143,96 @@ class Submission(BaseModel):
             if ind.get("value_raw") is None:
                 ind.pop("value_raw", None)
         return data
+
+
+STANDARD_KINDS = ("上限", "参考")
+EX_ANTE_CONCLUSIONS = ("予以支持", "调整后予以支持", "不予支持")
+_KEYWORD_SPLIT = ("、", "，", ",", "；", ";", "/", "|", " ", "\n")
+
+
+class Standard(BaseModel):
+    """One row of a bureau's 支出标准 table (formats.md §5): a unit cost for an item, in money per physical
+    unit per period (元/平方米·年), a ceiling (上限) or a reference (参考), with where it applies and its
+    依据."""
+
+    id: int | None = None  # the stored row's id (library in the database); None when read from a file
+    item: str = Field(min_length=1)  # 事项: 城市道路清扫保洁
+    keywords: list[str] = Field(default_factory=list)  # words that identify it in a name, goal or indicator
+    unit: str = Field(min_length=1)  # 计量单位 as written: 元/平方米·年
+    value: float = Field(gt=0)  # 标准值, in that unit
+    kind: Literal["上限", "参考"] = "上限"
+    region: str | None = None  # 适用地区; None = everywhere
+    year: int | None = None  # 年度
+    basis: str | None = None  # 依据: where the standard comes from, cited in findings
+    source: str | None = None  # file and row it was imported from
+
+    @field_validator("keywords", mode="before")
+    @classmethod
+    def _split_keywords(cls, v: Any) -> Any:
+        if v is None:
+            return []
+        if isinstance(v, str):
+            text = v
+            for sep in _KEYWORD_SPLIT:
+                text = text.replace(sep, "\n")
+            return [w.strip() for w in text.split("\n") if w.strip()]
+        return v
+
+    @field_validator("item", "unit", "region", "basis", "source", mode="before")
+    @classmethod
+    def _clean(cls, v: Any) -> Any:
+        return clean_text(v) if isinstance(v, str) else v
+
+    @property
+    def is_ceiling(self) -> bool:
+        return self.kind == "上限"
+
+    @property
+    def words(self) -> list[str]:
+        """The item and its keywords, longest first, each once."""
+        return sorted(dict.fromkeys(w for w in (self.item, *self.keywords) if w), key=len, reverse=True)
+
+
+class ExAnte(BaseModel):
+    """The optional `ex_ante` block of a submission (formats.md §6): what an 事前绩效评估 needs to read."""
+
+    model_config = ConfigDict(extra="allow")
+
+    project_kind: str | None = None  # 新增 / 延续
+    basis: str | None = None  # 立项依据
+    plan: str | None = None  # 实施方案
+    funding: str | None = None  # 筹资方式
+    alternatives: str | None = None
+    assessed: bool | None = None
+    conclusion: str | None = None  # 予以支持 / 调整后予以支持 / 不予支持
+
+    @field_validator("assessed", mode="before")
+    @classmethod
+    def _yes_no(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            text = v.strip().lower()
+            if text in ("是", "已评估", "已开展", "true", "yes", "1"):
+                return True
+            if text in ("否", "未评估", "未开展", "false", "no", "0", ""):
+                return False
+            return None
+        return v
+
+    @property
+    def is_new(self) -> bool:
+        return "新增" in (self.project_kind or "") or (self.project_kind or "").strip() == "新"
+
+
+def ex_ante_of(sub: Submission) -> ExAnte | None:
+    """The submission's `ex_ante` block (kept as an extra field of the canonical JSON), or None when absent
+    or not an object."""
+    raw = (sub.model_extra or {}).get("ex_ante")
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return ExAnte.model_validate(raw)
+    except ValueError:
+        return None
 
 
 class Clause(BaseModel):

@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     # grading: optional YAML overriding the default grade mapping
     grading_file: Path | None = None
 
+    # 支出标准 (formats.md §5): the bureau's unit-cost table that `jixiao check` and `jixiao batch` compare
+    # cost rows with (xlsx or CSV; the service uses the library stored in its database instead)
+    standards_file: Path | None = None
+    # 事前绩效评估: a new project (ex_ante.project_kind 新增) at or above this amount (万元) needs an
+    # assessment on file, else EX_ANTE_MISSING — the bureau's own rule (a product default, not a document's)
+    exante_min_budget_wan: float = Field(default=100.0, ge=0)
+
     # API
     host: str = "127.0.0.1"
     port: int = 8000

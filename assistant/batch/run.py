@@ -18,6 +18,7 @@ from assistant.batch.rows import BatchRow, Progress, apply_scope, check_rows, re
 from assistant.batch.scope import ScopeRules
 from assistant.batch.summary import summarize
 from assistant.checks.grading import GradingConfig
+from core.models import Standard
 
 SUMMARY_NAME = "summary.json"
 OPINIONS_DIR = "opinions"
@@ -31,6 +32,8 @@ class BatchOptions:
     opinions: bool = False
     title: str = DEFAULT_TITLE
     grading: GradingConfig | None = None
+    standards: tuple[Standard, ...] = ()  # the bureau's 支出标准 (formats.md §5); none: no cost comparison
+    ex_ante_min_yuan: float | None = None  # 事前绩效评估 threshold of EX_ANTE_MISSING
     load_parts: Callable[[Path], list] | None = None  # reads one path into FileParts (ingest.targets)
 
 
@@ -82,7 +85,14 @@ def run_batch(
 
     t0 = time.perf_counter()
     catalog = load_catalog()
-    check_rows(rows, partial(check_submission, grading=options.grading, catalog=catalog), progress)
+    check = partial(
+        check_submission,
+        grading=options.grading,
+        catalog=catalog,
+        standards=options.standards,
+        ex_ante_min_yuan=options.ex_ante_min_yuan,
+    )
+    check_rows(rows, check, progress)
     timings["check"] = time.perf_counter() - t0
 
     out_dir.mkdir(parents=True, exist_ok=True)

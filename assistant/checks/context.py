@@ -13,7 +13,7 @@ from typing import Any
 from assistant.checks.lexicon import Lexicon, get_lexicon
 from assistant.checks.text import PAREN, strip_year
 from assistant.checks.units import PerUnitMoney, money_scale, normalize_unit, per_unit_money, quantity_unit
-from core.models import Indicator, Submission
+from core.models import Indicator, Standard, Submission
 from core.normalize import normalize_op, to_halfwidth
 
 _OPERATOR = re.compile(r"[≥≤=<>]+")
@@ -68,6 +68,10 @@ class SubmissionContext:
     lex: Lexicon = field(repr=False)
     # per-submission memo of readings several rules share (e.g. a row's value-name conflict)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    # the bureau's 支出标准 (formats.md §5), passed in by the caller; none: no cost comparison
+    standards: tuple[Standard, ...] = ()
+    # 事前绩效评估 threshold in 元 for new projects (EX_ANTE_MISSING); None: the rule's default
+    ex_ante_min_yuan: float | None = None
 
     @property
     def project_object(self) -> str:
@@ -162,7 +166,9 @@ def build_row(idx: int, ind: Indicator, has_levels: bool, lex: Lexicon) -> RowVi
     )
 
 
-def build_context(sub: Submission) -> SubmissionContext:
+def build_context(
+    sub: Submission, *, standards: tuple[Standard, ...] = (), ex_ante_min_yuan: float | None = None
+) -> SubmissionContext:
     lex = get_lexicon()
     has_levels = any(ind.level1 or ind.level2 for ind in sub.indicators)
     rows = [build_row(i, ind, has_levels, lex) for i, ind in enumerate(sub.indicators)]
@@ -175,6 +181,8 @@ def build_context(sub: Submission) -> SubmissionContext:
         overall=to_halfwidth(sub.overall_goal or "").strip(),
         budget=sub.budget_yuan if sub.budget_yuan and sub.budget_yuan > 0 else None,
         lex=lex,
+        standards=tuple(standards),
+        ex_ante_min_yuan=ex_ante_min_yuan,
     )
 
 

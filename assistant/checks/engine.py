@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from assistant.checks import (
     rules_budget,
     rules_completeness,
+    rules_cost_standard,
+    rules_exante,
     rules_outputs,
     rules_relevance,
     rules_targets,
@@ -22,11 +24,13 @@ from assistant.checks import (
 )
 from assistant.checks.catalog import Catalog, Rule, load_catalog
 from assistant.checks.context import SubmissionContext, build_context
+from assistant.checks.cost_standard import compare_costs
 from assistant.checks.fixes import NO_FIXES, Draft
 from assistant.checks.fixplan import describe, plan_fixes, suggestion_case
 from assistant.checks.grading import GradingConfig, grade_findings, load_grading
 from assistant.checks.registry import Hit, RuleFunc, collect_rules
 from assistant.models import CheckResult, Finding, Fix, Submission
+from core.models import Standard
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,8 @@ RULE_MODULES = (
     rules_values,
     rules_targets,
     rules_budget,
+    rules_cost_standard,
+    rules_exante,
 )
 # rule id -> its check function, built once from the @rule marks (read-only)
 RULE_FUNCTIONS: Mapping[str, RuleFunc] = collect_rules(RULE_MODULES)
@@ -71,6 +77,7 @@ def _finding(rule: Rule, hit: Hit, catalog: Catalog, ctx: SubmissionContext, fix
         suggestion=texts["suggestion"],
         citations=catalog.citations(rule),
         fix=fix.public() if isinstance(fix, Draft) else fix,
+        saving_yuan=hit.saving_yuan,
     )
 
 
@@ -129,7 +136,7 @@ def _agreed_fixes(ctx: SubmissionContext, cat: Catalog, hits: list[tuple[Rule, H
     (fixplan.py); a failure there costs only the fixes, never the findings."""
 
     def recheck(fixed_sub: Submission) -> list[tuple[str, str, int | None, str | None]]:
-        fixed = build_context(fixed_sub)
+        fixed = build_context(fixed_sub, standards=ctx.standards, ex_ante_min_yuan=ctx.ex_ante_min_yuan)
         fixed.memo[NO_FIXES] = True
         hits = _ordered_hits(fixed, cat)
         return [(r.code, r.severity.value, h.location.indicator, h.location.field) for r, h in hits]
@@ -148,7 +155,13 @@ def _agreed_fixes(ctx: SubmissionContext, cat: Catalog, hits: list[tuple[Rule, H
     return [g or p for g, p in zip(given, planned, strict=True)]
 
 
-def find_issues(sub: Submission, catalog: Catalog | None = None) -> list[Finding]:
+def find_issues(
+    sub: Submission,
+    catalog: Catalog | None = None,
+    *,
+    standards: tuple[Standard, ...] = (),
+    ex_ante_min_yuan: float | None = None,
+) -> list[Finding]:
     """All findings for one submission, submission-level first, then by row, in catalog order, each with
     its agreed structured fix when its remedy is an edit of the table.
 
@@ -156,7 +169,7 @@ def find_issues(sub: Submission, catalog: Catalog | None = None) -> list[Finding
     """
     cat = catalog or load_catalog()
     try:
-        ctx = build_context(sub)
+        ctx = build_context(sub, standards=standards, ex_ante_min_yuan=ex_ante_min_yuan)
     except Exception as exc:  # noqa: BLE001
         raise RuleFailure(None, exc) from exc
     hits = _ordered_hits(ctx, cat)
@@ -182,16 +195,26 @@ def _failure_text(failure: RuleFailure, catalog: Catalog) -> str:
 
 
 def check_submission(
-    sub: Submission, *, grading: GradingConfig | None = None, catalog: Catalog | None = None
+    sub: Submission,
+    *,
+    grading: GradingConfig | None = None,
+    catalog: Catalog | None = None,
+    standards: Iterable[Standard] | None = None,
+    ex_ante_min_yuan: float | None = None,
 ) -> CheckResult:
     """Precheck one submission: findings decided by the rules, and the grade they imply.
 
     `grading` and `catalog` default to the packaged ones; callers with their own settings pass them in.
+    `standards` (the bureau's 支出标准, formats.md §5) turn on the unit-cost comparison (COST_OVER_STANDARD
+    and `cost_checks`); `ex_ante_min_yuan` is the 事前绩效评估 threshold of EX_ANTE_MISSING. Nothing is read
+    from settings or a global library: without standards no cost is compared.
     A rule that fails gives a result with `error` (Chinese, naming the rule), no grade and no findings.
     """
     cat = catalog or load_catalog()
+    library = tuple(standards or ())
     try:
-        findings = find_issues(sub, cat)
+        findings = find_issues(sub, cat, standards=library, ex_ante_min_yuan=ex_ante_min_yuan)
+        cost_checks = compare_costs(build_context(sub, standards=library)) if library else []
     except RuleFailure as failure:
         log.error(
             "precheck rule %s failed on submission %s: %s",
@@ -211,11 +234,23 @@ def check_submission(
         grade_consequence=consequence,
         findings=findings,
         source=sub.source,
+        cost_checks=cost_checks,
     )
 
 
 def check_submissions(
-    subs: Iterable[Submission], *, grading: GradingConfig | None = None, catalog: Catalog | None = None
+    subs: Iterable[Submission],
+    *,
+    grading: GradingConfig | None = None,
+    catalog: Catalog | None = None,
+    standards: Iterable[Standard] | None = None,
+    ex_ante_min_yuan: float | None = None,
 ) -> list[CheckResult]:
     """Precheck many submissions, in input order; one failing submission never stops the others."""
-    return [check_submission(s, grading=grading, catalog=catalog) for s in subs]
+    library = tuple(standards or ())
+    return [
+        check_submission(
+            s, grading=grading, catalog=catalog, standards=library, ex_ante_min_yuan=ex_ante_min_yuan
+        )
+        for s in subs
+    ]

@@ -30,6 +30,7 @@ class Hit:
     params: Mapping[str, str] = field(default_factory=dict)
     cases: Mapping[str, str] = field(default_factory=dict)
     fix: Fix | None = None
+    saving_yuan: float | None = None  # COST_OVER_STANDARD: the 核减 amount, carried to the finding's JSON
 
 
 RuleFunc = Callable[["SubmissionContext"], Iterable[Hit]]
@@ -68,6 +69,11 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def _take_saving(params: dict[str, object]) -> float | None:
+    saving = params.pop("saving_yuan", None)
+    return None if saving is None else float(saving)  # type: ignore[arg-type]
+
+
 def _take_fix(params: dict[str, object]) -> Fix | None:
     fix = params.pop("fix", None)
     if fix is not None and not isinstance(fix, Fix):
@@ -80,9 +86,11 @@ def row_hit(
 ) -> Hit:
     """A hit on an indicator row; the row's own words are always available to the templates.
 
-    `params` are the templates' data; `fix=Fix(...)` among them is the finding's structured fix.
+    `params` are the templates' data; `fix=Fix(...)` among them is the finding's structured fix and
+    `saving_yuan=` a number the finding carries (COST_OVER_STANDARD).
     """
     fix = _take_fix(params)
+    saving = _take_saving(params)
     base = {
         "row": row.label,
         "name": row.name,
@@ -91,10 +99,13 @@ def row_hit(
         "op": row.op or "",
     }
     base.update({k: _text(v) for k, v in params.items()})
-    return Hit(Location(indicator=row.idx, cell=cell), base, dict(cases or {}), fix)
+    return Hit(Location(indicator=row.idx, cell=cell), base, dict(cases or {}), fix, saving)
 
 
 def field_hit(field_name: str, cases: Mapping[str, str] | None = None, /, **params: object) -> Hit:
     """A hit on a submission field (annual_goal, project, indicators, weights …); `fix=` as for row_hit."""
     fix = _take_fix(params)
-    return Hit(Location(field=field_name), {k: _text(v) for k, v in params.items()}, dict(cases or {}), fix)
+    saving = _take_saving(params)
+    return Hit(
+        Location(field=field_name), {k: _text(v) for k, v in params.items()}, dict(cases or {}), fix, saving
+    )

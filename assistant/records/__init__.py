@@ -30,6 +30,7 @@ from assistant.records.models import (
     SubmissionRecord,
     User,
 )
+from assistant.records.standards import StandardRecord
 from assistant.records.users import (
     create_user,
     get_user,
@@ -52,6 +53,7 @@ __all__ = [
     "PrecheckRecord",
     "ReviewRecord",
     "ReviewVersion",
+    "StandardRecord",
     "SubmissionRecord",
     "User",
     "create_user",

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from jixiao.cli.common import err_console, settings, user_errors
+from jixiao.cli.standards import STANDARDS_HELP, ex_ante_min_yuan, standards_for_check
 
 
 def register(app: typer.Typer) -> None:
@@ -49,6 +50,7 @@ def batch_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="完成后把 summary.json 的内容打印到标准输出")
     ] = False,
+    standards_file: Annotated[Path | None, typer.Option("--standards", help=STANDARDS_HELP)] = None,
 ) -> None:
     """批量审核一轮申报：逐项预审，输出审核结果汇总表（xlsx）、summary.json，可选生成审核意见草稿。"""
     from assistant.batch import BatchOptions, ScopeRules, run_batch, split_words
@@ -69,6 +71,7 @@ def batch_command(
         units=tuple(unit or ()) or split_words(cfg.batch_units),
         out_of_scope="skip" if skip_out_of_scope else cfg.batch_out_of_scope,
     )
+    standards = standards_for_check(standards_file)  # 支出标准: --standards or JIXIAO_STANDARDS_FILE
     with user_errors():
         grading = _grading(cfg)
         options = BatchOptions(
@@ -76,6 +79,8 @@ def batch_command(
             opinions=opinions,
             title=title or DEFAULT_TITLE,
             grading=grading,
+            standards=standards,
+            ex_ante_min_yuan=ex_ante_min_yuan(),
             load_parts=_loader(cfg),
         )
         try:
