@@ -76,7 +76,7 @@ def _finding(rule: Rule, hit: Hit, catalog: Catalog, ctx: SubmissionContext, fix
         message=texts["message"],
         suggestion=texts["suggestion"],
         citations=catalog.citations(rule),
-        fix=fix.public() if isinstance(fix, Draft) else fix,
+        fix=fix.public(ctx) if isinstance(fix, Draft) else fix,
         saving_yuan=hit.saving_yuan,
     )
 

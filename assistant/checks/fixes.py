@@ -167,17 +167,39 @@ class Draft(Fix):
     def with_(self, **update: Any) -> Draft:
         return self.model_copy(update=update)
 
-    def public(self) -> Fix:
-        """The DESIGN.md §7 fix: changed fields only, companions (weight moves, more rows) in `also`."""
+    def public(self, ctx: SubmissionContext | None = None) -> Fix:
+        """The DESIGN.md §7 fix: changed fields only (given the submission, a cell left as it was is
+        dropped; a changed target keeps op, value and unit together), companions in `also`."""
         row = {k: v for k, v in self.row.items() if k in ROW_FIELDS}
+        i = self.indicator
+        if ctx is not None and self.action == "replace_row" and i is not None and 0 <= i < len(ctx.rows):
+            row = _changed_only(ctx.rows[i], row)
         return Fix(
             action=self.action,
             indicator=self.indicator if self.action in ("replace_row", "delete_row") else None,
             row=row if self.action in ("replace_row", "add_row") else None,
             field=self.field if self.action == "set_field" else None,
             value=self.value if self.action == "set_field" else None,
-            also=[a.public() for a in self.companions] or None,
+            also=[a.public(ctx) for a in self.companions] or None,
         )
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a in (None, "") or b in (None, ""):
+        return a in (None, "") and b in (None, "")
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return str(a).strip() == str(b).strip()
+
+
+def _changed_only(before: RowView, row: dict[str, Any]) -> dict[str, Any]:
+    target = [k for k in TARGET_FIELDS[1:] if k in row]
+    same = {k for k in row if _same(row[k], getattr(before.ind, k, None))}
+    if target and not set(target) <= same:
+        same -= set(target)  # the target is stated whole when any part of it changes
+    out = {k: v for k, v in row.items() if k not in same}
+    return out or row
 
 
 def edit(row: RowView, note: str = "", **fields: Any) -> Draft:

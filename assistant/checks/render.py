@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from assistant.models import SEVERITY_ZH, CheckResult, Citation, CostCheck, Finding, Location
+from assistant.models import SEVERITY_ZH, CheckResult, Citation, CostCheck, Finding, Fix, Location
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -84,6 +84,44 @@ def _grade_text(r: CheckResult) -> str:
     return r.grade.value if r.grade else "未评定"
 
 
+_CELL_ZH = {  # a changed target (op, value, unit) is one 指标值
+    "level1": "指标层级",
+    "level2": "指标层级",
+    "name": "指标名称",
+    "op": "指标值",
+    "value": "指标值",
+    "unit": "指标值",
+    "weight": "权重",
+    "basis": "设定依据",
+}
+_TODO = re.compile(r"〔待填[:：][^〕]*〕")
+
+
+def fix_summary(fix: Fix) -> str:
+    """What a structured fix changes in a few words: 改写第8行（指标名称、指标值）；需补填1处：〔待填：…〕."""
+    also = fix.also or []
+    moves = [a for a in also if a.action == "replace_row" and a.row and set(a.row) == {"weight"}]
+    if fix.action == "replace_row" and fix.indicator is not None:
+        cells = [c for c in _CELL_ZH if c in (fix.row or {})]
+        if cells == ["weight"]:
+            text = f"调整第{fix.indicator + 1}行权重"
+        else:
+            words = dict.fromkeys(_CELL_ZH[c] for c in cells)
+            text = f"改写第{fix.indicator + 1}行（{'、'.join(words)}）"
+    elif fix.action == "delete_row" and fix.indicator is not None:
+        text = f"删除第{fix.indicator + 1}行"
+    elif fix.action == "add_row":
+        text = f"增设指标{1 + sum(1 for a in also if a.action == 'add_row')}项"
+    else:
+        text = f"改写{location_text(Location(field=fix.field))}"
+    if moves:
+        text += "，并调整" + "、".join(f"第{(m.indicator or 0) + 1}行" for m in moves) + "权重"
+    todo = _TODO.findall(fix.model_dump_json())
+    if todo:
+        text += f"；需补填{len(todo)}处：" + "、".join(dict.fromkeys(todo))
+    return text
+
+
 def _counts(r: CheckResult) -> str:
     by = {s: sum(1 for f in r.findings if f.severity.value == s) for s in ("error", "warning", "info")}
     return f"错误{by['error']}项、警告{by['warning']}项、提示{by['info']}项"
@@ -105,6 +143,8 @@ def result_to_markdown(r: CheckResult) -> str:
         where = location_text(f.location)
         lines.append(f"{n}. **［{SEVERITY_ZH[f.severity]}·{f.dimension.value}］{where}**：{f.message}")
         lines.append(f"   - 建议改写：{f.suggestion}")
+        if f.fix is not None:
+            lines.append(f"   - 修改方式：{fix_summary(f.fix)}（结构化修改见 JSON 的 fix）")
         lines.append(
             f"   - 依据：{'；'.join(citation_text(c) for c in f.citations)}（规则 {f.rule_id}，{f.code}）"
         )
@@ -182,6 +222,6 @@ def print_results_table(results: list[CheckResult], console, *, wrap: bool = Tru
                 f.dimension.value,
                 escape(location_text(f.location)),
                 escape(f.message),
-                escape(f.suggestion),
+                escape(f.suggestion + (f"［{fix_summary(f.fix)}］" if f.fix is not None else "")),
             )
         console.print(table)

@@ -9,6 +9,7 @@ from checks_kit import CLEAN, row, submission
 from assistant.checks import check_submission, fixes
 from assistant.checks.fixes import PLACEHOLDER
 from assistant.checks.fixplan import apply_fixes
+from assistant.checks.render import fix_summary, result_to_markdown
 from assistant.models import Fix, Submission
 
 
@@ -311,6 +312,17 @@ def test_the_suggestion_is_the_words_of_the_fix():
         found.suggestion
         == "第3行“培训完成时间：年内完成”改为“培训完成时间 ≤ 2024年10月31日”（依据年度目标）。"
     )
+
+
+def test_the_report_says_how_each_fix_changes_the_table():
+    sub = submission(rows={2: row("产出指标", "时效指标", "培训完成时间", "定性", "年内完成", None, 10)})
+    result = check_submission(sub)
+    found = [f for f in result.findings if f.code == "TIMELINESS_VAGUE"][0]
+    assert fix_summary(found.fix) == "改写第3行（指标值）"
+    assert "   - 修改方式：改写第3行（指标值）（结构化修改见 JSON 的 fix）" in result_to_markdown(result)
+    assert fix_summary(Fix(action="delete_row", indicator=4)) == "删除第5行"
+    todo = Fix(action="replace_row", indicator=0, row={"value": "〔待填：上年值〕"})
+    assert fix_summary(todo) == "改写第1行（指标值）；需补填1处：〔待填：上年值〕"
 
 
 def test_a_builder_that_fails_costs_the_fix_never_the_finding(monkeypatch):

@@ -460,7 +460,7 @@ def test_a_timeliness_row_that_only_restates_the_budget_year_is_vague(value):
     assert len(found) == 1 and found[0].code == "TIMELINESS_VAGUE" and found[0].location.indicator == 2
     assert f"只写“{value}”" in found[0].message and "重述预算年度" in found[0].message
     # the goal's own deadline (10月31日前) becomes the target
-    assert found[0].fix.row == {"name": "培训完成时间", "op": "≤", "value": "2024年10月31日", "unit": ""}
+    assert found[0].fix.row == {"op": "≤", "value": "2024年10月31日", "unit": ""}  # the name stays
     assert found[0].suggestion.endswith("改为“培训完成时间 ≤ 2024年10月31日”（依据年度目标）。")
     assert len(findings_for(sub, "TIMELINESS_VAGUE")) == 1  # one finding per row, not V07 as well
 

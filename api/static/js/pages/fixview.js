@@ -69,7 +69,8 @@ export function fixTable(fix, submission) {
   }
   const changes = fix.row || {};
   const after = { ...before, ...changes };
-  const afterRow = h("tr", { class: "fix-after" }, labelCell("修改后"), rowCells(after, new Set(Object.keys(changes))));
+  const changed = new Set(Object.keys(changes).filter((c) => text(changes[c]) !== text(before[c])));
+  const afterRow = h("tr", { class: "fix-after" }, labelCell("修改后"), rowCells(after, changed));
   return [rowTable("指标修改前后", [beforeRow, afterRow]), weightMoves(fix, indicators)];
 }
 
