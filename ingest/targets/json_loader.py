@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from typing import Any
@@ -21,6 +22,8 @@ from ingest.targets.limits import (
     too_long_message,
 )
 from ingest.targets.result import ImportResult
+
+log = logging.getLogger(__name__)
 
 _TYPE_ZH = {
     "float_parsing": "应为数字",
@@ -145,25 +148,72 @@ def _one_submission(
         )
         return None
     item = _bounded(item, who, src, issues, limits)
-    data, problems = _coerce_numbers(item)
-    if not problems:
+    data, problems = _coerce_numbers(item)  # numbers written as text; what is no number becomes None
+    data["source"] = f"{src}#{i}"
+    sub: Submission | None = None
+    for _ in range(_MAX_REPAIRS):  # a value of the wrong type is emptied and the rest validated again
         try:
-            return Submission.model_validate({**data, "source": f"{src}#{i}"})
+            sub = Submission.model_validate(data)
+            break
         except ValidationError as exc:
-            problems = [
+            errors = exc.errors()
+            problems += [
                 (_loc(e["loc"]), f"{_TYPE_ZH.get(e['type'], '格式不正确')}，实际为“{_short(e.get('input'))}”")
-                for e in exc.errors()
+                for e in errors
             ]
-    for field, what in problems:
+            if not _empty_bad_values(data, [e["loc"] for e in errors]):
+                break
+        except Exception:  # noqa: BLE001  a validator that trips on an odd value must not stop the file
+            log.info("submission %s of %s could not be validated", i, src, exc_info=True)
+            break
+    for field, what in dict.fromkeys(problems):
+        if sub is None:
+            done = "该条申报未导入，其余申报照常导入"
+        else:
+            done = "该项已跳过" if field.endswith("]") else "已按空值导入"
+            done += "，该条申报其余内容照常导入"
         issues.append(
             ImportIssue(
                 file=src,
                 field=field,
-                message=f"{who}的字段 {field}{'' if what.startswith('（') else ' '}{what}。"
-                "该条申报未导入，其余申报照常导入。",
+                message=f"{who}的字段 {field}{'' if what.startswith('（') else ' '}{what}，{done}。",
             )
         )
-    return None
+    if sub is None and not problems:
+        issues.append(
+            ImportIssue(file=src, message=f"{who}的内容无法解析，该条申报未导入，其余申报照常导入。")
+        )
+    return sub
+
+
+_MAX_REPAIRS = 6
+_DROPPED = object()
+
+
+def _empty_bad_values(data: dict[str, Any], locs: list[tuple[Any, ...]]) -> bool:
+    """Each value pydantic refused, emptied in place: a field becomes None, a list item is dropped (an
+    indicator that is no object). False when nothing could be emptied (the same error would come back)."""
+    changed = False
+    lists: list[list[Any]] = []
+    for loc in locs:
+        parent: Any = data
+        for key in loc[:-1]:
+            try:
+                parent = parent[key]
+            except (KeyError, IndexError, TypeError):
+                parent = None
+                break
+        last = loc[-1] if loc else None
+        if isinstance(parent, dict) and last in parent and parent[last] is not None:
+            parent[last] = None
+            changed = True
+        elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+            parent[last] = _DROPPED
+            lists.append(parent)
+            changed = True
+    for items in lists:
+        items[:] = [x for x in items if x is not _DROPPED]
+    return changed
 
 
 def _bounded(

@@ -122,7 +122,7 @@ def _fill_missing_fields(
     """Project-level cells first given below the project's first row (e.g. 预算数 on row 2) are kept."""
     if r == project.row:
         return
-    missing = {
+    missing: dict[str, str | None] = {
         f: t
         for f, t in texts.items()
         if t is not None and f != "project" and _field_key(f) not in project.fields

@@ -8,10 +8,11 @@ Help and usage errors are Chinese too (typer's own are English).
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperCommand
@@ -35,24 +36,23 @@ _WIDE = 100_000  # console width when output is not a terminal: tables take thei
 class CheckCommand(TyperCommand):
     """The check command with a Chinese usage line, help option and usage errors."""
 
-    def get_usage(self, ctx: typer.Context) -> str:
+    def get_usage(self, ctx: Any) -> str:
         return f"用法：{ctx.command_path} [选项] 文件..."
 
-    def get_help_option(self, ctx: typer.Context) -> Any:
+    def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = "显示本说明并退出。"
             option.rich_help_panel = _PANEL_OPTIONS  # read by typer's help
         return option
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         try:
             return super().parse_args(ctx, args)
         except Exception as exc:
             if not _is_usage_error(exc):
                 raise
             _usage_error(ctx, _usage_error_zh(exc))
-            raise  # unreachable: _usage_error exits
 
 
 def register(app: typer.Typer) -> None:
@@ -97,6 +97,8 @@ def check_command(
     每个文件、每条申报单独处理：读不了的文件在错误输出中说明原因，其余照常预审；
     无法预审的申报在报告中原位给出原因。全部文件可读时退出码为 0，有文件无法读取时为 1。
     """
+    from rich.text import Text
+
     from assistant.checks import check_submissions
     from ingest.targets import ImportLimits
     from jixiao.cli.common import err_console, grading, settings
@@ -107,15 +109,43 @@ def check_command(
     if fmt not in _FORMATS:
         _usage_error(ctx, f"不支持的输出格式“{output_format}”，可选：table、json、markdown。")
     err = err_console()
+    cfg = settings()
+    log_file = _route_logs(cfg.data_dir)  # a failing rule's traceback goes to a log file, never the screen
     mapping = grading()  # the checks read no settings: the CLI passes its grade mapping down
-    submissions, unreadable = _load_all(files, err, ImportLimits.from_settings(settings()))
+    submissions, unreadable = _load_all(files, err, ImportLimits.from_settings(cfg))
     standards = standards_for_check(standards_file)  # 支出标准: --standards or JIXIAO_STANDARDS_FILE
     results = check_submissions(
         submissions, grading=mapping, standards=standards, ex_ante_min_yuan=ex_ante_min_yuan()
     )
     _write(results, fmt)
+    failed = sum(1 for r in results if r.error is not None)
+    if failed:
+        where = f"，技术细节见日志“{log_file}”" if log_file else ""
+        err.print(Text(f"有 {failed} 条申报未能完成预审，报告中已在原位注明原因{where}。", style="yellow"))
     if unreadable:
         raise typer.Exit(1)
+
+
+class _LazyFileHandler(logging.FileHandler):
+    """A log file (and its folder) made only when something is logged."""
+
+    def _open(self) -> io.TextIOWrapper:
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
+
+def _route_logs(data_dir: Path) -> Path | None:
+    """Send log records to data_dir/logs/check.log unless logging is configured already (tests, a host
+    application). Without a handler, Python prints a logged exception's traceback on stderr."""
+    root = logging.getLogger()
+    if root.handlers:
+        return None
+    path = (data_dir / "logs" / "check.log").resolve()
+    handler = _LazyFileHandler(path, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
 
 
 def _write(results: list[Any], fmt: str) -> None:
@@ -169,7 +199,7 @@ def _load_all(files: list[Path], err: Console, limits: ImportLimits) -> tuple[li
     return submissions, unreadable
 
 
-def _usage_error(ctx: typer.Context, message: str) -> None:
+def _usage_error(ctx: Any, message: str) -> NoReturn:
     from rich.text import Text
 
     from jixiao.cli.common import err_console

@@ -181,3 +181,28 @@ def test_help_is_chinese():
     assert "用法：jixiao check [选项] 文件..." in out and "显示本说明并退出" in out
     assert "参数" in out and "选项" in out and "输出格式" in out
     assert not re.search(r"Usage|Arguments|Options|Show this message|\[required\]|\[default", out), out
+
+
+def test_a_failing_rule_logs_its_traceback_to_a_file_not_the_screen(
+    tmp_path, tmp_data_dir, data_dir_shared, monkeypatch
+):
+    import logging
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])  # as in a plain `jixiao check` run: logging not configured
+    monkeypatch.setattr(root, "level", root.level)
+    rule_id = next(iter(engine.RULE_FUNCTIONS))
+
+    def faulty(ctx):
+        raise ZeroDivisionError("injected fault")
+
+    monkeypatch.setattr(engine, "RULE_FUNCTIONS", {**engine.RULE_FUNCTIONS, rule_id: faulty})
+    path = _write(tmp_path, "one.json", _subs(data_dir_shared, "D02"))
+    result = runner.invoke(app, ["check", str(path), "--format", "json"])
+    assert result.exit_code == 0
+    assert "error" in _json(result)[0]
+    assert "Traceback" not in result.stderr and "ZeroDivisionError" not in result.stderr
+    log_file = tmp_data_dir / "logs" / "check.log"
+    assert "有 1 条申报未能完成预审" in result.stderr and str(log_file.resolve()) in result.stderr
+    logged = log_file.read_text(encoding="utf-8")
+    assert rule_id in logged and "Traceback" in logged and "ZeroDivisionError" in logged

@@ -1,4 +1,4 @@
-"""Bad input never raises: each problem is a Chinese issue naming file/sheet/row/field; the rest still loads."""
+"""Bad input never raises: each problem is a Chinese issue naming file/sheet/row/field; the rest loads."""
 
 from __future__ import annotations
 
@@ -178,20 +178,46 @@ def test_json_one_bad_submission_among_good_ones() -> None:
     result = parse_submissions_json(
         {"submissions": [good, bad_weight, "not an object", bad_shape, good2]}, source="upload.json"
     )
-    assert [s.id for s in result.submissions] == ["G1", "G2"]
-    assert result.submissions[0].indicators[0].op == "≥"
-    assert result.submissions[1].budget_yuan == 1080000.0
-    assert (
-        result.submissions[1].indicators[0].value == "120"
-        and result.submissions[1].indicators[0].weight == 10
-    )
-    assert result.submissions[1].source == "upload.json#5"
+    # a wrong value is emptied with an issue and the submission still imported; only a non-object is lost
+    assert [s.id for s in result.submissions] == ["G1", "B1", "B2", "G2"]
+    g1, b1, b2, g2 = result.submissions
+    assert g1.indicators[0].op == "≥"
+    assert b1.indicators[0].name == "保洁面积" and b1.indicators[0].weight is None
+    assert b2.project == "养老服务" and b2.indicators == []
+    assert g2.budget_yuan == 1080000.0
+    assert g2.indicators[0].value == "120" and g2.indicators[0].weight == 10
+    assert [s.source for s in result.submissions] == [f"upload.json#{n}" for n in (1, 2, 4, 5)]
     msgs = [str(i) for i in result.issues]
     assert len(msgs) == 3
     assert "第2条申报（编号 B1" in msgs[0] and "indicators[0].weight" in msgs[0] and "十分" in msgs[0]
-    assert "第3条申报" in msgs[1] and "不是 JSON 对象" in msgs[1]
+    assert "已按空值导入" in msgs[0] and "其余内容照常导入" in msgs[0]
+    assert "第3条申报" in msgs[1] and "不是 JSON 对象" in msgs[1] and "未导入" in msgs[1]
     assert "第4条申报（编号 B2" in msgs[2] and "字段“indicators”" in msgs[2] and "应为列表" in msgs[2]
     assert all(i.file == "upload.json" for i in result.issues)
+
+
+def test_json_values_of_the_wrong_type_are_emptied_and_the_rest_kept() -> None:
+    sub = {
+        "id": "W1",
+        "project": "道路保洁",
+        "year": "明年",
+        "budget_yuan": "约一百万",
+        "funding": "财政",
+        "indicators": [
+            {"name": "保洁面积", "op": "≥", "value": "120", "unit": "万平方米", "weight": "优"},
+            "见附件",
+            {"name": "满意度", "value": "95", "unit": "%", "weight": {"分": 10}},
+        ],
+    }
+    result = parse_submissions_json([sub], source="odd.json")
+    [got] = result.submissions
+    assert (got.year, got.budget_yuan, got.funding) == (None, None, None)
+    assert [i.name for i in got.indicators] == ["保洁面积", "满意度"]
+    assert got.indicators[0].value == "120" and got.indicators[0].weight is None
+    assert got.indicators[1].value == "95" and got.indicators[1].weight is None
+    fields = {i.field for i in result.issues}
+    assert {"year", "budget_yuan", "funding", "indicators[1]", "indicators[2].weight"} <= fields
+    assert any(i.field == "indicators[1]" and "该项已跳过" in i.message for i in result.issues)
 
 
 def test_json_single_object_and_list_forms() -> None:
