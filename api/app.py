@@ -1,5 +1,9 @@
 """The FastAPI app factory: records, services (knowledge base, chat model) on app.state, routers
-under /v1, Chinese error JSON, the request-size limit and, when present, the web UI at /."""
+under /v1, Chinese error JSON, the request-size limit and, when present, the web UI at /.
+
+Every request passes (outermost first): request id and access log (api/logging.py), security headers
+and the last-resort Chinese 500 (api/security.py), metrics (api/metrics.py), the body-size limit, and the
+hostile-input guard. API docs are off unless settings.api_docs (then behind login, no CDN)."""
 
 from __future__ import annotations
 
@@ -10,11 +14,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 import core
+from api.callbacks import CallbackDispatcher
 from api.errors import BodySizeLimitMiddleware, install_error_handlers
+from api.logging import RequestIdMiddleware, bind_request_id, current_request_id
+from api.metrics import AppMetrics, CallbackCollector, MetricsMiddleware, install_metrics
 from api.routers import audit, chat, dashboard, knowledge, reviews, submissions, system, training
+from api.security import RequestGuardMiddleware, SecurityHeadersMiddleware, install_docs, secure_data_dir
 from api.state import AppServices
 from assistant.checks.grading import load_grading
-from assistant.llm import make_chat_model, mode_of
+from assistant.llm import endpoint_public, llm_endpoint, make_chat_model, mode_of
 from assistant.records import open_records
 from core.settings import Settings, get_settings
 
@@ -28,7 +36,8 @@ API_DESCRIPTION = (
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secure_data_dir(settings)
+    endpoint = llm_endpoint(settings)  # 数据不出域: refuses an outside model endpoint unless allowed
     chat_model = make_chat_model(settings)
     mode, label = mode_of(chat_model)
     services = AppServices(
@@ -38,7 +47,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         chat_model=chat_model,
         mode=mode,
         mode_label=label,
+        llm_endpoint=endpoint_public(endpoint),
     )
+    services.callbacks = CallbackDispatcher(
+        settings, services.session_factory, request_id=current_request_id, bind_request_id=bind_request_id
+    )
+    metrics = AppMetrics()
+    metrics.add_local(CallbackCollector(services.callbacks))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -51,16 +66,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=core.__version__,
         description=API_DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
-        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.services = services
     install_error_handlers(app)
+    # added innermost first: the guard reads bodies the size limit has already bounded
+    app.add_middleware(RequestGuardMiddleware, max_json_depth=settings.max_json_depth)
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=int(settings.max_upload_mb * 1024 * 1024),
         limit_mb=settings.max_upload_mb,
     )
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestIdMiddleware)
+    install_metrics(app, metrics, settings.metrics_token)
+    install_docs(app, settings)
     for module in (system, submissions, reviews, audit, knowledge, chat, training, dashboard):
         app.include_router(module.router, prefix="/v1")
     _mount_ui_if_present(app)

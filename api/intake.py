@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from urllib.parse import urlparse
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from api.callbacks import check_callback_url
 from assistant.models import Submission
 from core.errors import ImportIssue, UnsupportedMediaType, UserError
 
@@ -38,8 +38,9 @@ async def read_intake(request: Request) -> Intake:
             "或以 multipart/form-data 上传 .xlsx/.json 文件（字段名 file）。",
             details={"content_type": content_type or None},
         )
-    intake.callback_url = validate_callback_url(
-        request.query_params.get("callback_url") or intake.callback_url
+    intake.callback_url = check_callback_url(
+        request.query_params.get("callback_url") or intake.callback_url,
+        request.app.state.services.settings,
     )
     if not intake.submissions:
         raise UserError(
@@ -114,14 +115,3 @@ def _from_json_bytes(body: bytes, *, source: str) -> Intake:
         )
     result = parse_submissions_json(data, source=source)
     return Intake(submissions=list(result.submissions), issues=list(result.issues))
-
-
-def validate_callback_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    parsed = urlparse(url.strip())
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise UserError(
-            f"回调地址“{url}”无效：须为 http:// 或 https:// 开头的完整地址。", code="bad_callback_url"
-        )
-    return url.strip()

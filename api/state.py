@@ -44,6 +44,8 @@ class AppServices:
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-ingest")
     )
     grading: Any = None  # the GradingConfig of settings.grading_file, None for the packaged one
+    callbacks: Any = None  # api.callbacks.CallbackDispatcher: precheck callbacks, sent off the request path
+    llm_endpoint: dict[str, Any] = field(default_factory=dict)  # where model text goes (health, UI badge)
     _knowledge_base: Any = None
     _kb_lock: threading.Lock = field(default_factory=threading.Lock)
     _warming: threading.Event = field(default_factory=threading.Event)
@@ -79,6 +81,8 @@ class AppServices:
     def close(self) -> None:
         # queued jobs are dropped (their rows stay "queued"); a running one finishes before exit
         self.ingest_executor.shutdown(wait=False, cancel_futures=True)
+        if self.callbacks is not None:
+            self.callbacks.close()
         closer = getattr(self._knowledge_base, "close", None)
         if callable(closer):
             closer()

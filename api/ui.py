@@ -15,15 +15,11 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.routers import ui_support
+from api.security import CONTENT_SECURITY_POLICY
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 INDEX_FILE = STATIC_DIR / "index.html"
 
-# Everything the page loads comes from this origin; the policy makes a stray CDN link fail loudly.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
-)
 
 # Some intranet desktops map .js to text/plain in the registry; ES modules then refuse to load.
 mimetypes.add_type("text/javascript", ".js")

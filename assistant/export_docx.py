@@ -27,6 +27,9 @@ from assistant.records.models import ReviewRecord, SubmissionRecord, as_utc
 from core.errors import UserError
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# characters XML 1.0 cannot hold (lxml refuses them): text stored before the API's edge cleaning existed
+# must still export
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 TITLE = "项目支出绩效目标审核意见"
 BODY_FONT, HEADING_FONT = "仿宋", "黑体"
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
@@ -153,7 +156,7 @@ def _paragraph(
     if indent:
         para.paragraph_format.first_line_indent = Pt(size * 2)
     para.paragraph_format.space_after = Pt(4)
-    _set_run_font(para.add_run(text), font, size, bold)
+    _set_run_font(para.add_run(_XML_INVALID.sub("", text)), font, size, bold)
     return para
 
 
@@ -200,7 +203,7 @@ def _info_table(doc: Any, rows: list[tuple[str, str]]) -> None:
         cells = table.add_row().cells
         cells[0].width, cells[1].width = Cm(4.2), Cm(11.8)
         _set_run_font(cells[0].paragraphs[0].add_run(label), BODY_FONT, 12, bold=True)
-        _set_run_font(cells[1].paragraphs[0].add_run(value or "—"), BODY_FONT, 12)
+        _set_run_font(cells[1].paragraphs[0].add_run(_XML_INVALID.sub("", value) or "—"), BODY_FONT, 12)
 
 
 def _add_page_number_footer(doc: Any) -> None:
@@ -289,6 +292,7 @@ def precheck_report(result: CheckResult, fmt: Literal["json", "markdown"]) -> tu
     """(text, media type) of one submission's precheck report, rendered by assistant.checks.render."""
     from assistant.checks.render import results_to_json, results_to_markdown
 
-    if fmt == "markdown":
-        return results_to_markdown([result]), "text/markdown; charset=utf-8"
+    if fmt == "markdown":  # HTML in submitted text stays text: no raw <script> reaches a markdown viewer
+        text = results_to_markdown([result]).replace("&", "&amp;").replace("<", "&lt;")
+        return text, "text/markdown; charset=utf-8"
     return results_to_json([result]), "application/json"

@@ -3,6 +3,10 @@
 Any OpenAI-compatible endpoint (vLLM, Ollama, Xinference, DeepSeek, Qwen) is reached through
 LangChain's `ChatOpenAI`. No endpoint configured -> `None` -> rules-only mode. The model only ever
 phrases and explains; callers keep the rule data and merge the model's prose into it.
+
+Data stays in the bureau (数据不出域): the endpoint's host must resolve to loopback or to the bureau's own
+hosts (`llm_private_hosts`); anything else is refused, with a Chinese message, when the model is made (at
+service start and at a command's first use) unless `llm_allow_external` is set.
 """
 
 from __future__ import annotations
@@ -10,8 +14,12 @@ from __future__ import annotations
 import json
 import re
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlparse
 
 from pydantic import BaseModel, ValidationError
+
+from assistant.netpolicy import Place, ResolutionError, place_of
+from core.errors import UserError
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -22,6 +30,7 @@ if TYPE_CHECKING:
 RULES_ONLY_MODE = "rules-only"
 LLM_MODE = "llm"
 RULES_ONLY_LABEL = "未配置大模型：规则模式，以下为检索到的条文与规则结论"
+RULES_ONLY_ENDPOINT_LABEL = "未配置大模型（规则模式）"
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -38,10 +47,75 @@ class StructuredOutputError(Exception):
     """The model answered, but its answer could not be read into the requested pydantic model."""
 
 
-def make_chat_model(settings: Settings) -> BaseChatModel | None:
-    """A streaming `ChatOpenAI` for the configured endpoint, or None (rules-only mode)."""
+class EndpointRefused(UserError):
+    """The model endpoint is outside the bureau (or cannot be checked) and external use is not allowed."""
+
+    default_code = "llm_endpoint_refused"
+
+
+def llm_endpoint(settings: Settings) -> Place | None:
+    """Where the configured model endpoint is (本机 / 内网 / 外部), None in rules-only mode.
+
+    Raises EndpointRefused when the host resolves outside loopback and `llm_private_hosts` (or does not
+    resolve) and `llm_allow_external` is not set."""
     if not settings.llm_configured:
         return None
+    url = str(settings.llm_base_url)
+    parsed = urlparse(url)
+    try:
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    except ValueError:
+        port = 0
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or port == 0:
+        raise EndpointRefused(
+            f"大模型服务地址（JIXIAO_LLM_BASE_URL）“{url[:200]}”无效："
+            "须为 http:// 或 https:// 开头的完整地址。"
+        )
+    host = parsed.hostname
+    try:
+        place = place_of(host, port, settings.llm_private_hosts)
+    except ResolutionError as exc:
+        if settings.llm_allow_external:
+            return Place(host, "external")
+        raise EndpointRefused(
+            f"{exc}，无法确认大模型服务是否位于本机或本单位内网：为保证数据不出域，已停用该服务。"
+            "请检查 JIXIAO_LLM_BASE_URL 与域名解析。"
+        ) from exc
+    if place.kind == "external" and not settings.llm_allow_external:
+        raise EndpointRefused(
+            f"大模型服务“{host}”（解析为 {'、'.join(place.addresses)}）不在本机或已登记的内网主机"
+            "（JIXIAO_LLM_PRIVATE_HOSTS）之内：为保证申报与审核数据不出域，已拒绝向其发送任何文本。"
+            "如为本单位内网服务，请把该主机或其网段加入 JIXIAO_LLM_PRIVATE_HOSTS；"
+            "确需使用外部模型服务，须经批准后设置 JIXIAO_LLM_ALLOW_EXTERNAL=true。"
+        )
+    return place
+
+
+def endpoint_label(place: Place | None) -> str:
+    """What the UI badge says about where text is sent: 未配置大模型（规则模式） / 大模型：127.0.0.1 本机."""
+    if place is None:
+        return RULES_ONLY_ENDPOINT_LABEL
+    suffix = "（已允许外部服务）" if place.kind == "external" else ""
+    return f"大模型：{place.host} {place.zh}{suffix}"
+
+
+def endpoint_public(place: Place | None) -> dict[str, Any]:
+    """The endpoint as the health route shows it (no port, no key)."""
+    return {
+        "configured": place is not None,
+        "host": place.host if place else None,
+        "place": place.kind if place else None,
+        "place_zh": place.zh if place else None,
+        "label": endpoint_label(place),
+    }
+
+
+def make_chat_model(settings: Settings) -> BaseChatModel | None:
+    """A streaming `ChatOpenAI` for the configured endpoint, or None (rules-only mode). Raises
+    EndpointRefused for an endpoint outside the bureau (see `llm_endpoint`)."""
+    if not settings.llm_configured:
+        return None
+    llm_endpoint(settings)
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(

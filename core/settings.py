@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -83,6 +84,42 @@ class Settings(BaseSettings):
     batch_project_kinds: str = ""
     batch_units: str = ""
     batch_out_of_scope: Literal["list", "skip"] = "list"
+
+    # data stays in the bureau (数据不出域): the model endpoint must resolve to loopback or to one of these
+    # hosts / networks (names, addresses or CIDRs, comma-separated) unless llm_allow_external is set
+    llm_private_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    llm_allow_external: bool = False
+
+    # precheck callbacks: only to these hosts (names, "*.example.cn" suffixes or addresses; none: refused);
+    # private, loopback and link-local addresses only inside callback_private_networks (CIDRs)
+    callback_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    callback_private_networks: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    callback_timeout_s: float = Field(default=5.0, gt=0)  # total, connect to last byte
+    callback_max_attempts: int = Field(default=3, ge=1, le=10)
+    callback_retry_delay_s: float = Field(default=5.0, ge=0)  # doubled after each failed attempt
+    callback_queue_size: int = Field(default=1000, ge=1)
+    callback_workers: int = Field(default=2, ge=1, le=32)
+
+    # exposure: API docs (/docs with local Swagger UI, /openapi.json behind login) are off by default;
+    # /metrics (Prometheus) asks for this bearer token when one is set
+    api_docs: bool = False
+    metrics_token: str | None = None
+    # server logs: one JSON object per line (request id in each), or plain text for a terminal
+    log_format: Literal["json", "text"] = "json"
+    log_level: str = "INFO"
+
+    @field_validator(
+        "llm_private_hosts", "callback_allowed_hosts", "callback_private_networks", mode="before"
+    )
+    @classmethod
+    def _comma_list(cls, v: object) -> object:
+        """`a, b c` or a JSON list from the environment; a list as is."""
+        if isinstance(v, str):
+            text = v.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part for part in text.replace(",", " ").split() if part]
+        return v
 
     @field_validator("llm_base_url", "llm_model", "llm_api_key", "chroma_url", "database_url", mode="before")
     @classmethod

@@ -9,7 +9,6 @@ from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from api.callbacks import send_precheck_callback
 from api.deps import CurrentUser, ServicesDep, SessionDep, Submitter
 from api.idempotency import create_once, fingerprint
 from api.intake import Intake, read_intake
@@ -52,14 +51,8 @@ def _schedule_callbacks(
 ) -> None:
     if not url:
         return
-    for item in details:
-        background.add_task(
-            send_precheck_callback,
-            services.session_factory,
-            url=url,
-            submission_id=item["id"],
-            precheck=item["precheck"],
-        )
+    for item in details:  # a bounded queue with its own threads (api/callbacks.py), never this request's
+        services.callbacks.enqueue(url=url, submission_id=item["id"], precheck=item["precheck"])
 
 
 def _intake_fingerprint(intake: Intake, *extra: Any) -> str:

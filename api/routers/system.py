@@ -37,6 +37,7 @@ def health(services: ServicesDep) -> dict[str, Any]:
         "version": core.__version__,
         "mode": services.mode,
         "mode_label": services.mode_label,
+        "llm_endpoint": services.llm_endpoint,  # where text is sent: 规则模式 / 本机 / 内网 (UI badge)
         "documents": counts.get("documents"),
         "clauses": counts.get("clauses"),
     }

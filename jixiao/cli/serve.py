@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from jixiao.cli.common import settings as cli_settings
+from jixiao.cli.common import user_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -20,13 +21,18 @@ def serve(
     port: Annotated[int | None, typer.Option("--port", help="端口（默认取配置 JIXIAO_PORT，8000）")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="工作进程数（多核机器可调大）")] = 1,
 ) -> None:
-    """启动审核助手服务（API、接口文档 /docs、网页界面 /）。"""
+    """启动审核助手服务（API、网页界面 /；接口文档 /docs 须在配置中开启 JIXIAO_API_DOCS）。"""
     import uvicorn
 
+    from api.logging import log_config
+    from assistant.llm import llm_endpoint
+
     settings = cli_settings()
+    with user_errors(2):  # 数据不出域: an outside model endpoint stops the start with a Chinese message
+        llm_endpoint(settings)
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(
-        f"审核助手服务：http://{bind_host}:{bind_port}/ （接口文档 /docs，数据目录 {settings.data_dir}，"
+        f"审核助手服务：http://{bind_host}:{bind_port}/ （数据目录 {settings.data_dir}，"
         f"{workers} 个工作进程）"
     )
     if workers > 1:
@@ -37,9 +43,12 @@ def serve(
             host=bind_host,
             port=bind_port,
             workers=workers,
-            log_level="info",
+            log_config=log_config(settings),
+            access_log=False,  # one JSON line per request comes from the app, with its request id
         )
         return
     from api.app import create_app
 
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+    with user_errors(2):
+        app = create_app(settings)
+    uvicorn.run(app, host=bind_host, port=bind_port, log_config=log_config(settings), access_log=False)

@@ -50,8 +50,10 @@ function renderModeTag() {
   const tag = document.getElementById("mode-tag");
   if (!tag || !state.health) return;
   const rulesOnly = state.health.mode !== "llm";
-  tag.textContent = rulesOnly ? "规则模式" : state.health.mode_label || "大模型";
-  tag.title = state.health.mode_label || "";
+  // where text is sent (数据不出域): 未配置大模型（规则模式） / 大模型：127.0.0.1 本机 / 大模型：llm.xx 内网
+  const endpoint = state.health.llm_endpoint || {};
+  tag.textContent = endpoint.label || (rulesOnly ? "规则模式" : state.health.mode_label || "大模型");
+  tag.title = [endpoint.label, state.health.mode_label].filter(Boolean).join("；");
   tag.className = "mode-tag " + (rulesOnly ? "mode-rules" : "mode-llm");
 }
 
