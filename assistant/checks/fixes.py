@@ -611,7 +611,7 @@ def unit_cost(ctx: SubmissionContext, noun: str = "", hint: str = "") -> dict[st
     Money paid to people is priced per person (元/人·月 for pay and allowances, 元/人·年 otherwise)."""
     noun = noun or _t("noun_cost")
     priced = priced_quantity(ctx, hint)
-    aid = _p("aid_word").search(ctx.project or "")
+    aid = _p("aid_word").search(ctx.project or "") or _p("aid_title").search(ctx.project or "")
     people_end = ctx.lex.ends("people_name_endings", "role_name_endings")
     if priced is not None and priced.unit in ("个", "位") and people_end.search(priced.subject):
         priced = Priced(priced.subject, priced.count, "人", priced.source)  # 补贴村干部 96个 counts people
@@ -694,7 +694,8 @@ def cost_fix(ctx: SubmissionContext, row: RowView) -> Draft:
         return delete(row, keep=standard.idx, note=_t("note_cost_standard_exists", n=standard.idx + 1))
     leftover = _p("cost_generic").sub("", subject)
     activity = _p("cost_activity").search(subject)
-    if not total and len(leftover) >= 3 and not (activity and len(leftover) <= 4):
+    process = bool(_p("cost_process_end").search(subject))
+    if not total and not process and len(leftover) >= 3 and not (activity and len(leftover) <= 4):
         priced = priced_quantity(ctx, subject)
         if _p("aid_standard").search(subject):
             unit = "元/人·年"

@@ -75,6 +75,19 @@ def test_outputs_sharing_the_budget_get_a_price_to_fill_not_a_made_up_one():
     assert PLACEHOLDER.search(fix.row["value"]) and fix.row["unit"] == "元/块"
 
 
+def test_a_cost_row_naming_a_process_is_priced_as_the_aid_standard_not_the_process():
+    sub = submission(
+        {"project": "孤儿助学", "budget_yuan": 96000, "annual_goal": "资助孤儿按时完成学业。"},
+        rows={
+            0: row("产出指标", "数量指标", "资助孤儿人数", "≥", "40", "人", 20),
+            3: row("产出指标", "成本指标", "助学金社会化发放率", "≥", "95", "%", 15),
+        },
+    )
+    fix = _fix(sub, "COST_NOT_MEASURABLE", 3)
+    assert "发放" not in fix.row["name"] and fix.row["name"] == "助学金资助标准"
+    assert (fix.row["op"], fix.row["value"], fix.row["unit"]) == ("=", "2400", "元/人·年")
+
+
 def test_an_allowance_is_priced_per_person_and_month():
     sub = submission(
         {
