@@ -65,6 +65,16 @@ class AppServices:
     def knowledge_base_if_open(self) -> Any:
         return self._knowledge_base
 
+    def knowledge_base_within(self, timeout_s: float) -> Any:
+        """The KnowledgeBase if it is open or opens within `timeout_s`, else None (still loading: on a
+        fresh data dir the starter pack is being embedded, which can take minutes on a busy machine)."""
+        if self._knowledge_base is not None:
+            return self._knowledge_base
+        if not self._kb_lock.acquire(timeout=timeout_s):
+            return self._knowledge_base
+        self._kb_lock.release()
+        return self.knowledge_base()
+
     def warm_up(self) -> None:
         """Open the knowledge base on the ingest worker (first start indexes the starter pack)."""
         if self._knowledge_base is None and not self._warming.is_set():

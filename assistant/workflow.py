@@ -42,6 +42,7 @@ from assistant.records.models import (
     utcnow,
 )
 from core.errors import Conflict, Forbidden, NotFound, UserError
+from core.models import Standard
 
 
 class FindingsDiff(BaseModel):
@@ -72,8 +73,17 @@ def diff_findings(previous: CheckResult, current: CheckResult) -> FindingsDiff:
 # ---- submit / resubmit ----------------------------------------------------------------------
 
 
-def run_precheck(submission: Submission, *, grading: GradingConfig | None = None) -> CheckResult:
-    return check_submission(submission, grading=grading)
+def run_precheck(
+    submission: Submission,
+    *,
+    grading: GradingConfig | None = None,
+    standards: tuple[Standard, ...] = (),
+    ex_ante_min_yuan: float | None = None,
+) -> CheckResult:
+    """The rules' precheck; `standards` is the stored 支出标准 library the caller read (formats.md §5)."""
+    return check_submission(
+        submission, grading=grading, standards=standards, ex_ante_min_yuan=ex_ante_min_yuan
+    )
 
 
 def _severity_counts(result: CheckResult) -> dict[str, int]:
@@ -121,10 +131,12 @@ def submit(
     submission: Submission,
     callback_url: str | None = None,
     grading: GradingConfig | None = None,
+    standards: tuple[Standard, ...] = (),
+    ex_ante_min_yuan: float | None = None,
 ) -> SubmissionRecord:
     """Store a submission and its automatic precheck; status 待审."""
     _require(submitter, Permission.submit)
-    result = run_precheck(submission, grading=grading)
+    result = run_precheck(submission, grading=grading, standards=standards, ex_ante_min_yuan=ex_ante_min_yuan)
     record = _store(
         session, submitter=submitter, submission=submission, result=result, callback_url=callback_url
     )
@@ -147,13 +159,16 @@ def resubmit(
     submission: Submission,
     callback_url: str | None = None,
     grading: GradingConfig | None = None,
+    standards: tuple[Standard, ...] = (),
+    ex_ante_min_yuan: float | None = None,
 ) -> SubmissionRecord:
     """A corrected version of a returned submission, linked to it with the findings diff.
 
     Only the submitting unit, only from 已退回, and only once: the replaced record is locked and gets
     `superseded_by_id`, so a second (or concurrent) resubmission of it is a Conflict."""
     _require(submitter, Permission.submit)
-    result = run_precheck(submission, grading=grading)  # before the lock: the rules need no database
+    # before the lock: the rules need no database
+    result = run_precheck(submission, grading=grading, standards=standards, ex_ante_min_yuan=ex_ante_min_yuan)
     previous = _locked_submission(session, viewer=submitter, submission_id=previous_id)
     if previous.submitter_id != submitter.id:
         raise Forbidden("只有原提交单位可以重新报送该项目。")
@@ -366,8 +381,20 @@ def _add_version(
     return version
 
 
+KNOWLEDGE_LOADING = (
+    "知识库仍在加载（首次启动正在建立入门知识索引），本稿引用的条文未能与原文核对；"
+    "加载完成后重新起草即可核对引用。"
+)
+
+
 def prepare_opinion(
-    session: Session, *, actor: User, submission_id: int, knowledge_base: Any = None, chat_model: Any = None
+    session: Session,
+    *,
+    actor: User,
+    submission_id: int,
+    knowledge_base: Any = None,
+    chat_model: Any = None,
+    knowledge_loading: bool = False,
 ) -> ReviewOpinion:
     """Draft the 审核意见 from the stored precheck without writing anything (the slow part: retrieval and,
     with a model, its prose). The API calls this outside the write transaction and hands the result to
@@ -377,12 +404,16 @@ def prepare_opinion(
     conflict = _state_conflict(record, "起草审核意见")  # fail fast; draft_review re-checks under the lock
     if conflict is not None:
         raise conflict
-    return draft_opinion(
+    opinion = draft_opinion(
         Submission.model_validate(record.canonical),
         latest_precheck(session, submission_id=submission_id),
         kb=knowledge_base,
         llm=chat_model,
     )
+    if knowledge_loading:  # said where the reviewer reads the draft's caveats, never in the document
+        opinion.notes.append(KNOWLEDGE_LOADING)
+        opinion.caveats.append(KNOWLEDGE_LOADING)
+    return opinion
 
 
 def draft_review(

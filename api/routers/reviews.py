@@ -18,10 +18,12 @@ from api.schemas import ApproveBody, DraftBody, EditReviewBody, ReturnBody, revi
 from api.state import AppServices
 from assistant import workflow
 from assistant.export_docx import DOCX_MEDIA_TYPE, export_review_docx
+from assistant.opinion_models import ReviewOpinion
 from assistant.records import User, read_scope, transaction
 from core.errors import UserError
 
 router = APIRouter(prefix="/reviews", tags=["审核意见"])
+KB_WAIT_S = 15.0  # how long a draft waits for a knowledge base that is still loading
 IfMatch = Annotated[str | None, Header(description='审核意见的版本号，例如 "3"（GET 响应的 ETag）')]
 _ETAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
 
@@ -53,6 +55,21 @@ def _fresh(services: AppServices, user: User, submission_id: int, response: Resp
         return _public(session, user, submission_id, response)
 
 
+def _prepare(services: AppServices, user: User, submission_id: int) -> ReviewOpinion:
+    """The draft, made before any lock; without the clause texts (and saying so) while the knowledge
+    base is still loading, rather than holding the request for minutes."""
+    knowledge_base = services.knowledge_base_within(KB_WAIT_S)
+    with read_scope(services.session_factory) as session:
+        return workflow.prepare_opinion(
+            session,
+            actor=user,
+            submission_id=submission_id,
+            knowledge_base=knowledge_base,
+            chat_model=services.chat_model,
+            knowledge_loading=knowledge_base is None,
+        )
+
+
 @router.post("/{submission_id}/draft", summary="起草审核意见（重新起草须注明当前版本）")
 def draft(
     submission_id: int,
@@ -63,14 +80,7 @@ def draft(
     body: DraftBody | None = None,
 ) -> dict[str, Any]:
     version = expected_version(if_match, body.version if body else None)
-    with read_scope(services.session_factory) as session:
-        opinion = workflow.prepare_opinion(
-            session,
-            actor=user,
-            submission_id=submission_id,
-            knowledge_base=services.knowledge_base(),
-            chat_model=services.chat_model,
-        )
+    opinion = _prepare(services, user, submission_id)
     transaction(
         services.session_factory,
         lambda session: workflow.draft_review(
@@ -150,15 +160,9 @@ def return_for_revision(
     version = expected_version(if_match, body.version)
     opinion = None
     with read_scope(services.session_factory) as session:
-        if not workflow.has_review(session, viewer=user, submission_id=submission_id):
-            # returned before any draft: the draft is written first, prepared here outside the lock
-            opinion = workflow.prepare_opinion(
-                session,
-                actor=user,
-                submission_id=submission_id,
-                knowledge_base=services.knowledge_base(),
-                chat_model=services.chat_model,
-            )
+        drafted = workflow.has_review(session, viewer=user, submission_id=submission_id)
+    if not drafted:  # returned before any draft: the draft is written first, prepared here outside the lock
+        opinion = _prepare(services, user, submission_id)
     transaction(
         services.session_factory,
         lambda session: workflow.return_review(

@@ -267,3 +267,31 @@ def test_review_text_and_comment_lengths_are_bounded(review_env, dev):
         f"/v1/reviews/{sid}/return", json={"comment": "退" * 2_001}, headers=env.headers("reviewer1")
     )
     assert long_comment.status_code == 422
+
+
+def test_a_draft_does_not_wait_minutes_for_a_loading_knowledge_base(review_env, dev, monkeypatch):
+    import time
+
+    from api.routers import reviews
+
+    env = review_env
+    services = env.app.state.services
+    sid = _submit(env, dev["D07"])["id"]
+    monkeypatch.setattr(reviews, "KB_WAIT_S", 0.2)
+    assert services.knowledge_base_if_open() is None
+    services._kb_lock.acquire()  # the warm-up is still embedding the starter pack
+    try:
+        started = time.monotonic()
+        drafted = env.client.post(f"/v1/reviews/{sid}/draft", headers=env.headers("reviewer1"))
+        assert time.monotonic() - started < 10
+    finally:
+        services._kb_lock.release()
+    assert drafted.status_code == 200, drafted.text
+    caveats = drafted.json()["opinion"]["caveats"]
+    assert any("知识库仍在加载" in c for c in caveats)
+    assert "知识库仍在加载" not in drafted.json()["text"]  # said to the reviewer, not in the document
+    redrafted = env.client.post(
+        f"/v1/reviews/{sid}/draft", json={"version": 1}, headers=env.headers("reviewer1")
+    )
+    assert redrafted.status_code == 200
+    assert not any("知识库仍在加载" in c for c in redrafted.json()["opinion"]["caveats"])
