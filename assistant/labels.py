@@ -7,7 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.auth import PERMISSION_ZH, ROLE_ZH
+from assistant.citations import TRUST_LABELS, TRUST_NOTES, Trust, trust_of
 from assistant.models import SEVERITY_ZH, Dimension, Grade, Severity
+
+CONFIDENCES = ("源文✔", "二手✔", "记忆", "实务")  # the marks of assistant/checks/catalog.yaml citations
 
 STATUS_ZH: dict[str, str] = {"pending": "待审", "returned": "已退回", "approved": "已通过"}
 
@@ -69,4 +72,9 @@ def labels_public() -> dict[str, Any]:
         "cells": dict(CELL_ZH),
         "fields": dict(FIELD_ZH),
         "indicator_place": INDICATOR_PLACE,
+        # a citation's trust state (assistant/citations.py): one wording each in chat, dialogs, opinions,
+        # the Word file and the API; a finding's citation, before it is resolved against the knowledge
+        # base, has the state its confidence mark gives it
+        "trust": {t.value: {"label": TRUST_LABELS[t], "note": TRUST_NOTES[t]} for t in Trust},
+        "confidence_trust": {c: trust_of(c, "第一条", official=False).value for c in CONFIDENCES},
     }

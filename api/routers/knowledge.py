@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import CurrentUser, DocAdmin, ServicesDep, SessionDep
 from api.ingest_jobs import run_job, save_uploads, start_job
+from assistant.citations import TRUST_LABELS, TRUST_NOTES, clause_trust
 from assistant.records import read_scope, record_audit, transaction
 from assistant.records.jobs import FINISHED, get_job, job_public
 from core.errors import NotFound, UnsupportedMediaType, UserError
@@ -54,6 +55,7 @@ def clause(clause_id: str, _user: CurrentUser, services: ServicesDep) -> dict[st
         "page": found.page,
         "source": found.source,
         "confidence": found.confidence,
+        **trust_fields(found),
     }
 
 
@@ -146,3 +148,9 @@ def delete_document(doc_id: str, user: DocAdmin, services: ServicesDep) -> dict[
         ),
     )
     return {"doc_id": doc_id, "clauses_removed": removed}
+
+
+def trust_fields(clause) -> dict[str, Any]:
+    """已核实 / 要点（转述） / 条款号待核对 of a clause, worded as everywhere else (assistant.citations)."""
+    trust = clause_trust(clause)
+    return {"trust": trust.value, "trust_label": TRUST_LABELS[trust], "trust_note": TRUST_NOTES[trust]}

@@ -12,8 +12,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentUser, ServicesDep
-from assistant.models import Clause
+from api.deps import CurrentUser, DocAdmin, ServicesDep
+from assistant import citation_resolve
+from assistant.checks.catalog import load_catalog
+from assistant.citation_audit import audit_citations, catalog_citations
+from assistant.citations import TRUST_LABELS, TRUST_NOTES, clause_trust
+from assistant.models import Citation, Clause
 from core.errors import NotFound, UserError
 
 router = APIRouter(tags=["界面支持"])
@@ -42,7 +46,11 @@ def article_label(article: str | None) -> str | None:
 
 
 def clause_public(clause: Clause) -> dict[str, Any]:
+    trust = clause_trust(clause)
     return {
+        "trust": trust.value,
+        "trust_label": TRUST_LABELS[trust],
+        "trust_note": TRUST_NOTES[trust],
         "clause_id": clause.id,
         "doc": clause.doc_short,
         "doc_title": clause.doc_title,
@@ -63,11 +71,33 @@ def resolve_citation(
     services: ServicesDep,
     doc: Annotated[str, Query(min_length=1, max_length=200)],
     article: Annotated[str | None, Query(max_length=100)] = None,
+    quote: Annotated[str | None, Query(max_length=500)] = None,
+    confidence: Annotated[str | None, Query(max_length=20)] = None,
 ) -> dict[str, Any]:
+    knowledge_base = services.knowledge_base()
+    if quote:  # the finding's own summary: resolve it against the official texts (assistant.citation_resolve)
+        resolved = citation_resolve.resolve_citation(
+            Citation(doc=doc, article=article, quote=quote, confidence=confidence), knowledge_base
+        )
+        found = knowledge_base.get_clause(resolved.clause_id) if resolved.clause_id else None
+        if found is not None:
+            return clause_public(found) | {
+                "trust": resolved.trust.value,
+                "trust_label": resolved.trust_label,
+                "trust_note": resolved.trust_note,
+                "citation_label": resolved.label,
+                "quote": resolved.quote,
+                "article_found": resolved.article_found,
+                "mismatch": resolved.mismatch,
+            }
+        raise NotFound(
+            f"{resolved.label}：{resolved.trust_label}。知识库中没有该文件的正式文本，也没有对应的要点卡片；"
+            "以上为规则要点。",
+            code="clause_not_found",
+        )
     label = article_label(article)
     if label is None:
         raise UserError("请提供条款号（article），例如“第二十五条”。", code="article_required")
-    knowledge_base = services.knowledge_base()
     for name in doc_candidates(doc):
         clause = knowledge_base.lookup(name, label)
         if clause is not None:
@@ -76,3 +106,13 @@ def resolve_citation(
         f"知识库中没有找到《{doc.strip('《》')}》{article}的条文（可能尚未导入该文件）。",
         code="clause_not_found",
     )
+
+
+@router.get("/citations/verify", summary="用已导入的正式文本核对规则目录的引用（管理员）")
+def verify_citations(_admin: DocAdmin, services: ServicesDep) -> dict[str, Any]:
+    """`jixiao docs verify-citations` over the API: each catalog citation, the article found, the quote."""
+    audit = audit_citations(catalog_citations(load_catalog()), services.knowledge_base())
+    return {
+        "counts": audit.counts(),
+        "checks": [c.model_dump(mode="json") | {"status": c.status} for c in audit.checks],
+    }

@@ -22,11 +22,12 @@ function metaRow(label, value) {
   return h("div", { class: "meta-row" }, h("dt", {}, label), h("dd", {}, String(value)));
 }
 
-function confidenceNote(confidence) {
-  if (!confidence) return null;
-  if (confidence.includes("实务")) return h("p", { class: "note note-practice" }, "本条为审核实务做法，不是文件的强制性规定，仅作提示。");
-  if (confidence.includes("记忆")) return h("p", { class: "note note-memory" }, "本条条款号凭记忆整理，尚未对照原文核实，引用前请核对原文。");
-  return null;
+const TRUST_NOTE_CLASS = { verified: "note-verified", paraphrase: "note-practice", unchecked: "note-memory" };
+
+/** The clause's trust state as the server words it (已核实 / 要点（转述） / 条款号待核对). */
+function trustNote(clause) {
+  if (!clause.trust_label) return null;
+  return h("p", { class: "note " + (TRUST_NOTE_CLASS[clause.trust] || "") }, `${clause.trust_label}：${clause.trust_note || ""}`);
 }
 
 export function clauseView(clause) {
@@ -39,9 +40,9 @@ export function clauseView(clause) {
       metaRow("章节", (clause.path || []).length > 1 ? clause.path.slice(0, -1).join(" / ") : ""),
       metaRow("页码", clause.page ? `第${clause.page}页` : ""),
       metaRow("来源", clause.source),
-      metaRow("可信度", clause.confidence),
+      metaRow("核实情况", clause.trust_label),
     ),
-    confidenceNote(clause.confidence),
+    trustNote(clause),
     h("blockquote", { class: "clause-text" }, clause.text || "（无正文）"),
   );
 }
@@ -74,11 +75,17 @@ export async function openFindingCitation(citation) {
     return;
   }
   try {
-    const clause = await api("/v1/citations/resolve", { query: { doc: citation.doc, article: citation.article } });
-    clear(source).append(h("h3", { class: "sub" }, "知识库中的条文"), clauseView(clause));
+    const query = { doc: citation.doc, article: citation.article, quote: citation.quote, confidence: citation.confidence };
+    const clause = await api("/v1/citations/resolve", { query });
+    const { title } = dialogParts();
+    if (clause.citation_label) title.textContent = clause.citation_label;  // the article the text carries it in
+    clear(summary).append(trustNote(clause) || "",
+      clause.quote ? h("p", {}, h("strong", {}, clause.trust === "verified" ? "原文：" : "规则要点："), clause.quote) : "",
+      clause.mismatch ? h("p", { class: "note note-memory" }, `规则引用的${citation.article}与正式文本不符，该要点见于${clause.article_found}。`) : "");
+    clear(source).append(h("h3", { class: "sub" }, clause.trust === "verified" ? "正式文本中的条文" : "知识库中的要点卡片"), clauseView(clause));
   } catch (err) {
     if (err.status !== 404) return clear(source).appendChild(errorBox(err));
-    clear(source).append(h("p", { class: "muted" }, "知识库中暂未找到该条条文（可能尚未导入该文件），以上为规则要点。"));
+    clear(source).append(h("p", { class: "muted" }, err.message || "知识库中暂未收录该文件，以上为规则要点。"));
   }
 }
 

@@ -14,6 +14,9 @@ export const STATUS_ZH = {};
 export const GRADES = [];
 export const CELL_ZH = {};
 export const ACTION_ZH = {};
+// citation trust states: {verified|paraphrase|unchecked: {label, note}} and confidence mark -> state
+export const TRUST = {};
+export const CONFIDENCE_TRUST = {};
 let indicatorTemplate = "";
 
 // presentation only: the badge colour of each grade
@@ -37,6 +40,8 @@ export async function loadLabels() {
   fill(GRADES, labels.grades);
   fill(CELL_ZH, labels.cells);
   fill(ACTION_ZH, labels.actions);
+  fill(TRUST, labels.trust);
+  fill(CONFIDENCE_TRUST, labels.confidence_trust);
   indicatorTemplate = labels.indicator_place || "";
 }
 
@@ -61,22 +66,30 @@ export function bookTitle(doc) {
   return withNo ? `《${withNo[1]}》（${withNo[2]}）` : `《${text}》`;
 }
 
+// the chip style of each trust state (presentation only; the words come from the server)
+const TRUST_CLASS = { verified: "verified", paraphrase: "plain", unchecked: "memory" };
+
+/** A trust state as the server words it: {label: 已核实 / 要点（转述） / 条款号待核对, note}. */
+export function trustOf(state) {
+  return TRUST[state] || { label: "", note: "" };
+}
+
 /**
- * How a finding's citation is shown. [实务] is review practice, never cited as a binding rule;
- * [记忆] keeps its confidence mark beside the article number.
+ * How a finding's citation is shown before it is resolved against the knowledge base: its trust state
+ * comes from its confidence mark (GET /v1/labels: confidence_trust). [实务] is review practice, never
+ * cited as a binding rule; an article number from memory reads 条款号待核对.
  */
 export function citationLabel(citation) {
   const confidence = citation.confidence || "";
+  const state = citation.trust || CONFIDENCE_TRUST[confidence] || "paraphrase";
+  const trust = trustOf(state);
   if (confidence.includes("实务")) {
     const doc = citation.doc && !citation.doc.includes("实务") ? `（参考${bookTitle(citation.doc)}）` : "";
-    return { text: "审核实务" + doc, note: "审核实务，不是文件的强制性规定，仅作提示", kind: "practice" };
+    return { text: "审核实务" + doc, note: `${trust.label}：审核实务，不是文件的强制性规定，仅作提示`, kind: "practice", state };
   }
   const text = bookTitle(citation.doc) + (citation.article || "");
-  if (confidence.includes("记忆")) {
-    return { text: text + "〔条款号待核〕", note: "条款号凭记忆整理，尚未对照原文核实", kind: "memory" };
-  }
-  const note = confidence ? `可信度：${confidence}` : "";
-  return { text, note, kind: confidence.includes("✔") ? "verified" : "plain" };
+  const shown = state === "verified" || !citation.article ? text : `${text}〔${trust.label}〕`;
+  return { text: shown, note: trust.label ? `${trust.label}：${trust.note}` : "", kind: TRUST_CLASS[state] || "plain", state };
 }
 
 /** A keyboard-reachable chip that opens the clause dialog. */

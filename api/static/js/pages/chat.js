@@ -27,29 +27,54 @@ function uniqueCitations(citations) {
   });
 }
 
+// ✓ only for a quote found in an ingested official text; our cards carry their state (要点（转述） /
+// 条款号待核对) in the chip, worded by the server (citation.trust_label)
 function citationChips(citations) {
-  const chips = uniqueCitations(citations).map((c) => h("button", {
-    type: "button",
-    class: "chip chip-verified" + (c.verified === false ? " chip-unverified" : ""),
-    title: `${c.doc_title || c.doc || ""}${c.page ? " 第" + c.page + "页" : ""}，点击查看原文`,
-    dataset: { clauseId: c.clause_id || "" },
-    onclick: () => openClause(c.clause_id, c.label),
-  }, c.verified === false ? "" : h("span", { class: "chip-check", "aria-label": "已核实" }, "✓"), c.label || `《${c.doc}》${c.article || ""}`));
+  const chips = uniqueCitations(citations).map((c) => {
+    const verified = (c.trust || (c.verified === false ? "" : "verified")) === "verified";
+    const label = c.label || `《${c.doc}》${c.article || ""}`;
+    return h("button", {
+      type: "button",
+      class: "chip " + (verified ? "chip-verified" : c.trust === "unchecked" ? "chip-memory" : "chip-unverified"),
+      title: `${c.doc_title || c.doc || ""}${c.page ? " 第" + c.page + "页" : ""}${c.trust_label ? "（" + c.trust_label + "）" : ""}，点击查看条文`,
+      dataset: { clauseId: c.clause_id || "", trust: c.trust || "" },
+      onclick: () => openClause(c.clause_id, c.label),
+    }, verified ? h("span", { class: "chip-check", "aria-label": c.trust_label || "已核实" }, "✓") : "",
+    verified || !c.trust_label ? label : `${label}〔${c.trust_label}〕`);
+  });
   return chips.length ? h("div", { class: "citations" }, h("span", { class: "citations-label" }, "出处："), chips) : null;
 }
 
-function messageView(role, text, citations, extra) {
+/** The answering sentences in view, the clauses under them folded (done.folded is the tail of the answer). */
+function answerText(el, text, folded) {
+  const full = text || "";
+  if (!folded || !full.endsWith(folded)) {
+    el.textContent = full;
+    return;
+  }
+  const head = folded.split("\n", 1)[0];
+  clear(el).append(full.slice(0, full.length - folded.length).trimEnd(),
+    h("details", { class: "folded-clauses" }, h("summary", {}, head.replace(/[：:]$/, "")),
+      h("div", { class: "folded-body" }, folded.slice(head.length).trim())));
+}
+
+function messageView(role, text, citations, extra, folded) {
   const isUser = role === "user";
+  const body = h("div", { class: "msg-text" });
+  answerText(body, text, folded);
   return h("div", { class: `msg msg-${isUser ? "user" : "assistant"}` },
     h("div", { class: "msg-who" }, isUser ? "我" : "审核助手"),
-    h("div", { class: "msg-body" }, h("div", { class: "msg-text" }, text || ""), citationChips(citations), extra || null));
+    h("div", { class: "msg-body" }, body, citationChips(citations), extra || null));
 }
 
 function doneNotes(done) {
   const notes = [];
   const dropped = Array.isArray(done.dropped) ? done.dropped.length : Number(done.dropped || 0);
   if (dropped) notes.push(`已删去 ${dropped} 处无法在知识库中核实的引用。`);
-  if (done.covered === false) notes.push("知识库中没有找到足够的条文依据，以上内容仅供参考，请以正式文件为准。");
+  // an uncovered answer says so itself: no "以上内容仅供参考" under a bare refusal
+  if (done.covered === false && done.answer && !String(done.answer).startsWith("知识库中未检索到")) {
+    notes.push("知识库中没有找到足够的条文依据，请以正式文件为准。");
+  }
   return notes.length ? h("p", { class: "msg-note" }, notes.join("")) : null;
 }
 
@@ -128,7 +153,7 @@ export async function render(main, ctx) {
         if (chips) bodyEl.append(chips);
       } else if (event === "done") {
         gotDone = true;
-        if (data.answer) textEl.textContent = data.answer;
+        if (data.answer) answerText(textEl, data.answer, data.folded);
         bodyEl.querySelector(".citations")?.remove();
         bodyEl.append(...[citationChips(data.citations), doneNotes(data)].filter(Boolean));
         log.scrollTop = log.scrollHeight;

@@ -114,6 +114,15 @@ function editorArea(review) {
   return { editor, area: h("div", { class: "editor-grid" }, editor, preview) };
 }
 
+/** What the reviewer should know before sending (opinion.caveats): shown here, never in the document. */
+function caveatsNote(review) {
+  const caveats = (review.opinion && review.opinion.caveats) || [];
+  if (!caveats.length) return null;
+  return h("div", { class: "note note-practice", role: "note" },
+    h("strong", {}, "起草说明（不写入审核意见）："),
+    h("ul", { class: "caveats" }, caveats.map((c) => h("li", {}, c))));
+}
+
 function editorPanel(ctx, review, reload) {
   const pending = review.status === "pending";
   const staff = can(ctx.me, "review") && pending;
@@ -133,6 +142,7 @@ function editorPanel(ctx, review, reload) {
   const { editor, area } = editorArea(review);
   const comment = h("input", { id: "review-comment", type: "text", maxlength: 500, placeholder: "例如：请补充满意度指标并明确时效指标的完成时限" });
   return h("section", { class: "card", "aria-label": "审核意见编辑" }, head, h("p", { id: "opinion-help", class: "help" }, help),
+    caveatsNote(review),
     area,
     h("div", { class: "field" }, h("label", { for: "review-comment" }, "处理说明（退回修改时必填）"), comment),
     slot,
