@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from assistant.checks import check_submission, load_catalog
 from assistant.checks.catalog import DEFECT_CODES, Rule
+from assistant.citations import TRUST_LABELS, Trust
 from assistant.models import SEVERITY_ZH, Finding, Location, Severity, Submission
 from assistant.opinion_render import location_text
 from core.errors import NotFound, UserError
@@ -313,8 +314,8 @@ def citation_views(rule_id: str) -> list[CitationView]:
             label = f"审核实务（{doc.title}，非文件规定）"
         else:
             label = f"《{doc.title}》" + (f"（{doc.doc_no}）" if doc.doc_no else "") + (cite.article or "")
-            if cite.confidence == "记忆":
-                label += "（条款号凭记忆，待核对原文）"
+            if cite.confidence == "记忆" and cite.article:  # one wording per trust state
+                label += f"〔{TRUST_LABELS[Trust.UNCHECKED]}〕"
         views.append(CitationView(**public.model_dump(), label=label))
     return views
 

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
+from assistant.citations import TRUST_LABELS, Trust
 from assistant.models import Citation, Dimension, Severity
 
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
@@ -188,8 +189,8 @@ class Catalog(BaseModel):
         if doc.practice:
             return f"审核实务（{doc.title}）"
         label = f"《{doc.title}》" + (f"（{doc.doc_no}）" if doc.doc_no else "") + (c.article or "")
-        if c.confidence == "记忆":
-            label += "（条款号凭记忆，待核对原文）"
+        if c.confidence == "记忆" and c.article:  # one wording per trust state (assistant.citations)
+            label += f"〔{TRUST_LABELS[Trust.UNCHECKED]}〕"
         return label
 
 

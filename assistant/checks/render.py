@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from assistant.citations import TRUST_LABELS, Trust
 from assistant.models import SEVERITY_ZH, CheckResult, Citation, CostCheck, Finding, Fix, Location
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -39,7 +40,7 @@ def citation_text(c: Citation) -> str:
     m = _DOC_NO.match(c.doc)
     title = f"《{m.group('title')}》（{m.group('no')}）" if m else f"《{c.doc}》"
     label = f"{title}{c.article or ''}"
-    return label + ("（条款号凭记忆，待核对）" if c.confidence == "记忆" else "")
+    return label + (f"〔{TRUST_LABELS[Trust.UNCHECKED]}〕" if c.confidence == "记忆" and c.article else "")
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:

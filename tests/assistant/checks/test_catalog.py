@@ -40,7 +40,7 @@ def test_practice_sources_are_never_cited_as_binding():
         if rule.citations[0].confidence == "实务":
             assert text.startswith("审核实务")
         if rule.citations[0].confidence == "记忆":
-            assert "凭记忆" in text
+            assert "条款号待核对" in text
 
 
 def test_findings_carry_catalog_fields_and_name_the_row(data_dir_shared):
