@@ -25,7 +25,7 @@ from vectorstore.embedders import Embedder, get_embedder
 from vectorstore.fusion import boost_items, weighted_rrf
 from vectorstore.ingestion import IngestReport, Outcome, ingest_files
 from vectorstore.lexical import BM25Index, synonym_tokens, tokenize
-from vectorstore.lookup import DocFilter, find_article, match_documents, mentioned_documents
+from vectorstore.lookup import DocFilter, find_article, match_documents, mentioned_documents, official_first
 from vectorstore.manifest import Manifest
 from vectorstore.models import DocumentInfo, SearchHit
 from vectorstore.passages import PARAGRAPH, index_text, vector_passages
@@ -245,7 +245,7 @@ class KnowledgeBase:
             ids, evidence = self._evidence(query, ranked, view, top=top)
             scores = self.reranker().score(evidence)
             order = sorted(range(len(ids)), key=lambda i: (-scores[i], _best_rank(evidence[i]), ids[i]))
-            return [
+            learned = [
                 SearchHit(
                     clause=view.clauses[ids[i]],
                     score=float(scores[i]),
@@ -254,6 +254,7 @@ class KnowledgeBase:
                 )
                 for i in order[:k]
             ]
+            return official_first(learned, view.documents, view.clauses.values(), allowed_docs)
         fused = self._fuse(query, [i for i, _ in ranked.dense], [i for i, _ in ranked.lexical], view)
         hits = []
         for item in fused[:k]:
@@ -265,7 +266,7 @@ class KnowledgeBase:
                     rank_lexical=item.ranks.get("lexical"),
                 )
             )
-        return hits
+        return official_first(hits, view.documents, view.clauses.values(), allowed_docs)
 
     def with_fusion(self, method: Literal["learned", "rrf"]) -> KnowledgeBase:
         """The same index (shared stores) retrieving with another fusion, for side-by-side evaluation."""

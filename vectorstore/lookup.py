@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from core.models import Clause
 from vectorstore.lexical import normalize_article_numbers
-from vectorstore.models import DocumentInfo
+from vectorstore.models import DocumentInfo, SearchHit
 
 _BRACKETS = str.maketrans(
     {
@@ -207,3 +207,47 @@ def abbreviated_mentions(text: str, documents: Iterable[DocumentInfo]) -> set[st
         if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans):
             found |= targets
     return found
+
+
+def _card_keys(clause: Clause) -> set[str]:
+    return {normalize_doc_key(k) for k in (clause.doc_short, clause.doc_title, clause.doc_no) if k}
+
+
+def official_first(
+    hits: list[SearchHit],
+    documents: Iterable[DocumentInfo],
+    clauses: Iterable[Clause],
+    allowed_docs: set[str] | None = None,
+) -> list[SearchHit]:
+    """An ingested official text outranks our starter card of the same article: where a card of 预算法
+    第十二条 was retrieved and 预算法 itself is indexed, its 第十二条 takes the card's place and the card
+    follows (the list keeps its length; the card is dropped from the end if need be)."""
+    cards = [h for h in hits if h.clause.doc_kind == STARTER_KIND and h.clause.article]
+    official = [
+        d for d in documents if d.kind != STARTER_KIND and (allowed_docs is None or d.doc_id in allowed_docs)
+    ]
+    if not cards or not official:
+        return hits
+    by_doc: dict[str, list[Clause]] = {}
+    for clause in clauses:
+        by_doc.setdefault(clause.doc_id, []).append(clause)
+    out: list[SearchHit] = []
+    seen: set[str] = set()
+    for hit in hits:
+        clause = hit.clause
+        if hit in cards:
+            keys, wanted = _card_keys(clause), normalize_article(clause.article or "")
+            for info in official:
+                if not keys & _doc_keys(info):
+                    continue
+                twin = next(
+                    (c for c in by_doc.get(info.doc_id, []) if normalize_article(c.article or "") == wanted),
+                    None,
+                )
+                if twin is not None and twin.id not in seen:
+                    out.append(hit.model_copy(update={"clause": twin}))
+                    seen.add(twin.id)
+        if clause.id not in seen:
+            out.append(hit)
+            seen.add(clause.id)
+    return out[: len(hits)]
