@@ -643,10 +643,18 @@ def unit_cost(ctx: SubmissionContext, noun: str = "", hint: str = "") -> dict[st
         return {"name": name, "op": "=", "value": _num(per), "unit": unit, "basis": basis}
     if priced is None:
         rows = quantity_rows(ctx)
-        unit = _head_unit(rows[0]) if rows else _todo("todo_unit")
+        core_unit = str(core_output(ctx).get("unit") or "")  # the output a fix adds counts in this unit
+        unit = (
+            _head_unit(rows[0])
+            if rows
+            else core_unit
+            if core_unit and not PLACEHOLDER.search(core_unit)
+            else ""
+        )
+        unit = unit or _todo("todo_unit")
         subject = (short_subject(rows[0].name_core) if rows else "") or project_object(ctx)
         return {
-            "name": _t("name_unit_cost", subject=subject, noun=noun),
+            "name": _unit_name(subject, noun),
             "op": "≤",
             "value": _todo("todo_price"),
             "unit": f"元/{unit}",
@@ -655,7 +663,7 @@ def unit_cost(ctx: SubmissionContext, noun: str = "", hint: str = "") -> dict[st
     shared = main_quantity(ctx, hint) is None and len(quantity_rows(ctx)) > 1
     if ctx.budget is None or shared:
         return {
-            "name": _t("name_unit_cost", subject=priced.subject, noun=noun),
+            "name": _unit_name(priced.subject, noun),
             "op": "≤",
             "value": _todo("todo_price"),
             "unit": f"元/{priced.unit}",
@@ -671,7 +679,7 @@ def unit_cost(ctx: SubmissionContext, noun: str = "", hint: str = "") -> dict[st
         unit=priced.unit,
     )
     return {
-        "name": _t("name_unit_cost", subject=priced.subject, noun=noun),
+        "name": _unit_name(priced.subject, noun),
         "op": "≤",
         "value": value,
         "unit": f"{money}/{priced.unit}",
@@ -679,12 +687,20 @@ def unit_cost(ctx: SubmissionContext, noun: str = "", hint: str = "") -> dict[st
     }
 
 
+def _unit_name(subject: str, noun: str) -> str:
+    """坡面水标尺单位投资, 机柜单位维护成本; an activity the subject already names is not said twice."""
+    suffix = _t("noun_cost_suffix")
+    if noun.endswith(suffix) and len(noun) > len(suffix) and noun[: -len(suffix)] in subject:
+        noun = _t("noun_cost")
+    return _t("name_unit_cost", subject=subject, noun=noun)
+
+
 @safe
 def cost_fix(ctx: SubmissionContext, row: RowView) -> Draft:
     """A cost row that cannot be measured becomes a unit cost of the same thing: a total (总投资, 经费支出) is
     divided by the output it buys; a named cost object (收购价格, 资助标准) keeps its name and gets an amount;
     a total beside a unit standard the table already has goes."""
-    subject = _p("cost_rate_tail").sub("", row.name_core)
+    subject = _p("cost_rate_tail").sub("", _p("template_number").sub("", row.name_core))
     standard = next(
         (r for r in ctx.rows if r.is_cost and r.idx != row.idx and (r.per_unit is not None or "/" in r.unit)),
         None,
@@ -700,7 +716,10 @@ def cost_fix(ctx: SubmissionContext, row: RowView) -> Draft:
         if _p("aid_standard").search(subject):
             unit = "元/人·年"
         else:
-            unit = f"元/{priced.unit}" if priced is not None else f"元/{_todo('todo_unit')}"
+            core_unit = str(core_output(ctx).get("unit") or "") if priced is None else ""
+            if core_unit and PLACEHOLDER.search(core_unit):
+                core_unit = ""
+            unit = f"元/{priced.unit if priced is not None else core_unit or _todo('todo_unit')}"
         return rewrite(
             row,
             name=subject,
@@ -713,8 +732,12 @@ def cost_fix(ctx: SubmissionContext, row: RowView) -> Draft:
         noun = _t("noun_build")
     elif activity and activity.group(0) not in ("推介", "招商"):
         noun = activity.group(0) + _t("noun_cost_suffix")
-    else:
-        noun = _t("noun_invest") if "投资" in subject else _t("noun_cost")
+    elif "投资" in subject:
+        noun = _t("noun_invest")
+    else:  # a bare 成本 row costs what the project does (暖通改造 -> 单位改造成本)
+        done = _p("cost_activity").search(title_core(ctx))
+        build = done is not None and done.group(0) not in ("推介", "招商", "造价")
+        noun = done.group(0) + _t("noun_cost_suffix") if build and done else _t("noun_cost")
     fields = unit_cost(ctx, noun, hint=subject)
     return rewrite(row, note=fields.get("basis", ""), **fields)
 

@@ -103,6 +103,7 @@ def _agree(ctx: SubmissionContext, hits: list[PlanHit], drafts: list[Draft | Non
     _allocate_effects(ctx, merged)
     _no_twin_rewrites(ctx, merged)
     _match_budget(ctx, merged)
+    _bare_names(ctx, merged)
     out: list[Draft | None] = []
     for d in drafts:
         if (
@@ -270,6 +271,20 @@ def _match_budget(ctx: SubmissionContext, merged: dict[int, Draft]) -> None:
             note += _t("note_mismatch_qty", n=qty_row.idx + 1, count=fmt_number(count))
         row = {"op": cost.ind.op or "≤", "value": fmt_number(round(standard, 2)), "unit": cost.ind.unit}
         merged[i] = d.with_(row=row, need=None, note=note)
+
+
+def _bare_names(ctx: SubmissionContext, merged: dict[int, Draft]) -> None:
+    """A rewritten row's name loses the template's numbering (指标1工程完工率 -> 工程完工率) when no other
+    row then has that name."""
+    numbered = remedies().pattern("template_number")
+    bare_of = {r.idx: numbered.sub("", r.ind.name or "") for r in ctx.rows}
+    for i, d in list(merged.items()):
+        if d.action != "replace_row" or d.need is not None or set(d.row) <= {"weight"}:
+            continue
+        name = str(d.row.get("name") or ctx.rows[i].ind.name or "")
+        bare = numbered.sub("", name)
+        if bare != name and not any(b == bare for j, b in bare_of.items() if j != i):
+            merged[i] = d.with_(row={**d.row, "name": bare})
 
 
 def _head(row: RowView) -> str:

@@ -226,6 +226,25 @@ def test_awareness_becomes_a_known_share_of_the_same_subject():
 
 
 # ------------------------------------------------------------------------------------- agreement
+def test_a_rewritten_name_loses_the_templates_numbering_and_a_bare_cost_is_the_projects_unit_cost():
+    sub = submission(
+        {"project": "教学楼暖通改造", "budget_yuan": 432000, "annual_goal": "完成教学楼暖通改造2400平方米。"},
+        rows={
+            0: row("产出指标", "数量指标", "指标1改造面积", None, "2400", None, 20),
+            1: row("产出指标", "质量指标", "指标1工程验收合格率", None, "100", None, 15),
+            3: row("产出指标", "成本指标", "指标1成本控制率", None, "100", None, 15),
+        },
+    )
+    assert _fix(sub, "NO_UNIT", 1).row == {"name": "工程验收合格率", "unit": "%"}
+    cost = _fix(sub, "COST_NOT_MEASURABLE", 3).row
+    assert (cost["name"], cost["op"], cost["value"], cost["unit"]) == (
+        "教学楼暖通改造单位成本",
+        "≤",
+        "180",
+        "元/平方米",
+    )
+
+
 def test_a_row_is_never_both_deleted_and_rewritten():
     sub = submission(
         {"project": "村干部生活补贴"},
