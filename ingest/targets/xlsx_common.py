@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from core.normalize import number_to_text
@@ -92,8 +93,8 @@ class Grid:
     def n_rows(self) -> int:
         return len(self.values)
 
-    @property
-    def n_cols(self) -> int:
+    @cached_property
+    def n_cols(self) -> int:  # computed once: every row scan asks for it (was quadratic on long sheets)
         return max((len(r) for r in self.values), default=0)
 
     def origin(self, r: int, c: int) -> tuple[int, int]:
