@@ -36,6 +36,12 @@ _WIDE = 100_000  # console width when output is not a terminal: tables take thei
 class CheckCommand(TyperCommand):
     """The check command with a Chinese usage line, help option and usage errors."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:  # the name column already says 文件...; typer would add <list[Path]>
+            if param.param_type_name == "argument":
+                setattr(param, "display_type_rich", _no_type)  # noqa: B010  shadows the method on this one
+
     def get_usage(self, ctx: Any) -> str:
         return f"用法：{ctx.command_path} [选项] 文件..."
 
@@ -44,6 +50,7 @@ class CheckCommand(TyperCommand):
         if option is not None:
             option.help = "显示本说明并退出。"
             option.rich_help_panel = _PANEL_OPTIONS  # read by typer's help
+            setattr(option, "display_type_rich", _no_type)  # noqa: B010  a flag: no <bool>
         return option
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -53,6 +60,10 @@ class CheckCommand(TyperCommand):
             if not _is_usage_error(exc):
                 raise
             _usage_error(ctx, _usage_error_zh(exc))
+
+
+def _no_type(ctx: Any) -> None:
+    return None
 
 
 def register(app: typer.Typer) -> None:
