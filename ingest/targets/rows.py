@@ -139,7 +139,7 @@ def read_levels(
 
 
 def split_published_value(value: str | None, op: str | None, unit: str | None) -> dict[str, str | None]:
-    """Split '≥95%' into op/value/unit when the op or unit column is absent or empty (text kept: value_raw)."""
+    """Split '≥95%' into op/value/unit when the op or unit column is absent or empty (text in value_raw)."""
     out: dict[str, str | None] = {"value": value, "op": op, "unit": unit, "value_raw": None}
     if value is None or (op and unit):
         return out

@@ -1,4 +1,4 @@
-"""Messy real-world tables built with openpyxl: merged cells, 万元, ≥ inside values, no op column, odd headers."""
+"""Messy real-world tables built with openpyxl: merged cells, 万元, ≥ in values, no op column, odd headers."""
 
 from __future__ import annotations
 

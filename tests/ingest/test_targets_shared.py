@@ -28,7 +28,7 @@ def _diff(got: Submission, want: Submission, sub_fields=SUB_FIELDS) -> list[str]
     ]
     if len(got.indicators) != len(want.indicators):
         return out + [f"{want.id}: {len(got.indicators)} indicators != {len(want.indicators)}"]
-    for i, (a, b) in enumerate(zip(got.indicators, want.indicators)):
+    for i, (a, b) in enumerate(zip(got.indicators, want.indicators, strict=True)):
         out += [
             f"{want.id}[{i}].{f}: {getattr(a, f)!r} != {getattr(b, f)!r}"
             for f in IND_FIELDS
@@ -41,7 +41,7 @@ def test_flat_export_round_trips_all_40(data_dir_shared: Path, dev_json: list[Su
     result = load_submissions(data_dir_shared / "targets_dev_flat.xlsx")
     assert result.issues == []
     assert len(result.submissions) == 40
-    diffs = [d for got, want in zip(result.submissions, dev_json) for d in _diff(got, want)]
+    diffs = [d for got, want in zip(result.submissions, dev_json, strict=True) for d in _diff(got, want)]
     assert diffs == []
     assert sum(len(s.indicators) for s in result.submissions) == 332
 
