@@ -4,11 +4,15 @@ Each race fires two requests released together by a barrier, repeated over fresh
 approve vs return, two resubmits, resubmit vs approve and two first drafts exactly one succeeds, the
 other gets 409 with a Chinese message, never a 500; the audit log, the version history and the final
 state agree. Idempotency keys and a burst of mixed writers are checked on the same server.
+
+With JIXIAO_TEST_DATABASE_URL set (an empty PostgreSQL database, e.g.
+postgresql+psycopg://jx@127.0.0.1:5432/jixiao_test) the same races run against PostgreSQL.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
@@ -53,7 +57,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, starter_index: Path) -> Itera
 
     data_dir = tmp_path_factory.mktemp("race-var")
     seed_starter_index(starter_index, data_dir)
-    app = create_app(rules_only_settings(data_dir))
+    app = create_app(rules_only_settings(data_dir, database_url=os.environ.get("JIXIAO_TEST_DATABASE_URL")))
     tokens = {}
     with session_scope(app.state.services.session_factory) as session:
         for username, (role, display) in {**USERS, **EXTRA_USERS}.items():
