@@ -18,7 +18,18 @@ from api.callbacks import CallbackDispatcher
 from api.errors import BodySizeLimitMiddleware, install_error_handlers
 from api.logging import RequestIdMiddleware, bind_request_id, current_request_id
 from api.metrics import AppMetrics, CallbackCollector, MetricsMiddleware, install_metrics
-from api.routers import audit, chat, dashboard, knowledge, reviews, submissions, system, training
+from api.routers import (
+    audit,
+    chat,
+    dashboard,
+    exante,
+    knowledge,
+    reviews,
+    standards,
+    submissions,
+    system,
+    training,
+)
 from api.security import RequestGuardMiddleware, SecurityHeadersMiddleware, install_docs, secure_data_dir
 from api.state import AppServices
 from assistant.checks.grading import load_grading
@@ -84,7 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     install_metrics(app, metrics, settings.metrics_token)
     install_docs(app, settings)
-    for module in (system, submissions, reviews, audit, knowledge, chat, training, dashboard):
+    routers = (system, submissions, reviews, audit, knowledge, chat, training, dashboard, standards, exante)
+    for module in routers:
         app.include_router(module.router, prefix="/v1")
     _mount_ui_if_present(app)
     return app

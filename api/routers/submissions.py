@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from api.deps import CurrentUser, ServicesDep, SessionDep, Submitter
 from api.idempotency import create_once, fingerprint
 from api.intake import Intake, read_intake
+from api.routers.standards import check_options
 from api.schemas import check_result_public, submission_detail, submission_summary
 from assistant import workflow
 from assistant.export_docx import precheck_report
@@ -78,6 +79,7 @@ async def create_submissions(
                 submission=s,
                 callback_url=intake.callback_url,
                 grading=services.grading,
+                **check_options(services, session),
             )
             for s in intake.submissions
         ]
@@ -142,6 +144,7 @@ async def resubmit(
             submission=intake.submissions[0],
             callback_url=intake.callback_url,
             grading=services.grading,
+            **check_options(services, session),
         )
         return 201, _detail(session, record)
 
@@ -180,12 +183,16 @@ def get_precheck(
 @router.post("/prechecks", summary="即时预审（不保存）", openapi_extra=_BODY_DOC)
 async def precheck(request: Request, _user: CurrentUser, services: ServicesDep) -> dict[str, Any]:
     intake = await read_intake(request)
+    with read_scope(services.session_factory) as session:  # the stored 支出标准 library
+        options = check_options(services, session)
     # the rules take about a millisecond per submission: cheaper inline than a thread hop
     if len(intake.submissions) <= INLINE_PRECHECK_MAX:
-        results = [workflow.run_precheck(s, grading=services.grading) for s in intake.submissions]
+        results = [workflow.run_precheck(s, grading=services.grading, **options) for s in intake.submissions]
     else:
         results = await run_in_threadpool(
-            lambda: [workflow.run_precheck(s, grading=services.grading) for s in intake.submissions]
+            lambda: [
+                workflow.run_precheck(s, grading=services.grading, **options) for s in intake.submissions
+            ]
         )
     return {
         "submissions": [check_result_public(r) for r in results],

@@ -1,5 +1,6 @@
 """Review records: SQLAlchemy models, the session factory, users/tokens and the append-only audit log."""
 
+from assistant.records.assessments import AssessmentRecord
 from assistant.records.audit import (
     AuditLogImmutable,
     AuditVerification,
@@ -42,6 +43,7 @@ from assistant.records.users import (
 
 __all__ = [
     "ApiToken",
+    "AssessmentRecord",
     "AuditEntry",
     "AuditLogImmutable",
     "AuditVerification",

@@ -1,8 +1,10 @@
 """`jixiao demo`: the README's main job — a fresh machine to a working product in one step.
 
-Indexes the starter knowledge, creates the demo accounts (tokens printed once per run), prechecks the
-sample submissions (the shared dev files when ../shared is beside the repo, else our bundled samples) and
-serves the UI.
+Indexes the starter knowledge and, when ../shared/corpus sits beside the checkout, the laws, the local
+regulations and the partial official texts in it (so answers quote 预算法 and the local 条例, and the
+catalog's citations of 财预〔2020〕10号 verify); creates the demo accounts (tokens printed once per run),
+prechecks the sample submissions (the shared dev files when ../shared is beside the repo, else our bundled
+samples) and serves the UI.
 """
 
 from __future__ import annotations
@@ -24,6 +26,33 @@ DEMO_USERS = (
     ("demo_submitter", "submitter", "演示申报单位"),
     ("demo_admin", "admin", "演示管理员"),
 )
+
+
+def default_corpus() -> list[Path]:
+    """The policy texts beside the checkout: ../shared/corpus/laws, local and partial, those that exist."""
+    corpus = REPO.parent / "shared" / "corpus"
+    return [corpus / sub for sub in ("laws", "local", "partial") if (corpus / sub).is_dir()]
+
+
+def _index_corpus(kb, folders: list[Path], console) -> None:
+    """Ingest the policy folders (idempotent: files indexed before are skipped)."""
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("导入政策文件", total=None)
+
+        def tick(done: int, total: int, name: str) -> None:
+            progress.update(task, completed=done, total=total, description=f"导入 {name}")
+
+        report = kb.ingest_paths(folders, progress=tick)
+    for failure in report.failed:
+        console.print(f"[yellow]导入失败：{failure.message}[/yellow]")
+    stats = kb.stats()
+    names = "、".join(p.name for p in folders)
+    console.print(
+        f"政策文件（{names}）：新增 {len(report.added)} 份；"
+        f"知识库共 {stats['documents']} 份文件、{stats['clauses']} 条条款"
+    )
 
 
 def default_samples() -> list[Path]:
@@ -102,8 +131,15 @@ def demo(
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="完成后启动服务")] = True,
     host: Annotated[str | None, typer.Option("--host")] = None,
     port: Annotated[int | None, typer.Option("--port")] = None,
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--corpus", help="要导入的政策文件目录，可重复（默认取 ../shared/corpus 的 laws、local、partial）"
+        ),
+    ] = None,
+    no_corpus: Annotated[bool, typer.Option("--no-corpus", help="只索引入门知识卡，不导入政策文件")] = False,
 ) -> None:
-    """一步演示：索引入门知识、创建演示账号（打印令牌）、预审示例申报，并启动网页界面。"""
+    """一步演示：索引入门知识与政策文件、创建演示账号（打印令牌）、预审示例申报，并启动网页界面。"""
     from rich.console import Console
 
     from assistant.records import open_records, session_scope
@@ -115,6 +151,13 @@ def demo(
     kb = KnowledgeBase.open(settings)
     try:
         _index_starter(kb, console)
+        folders = [] if no_corpus else (corpus or default_corpus())
+        missing = [p for p in folders if not p.exists()]
+        if missing:
+            console.print(f"[red]政策文件目录“{missing[0]}”不存在。[/red]")
+            raise typer.Exit(2)
+        if folders:
+            _index_corpus(kb, folders, console)
         with session_scope(open_records(settings)) as session:
             tokens = _ensure_users(session)
             _precheck_samples(session, samples or default_samples(), kb, console)

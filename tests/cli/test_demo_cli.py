@@ -18,13 +18,13 @@ def test_demo_prepares_everything_and_is_rerunnable(tmp_data_dir):
     from core.settings import get_settings
 
     runner = CliRunner()
-    first = runner.invoke(app, ["demo", "--no-serve", str(BUNDLED_SAMPLES)])
+    first = runner.invoke(app, ["demo", "--no-serve", "--no-corpus", str(BUNDLED_SAMPLES)])
     assert first.exit_code == 0, first.output
     assert "已导入并预审 demo_submissions.json：2 个项目" in first.output
     assert "并已起草审核意见" in first.output
     token = re.search(r"demo_reviewer\s+(jx_\S+)", first.output).group(1)
 
-    second = runner.invoke(app, ["demo", "--no-serve", str(BUNDLED_SAMPLES)])
+    second = runner.invoke(app, ["demo", "--no-serve", "--no-corpus", str(BUNDLED_SAMPLES)])
     assert second.exit_code == 0, second.output
     assert "跳过导入" in second.output
 

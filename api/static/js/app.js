@@ -6,10 +6,12 @@ import { PERMISSIONS_ZH, can, loadLabels } from "./labels.js";
 import * as chatPage from "./pages/chat.js";
 import * as dashboardPage from "./pages/dashboard.js";
 import * as docsPage from "./pages/docs.js";
+import * as exantePage from "./pages/exante.js";
 import * as homePage from "./pages/home.js";
 import * as loginPage from "./pages/login.js";
 import * as precheckPage from "./pages/precheck.js";
 import * as reviewPage from "./pages/review.js";
+import * as standardsPage from "./pages/standards.js";
 import * as submissionPage from "./pages/submission.js";
 import * as trainingPage from "./pages/training.js";
 
@@ -23,6 +25,8 @@ const ROUTES = {
   review: { page: precheckPage, detail: reviewPage, title: "审核意见" },
   docs: { page: docsPage, title: "政策文件" },
   training: { page: trainingPage, detail: trainingPage, title: "培训练习" },
+  exante: { page: exantePage, detail: exantePage, title: "事前绩效评估" },
+  standards: { page: standardsPage, title: "支出标准库" },
 };
 
 function parseHash() {
