@@ -20,6 +20,7 @@ import io
 import json
 import logging
 import re
+import threading
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -177,8 +178,7 @@ log = logging.getLogger("jixiao.rounds")
 
 def _facts_table_ready(bind: Any) -> bool:
     """Create the facts table if needed (its own connection); True when it had to be created."""
-    url = bind.url
-    key = f"{url.drivername}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
+    key = _db_key(bind)
     if key in _FACTS_READY:
         return False
     created = not inspect(bind).has_table(FACTS.name)
@@ -205,8 +205,65 @@ def _fact_row(record: SubmissionRecord, result: CheckResult) -> dict[str, Any]:
     }
 
 
+# The facts of the whole round, per database, kept while nothing changed: every change the workflow makes
+# writes an audit entry, and new submissions and opinion versions raise their tables' ids.
+_FACTS_CACHE: dict[str, tuple[tuple[Any, ...], list[Fact]]] = {}
+_FACTS_LOCK = threading.Lock()
+_CHANGE_TOKEN_SQL = text(
+    "SELECT (SELECT max(id) FROM audit_log), (SELECT max(id) FROM submissions), "
+    "(SELECT max(id) FROM review_versions), (SELECT count(*) FROM submissions WHERE superseded_by_id IS NULL)"
+)
+
+
 def load_facts(session: Session, *, viewer: User, year: int | None = None) -> list[Fact]:
-    """One fact per current submission the viewer may see (superseded versions left out), by id."""
+    """One fact per current submission the viewer may see (superseded versions left out), by id. The list
+    and its facts are shared between requests: read them, never change them."""
+    return _scoped(session, viewer, year)[1]
+
+
+def overview(session: Session, *, viewer: User, year: int | None = None) -> tuple[list[Fact], dict, dict]:
+    """(facts, round_stats, facets) of what the viewer sees, the statistics kept while nothing changed."""
+    token, facts = _scoped(session, viewer, year)
+    own = None if has_permission(viewer, Permission.view_all) else viewer.id
+    key = (token, own, year)
+    with _FACTS_LOCK:
+        hit = _STATS_CACHE.get(key)
+    if hit is None:
+        hit = (round_stats(facts), facets(facts))
+        with _FACTS_LOCK:
+            if len(_STATS_CACHE) > 64:
+                _STATS_CACHE.clear()
+            _STATS_CACHE[key] = hit
+    return facts, hit[0], hit[1]
+
+
+_STATS_CACHE: dict[tuple[Any, ...], tuple[dict, dict]] = {}
+
+
+def _scoped(session: Session, viewer: User, year: int | None) -> tuple[tuple[Any, ...], list[Fact]]:
+    key = _db_key(session.get_bind())
+    token = (key, *session.execute(_CHANGE_TOKEN_SQL).one())
+    cached = _FACTS_CACHE.get(key)
+    if cached is not None and cached[0] == token:
+        facts = cached[1]
+    else:
+        with _FACTS_LOCK:
+            facts = _query_facts(session, None, None)
+            _FACTS_CACHE[key] = (token, facts)
+    own = None if has_permission(viewer, Permission.view_all) else viewer.id
+    if own is None and year is None:
+        return token, facts
+    return token, [
+        f for f in facts if (own is None or f.submitter_id == own) and (year is None or f.year == year)
+    ]
+
+
+def _db_key(bind: Any) -> str:
+    url = bind.url
+    return f"{url.drivername}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
+
+
+def _query_facts(session: Session, own: int | None, year: int | None) -> list[Fact]:
     _ensure_facts_table(session)
     s = SubmissionRecord
     stmt = (
@@ -234,7 +291,6 @@ def load_facts(session: Session, *, viewer: User, year: int | None = None) -> li
         .outerjoin(FACTS, FACTS.c.submission_id == s.id)
         .where(s.superseded_by_id.is_(None))
     )
-    own = None if has_permission(viewer, Permission.view_all) else viewer.id
     if own is not None:
         stmt = stmt.where(s.submitter_id == own)
     if year is not None:

@@ -25,7 +25,7 @@ from core.errors import UnsupportedMediaType, UserError
 
 router = APIRouter(tags=["本轮审核总览"])
 
-ECHARTS_FILE = Path(__file__).resolve().parents[1] / "static" / "vendor" / "echarts.min.js"
+ECHARTS_FILE = Path(__file__).resolve().parents[1] / "static" / "vendor" / "echarts.common.min.js"
 UPLOAD_SUFFIXES = (".json", ".xlsx", ".xlsm", ".xls", ".docx", ".pdf", ".zip")
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GRADE_CHOICES = ("优", "良", "中", "差", rounds.NO_GRADE)
@@ -112,13 +112,13 @@ def dashboard(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=rounds.PAGE_MAX)] = 50,
 ) -> dict[str, Any]:
-    facts = rounds.load_facts(session, viewer=user, year=query.year)
+    facts, stats, facets = rounds.overview(session, viewer=user, year=query.year)
     return {
         "year": query.year,
-        "stats": rounds.round_stats(facts),
-        "facets": rounds.facets(facts),
+        "stats": stats,
+        "facets": facets,
         "table": rounds.table(facts, query.filter(), sort=sort, offset=offset, limit=limit),
-        "charts": {"available": ECHARTS_FILE.is_file(), "script": "/static/vendor/echarts.min.js"},
+        "charts": {"available": ECHARTS_FILE.is_file(), "script": "/static/vendor/echarts.common.min.js"},
     }
 
 

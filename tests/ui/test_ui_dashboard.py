@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-VENDOR = Path(__file__).resolve().parents[2] / "api" / "static" / "vendor" / "echarts.min.js"
+VENDOR = Path(__file__).resolve().parents[2] / "api" / "static" / "vendor" / "echarts.common.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def _count(page) -> int:
 
 
 def test_reviewer_lands_on_dashboard_charts_render_and_filters_narrow(open_page, seeded, shot):
-    assert VENDOR.is_file(), "api/static/vendor/echarts.min.js missing: run scripts/setup.sh"
+    assert VENDOR.is_file(), "api/static/vendor/echarts.common.min.js missing: run scripts/setup.sh"
     page, _watch = open_page("reviewer1")
     page.get_by_role("heading", name="本轮审核总览").wait_for()
     for chart in ("chart-grades", "chart-codes", "chart-units", "chart-budget"):
@@ -99,7 +99,7 @@ def test_reviewer_lands_on_dashboard_charts_render_and_filters_narrow(open_page,
 
 def test_dashboard_without_echarts_shows_tables(open_page, live_server, seeded, ui_login):
     page, _watch = open_page()
-    page.route("**/static/vendor/echarts.min.js", lambda route: route.fulfill(status=404, body="missing"))
+    page.route("**/static/vendor/echarts.*.js", lambda route: route.fulfill(status=404, body="missing"))
     ui_login(page, live_server.tokens["reviewer1"])
     page.get_by_role("heading", name="本轮审核总览").wait_for()
     page.get_by_text("图表组件（ECharts）未安装").wait_for()

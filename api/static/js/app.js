@@ -41,10 +41,21 @@ export function navigate(hash) {
   else location.hash = hash;
 }
 
+// What every signed-in page needs is asked for together at load, not one request after another.
+const early = {};
+
+function prefetch(path) {
+  const pending = api(path);
+  pending.catch(() => {});  // awaited (and its error handled) where it is used
+  return pending;
+}
+
 async function loadHealth() {
   try {
-    state.health = await api("/v1/health");
+    state.health = await (early.health || api("/v1/health"));
+    early.health = null;
   } catch (_) {
+    early.health = null;
     state.health = null;
   }
   renderModeTag();
@@ -108,7 +119,9 @@ async function ensureUser(main) {
   if (!getToken()) return false;
   main.appendChild(loading("正在验证登录状态…"));
   try {
-    await signedIn(await api("/v1/me"));
+    const pending = early.me || api("/v1/me");
+    early.me = null;
+    await signedIn(await pending);
     return true;
   } catch (err) {
     if (err.status === 401) {
@@ -165,6 +178,10 @@ async function route() {
 }
 
 async function init() {
+  if (getToken()) {
+    early.me = prefetch("/v1/me");
+    early.health = prefetch("/v1/health");
+  }
   try {
     await loadLabels();
   } catch (err) {

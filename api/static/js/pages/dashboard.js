@@ -137,9 +137,11 @@ function chartSpecs(stats) {
   ];
 }
 
+const ECHARTS_SCRIPT = { available: true, script: "/static/vendor/echarts.common.min.js" };
+
 async function renderCharts(slot, stats, charts, signal, onPick) {
   const specs = chartSpecs(stats);
-  const echarts = stats.total ? await loadECharts(charts) : null;
+  const echarts = stats.total && charts && charts.available ? await loadECharts(charts) : null;
   if (signal.aborted) return;
   clear(slot);
   if (!stats.total) {
@@ -160,6 +162,7 @@ async function renderCharts(slot, stats, charts, signal, onPick) {
     if (echarts) instances.push([box, spec]);
   }
   slot.append(grid);
+  performance.mark("dashboard:echarts-ready");
   for (const [box, spec] of instances) {
     const chart = echarts.init(box, null, { renderer: "canvas" });
     chart.setOption(Object.assign({ animation: false, textStyle: { fontFamily: "Microsoft YaHei, Noto Sans CJK SC, sans-serif" } }, spec.option));
@@ -280,6 +283,7 @@ function pager(result, onPage) {
 // ---- the page ---------------------------------------------------------------------------------------------
 
 export async function render(main, ctx) {
+  loadECharts(ECHARTS_SCRIPT);  // fetched while the statistics are computed (a missing file is handled)
   const approver = can(ctx.me, "approve");
   const heading = h("h1", {}, "本轮审核总览");
   const yearSlot = h("div", { class: "dash-year" });
@@ -352,6 +356,7 @@ export async function render(main, ctx) {
       clear(chartSlot).append(errorBox(err));
       return;
     }
+    performance.mark("dashboard:data");
     facets = data.facets;
     phrases = Object.fromEntries(facets.codes.map((c) => [c.code, c.phrase]));
     const years = h("select", { id: "dash-year" }, h("option", { value: "" }, "全部年度"),
@@ -368,7 +373,9 @@ export async function render(main, ctx) {
     drawFilters();
     table = data.table;
     drawTable();
+    performance.mark("dashboard:table");
     await renderCharts(chartSlot, data.stats, data.charts, ctx.signal, pick);
+    performance.mark("dashboard:charts");
   };
 
   if (approver) {
