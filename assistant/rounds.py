@@ -29,7 +29,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any, Literal
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select, text
+from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, Text, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -145,8 +145,13 @@ class Fact:
             "version": self.version,
             "previous_id": self.previous_id,
             "closure": self.closure.as_dict() if self.closure else None,
-            "created_at": as_utc(self.created_at).isoformat() if self.created_at else None,
+            "created_at": _iso(self.created_at),
         }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    moment = as_utc(moment)
+    return moment.isoformat() if moment is not None else None
 
 
 def _unit_label(unit: str | None, department: str | None) -> str:
@@ -398,6 +403,8 @@ def _fill_facts(session: Session, facts: dict[int, Fact], missing: list[int]) ->
 def _keep_facts(session: Session, rows: list[dict[str, Any]]) -> None:
     """Store the new rows in their own short transaction; a busy database only means they are read again."""
     engine = session.get_bind()
+    if not isinstance(engine, Engine):
+        return  # bound to a connection: nothing of its own to write with
     try:
         with writer(engine).begin() as conn:
             for start in range(0, len(rows), _CHUNK):
