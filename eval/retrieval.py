@@ -32,6 +32,8 @@ SYNTHETIC_DATASET = REPO / "eval" / "datasets" / "retrieval_synthetic.jsonl"
 # written blind in the style of the dev set with more paraphrase and scenario questions (the issue's
 # description of the held-out set), after every retrieval choice was made: scored, never tuned on
 HELDOUT_STANDIN_DATASET = REPO / "eval" / "datasets" / "retrieval_heldout_standin.jsonl"
+# issue 16: scenario, colloquial, twin, negation, numeric, role and local questions; scored once, not tuned on
+HARD_DATASET = REPO / "eval" / "datasets" / "retrieval_hard.jsonl"
 NAIVE_CHUNK_CHARS = 500
 MRR_DEPTH = 10
 

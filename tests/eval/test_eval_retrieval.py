@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from core.errors import UserError
 from eval.retrieval import (
     BLIND_DATASET,
+    HARD_DATASET,
     HELDOUT_STANDIN_DATASET,
     SCENARIO_DATASET,
     SYNTHETIC_DATASET,
@@ -74,7 +75,7 @@ def test_naive_baseline_counts_a_chunk_with_the_label_from_the_gold_doc(tmp_path
 
 _SUMMARY = re.compile(
     r"^retrieval: r@1=(\d\.\d\d) r@5=(\d\.\d\d) mrr=(\d\.\d\d) bm25_r@5=(\d\.\d\d) "
-    r"bm25_mrr=(\d\.\d\d) naive_r@5=(\d\.\d\d) rrf_mrr=(\d\.\d\d)$"
+    r"bm25_mrr=(\d\.\d\d) naive_r@5=(\d\.\d\d) rrf_mrr=(\d\.\d\d) answer1=(\d\.\d\d)$"
 )
 
 
@@ -98,21 +99,29 @@ def test_dev_set_bars_via_the_cli(data_dir_shared, corpus_dir):
     last = result.stdout.strip().splitlines()[-1]
     match = _SUMMARY.match(last)
     assert match, last
-    r1, r5, mrr, _bm25_r5, bm25_mrr, naive_r5, _rrf_mrr = map(float, match.groups())
+    r1, r5, mrr, _bm25_r5, bm25_mrr, naive_r5, _rrf_mrr, answer1 = map(float, match.groups())
     assert r1 >= 0.85 and r5 >= 0.95 and mrr >= 0.90, last
+    # issue 16: the rules-only answer's first sentence comes from the expected article (measured 0.95)
+    assert answer1 >= 0.90, last
     assert mrr > bm25_mrr, last
     assert naive_r5 < r5, last
 
 
 _LINE = re.compile(
     r"^retrieval(?:\[(\w+)\])?: r@1=(\d\.\d\d) r@5=(\d\.\d\d) mrr=(\d\.\d\d) bm25_r@5=(\d\.\d\d) "
-    r"bm25_mrr=(\d\.\d\d) naive_r@5=(\d\.\d\d) rrf_mrr=(\d\.\d\d)$"
+    r"bm25_mrr=(\d\.\d\d) naive_r@5=(\d\.\d\d) rrf_mrr=(\d\.\d\d) answer1=(\d\.\d\d)$"
 )
 
 
 @pytest.mark.parametrize(
     "dataset, minimum",
-    [(SCENARIO_DATASET, 60), (BLIND_DATASET, 90), (SYNTHETIC_DATASET, 500), (HELDOUT_STANDIN_DATASET, 120)],
+    [
+        (SCENARIO_DATASET, 60),
+        (BLIND_DATASET, 90),
+        (SYNTHETIC_DATASET, 500),
+        (HELDOUT_STANDIN_DATASET, 120),
+        (HARD_DATASET, 70),
+    ],
 )
 def test_paraphrase_sets_are_well_formed_and_cover_every_document(dataset, minimum, corpus_dir):
     questions = load_questions(dataset)
@@ -142,23 +151,31 @@ def test_paraphrase_sets_bars_via_the_cli_on_one_index(corpus_dir):
     from jixiao.cli.main import app
 
     args = ["eval", "retrieval", "--corpus", str(corpus_dir)]
-    for dataset in (SCENARIO_DATASET, BLIND_DATASET, SYNTHETIC_DATASET, HELDOUT_STANDIN_DATASET):
+    for dataset in (
+        SCENARIO_DATASET,
+        BLIND_DATASET,
+        SYNTHETIC_DATASET,
+        HELDOUT_STANDIN_DATASET,
+        HARD_DATASET,
+    ):
         args += ["--dataset", str(dataset)]
     result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     lines = [m for line in result.stdout.splitlines() if (m := _LINE.match(line.strip()))]
-    scores = {m.group(1): tuple(map(float, m.groups()[1:])) for m in lines}
+    scores = {m.group(1): tuple(map(float, m.groups()[1:8])) for m in lines}
     assert set(scores) == {
         "retrieval_scenarios",
         "retrieval_blind",
         "retrieval_synthetic",
         "retrieval_heldout_standin",
+        "retrieval_hard",
     }, result.stdout
     bars = {
         "retrieval_scenarios": (0.93, 0.77),
         "retrieval_blind": (0.94, 0.85),
         "retrieval_synthetic": (0.93, 0.83),
         "retrieval_heldout_standin": (0.95, 0.90),
+        "retrieval_hard": (0.95, 0.88),  # issue 16's bar; first contact 0.971 / 0.888
     }
     for name, (min_r5, min_mrr) in bars.items():
         _r1, r5, mrr, _bm25_r5, bm25_mrr, naive_r5, _rrf_mrr = scores[name]
