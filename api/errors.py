@@ -68,14 +68,25 @@ _STATUS_CODES = {
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
-    return [
-        {"loc": [str(p) for p in err.get("loc", ())], "type": err.get("type"), "msg": err.get("msg")}
-        for err in exc.errors()
-    ]
+    details = []
+    for err in exc.errors():
+        item = {"loc": [str(p) for p in err.get("loc", ())], "type": err.get("type"), "msg": err.get("msg")}
+        limit = (err.get("ctx") or {}).get("max_length")
+        if err.get("type") == "string_too_long" and isinstance(limit, int):
+            item["max_length"] = limit
+        details.append(item)
+    return details
+
+
+def _field(detail: dict[str, Any]) -> str:
+    return ".".join(detail["loc"][1:] or detail["loc"])
 
 
 def _validation_message(details: list[dict[str, Any]]) -> str:
-    fields = "、".join(dict.fromkeys(".".join(d["loc"][1:] or d["loc"]) for d in details)) or "请求体"
+    if details and all("max_length" in d for d in details):  # over-long text: say the limit
+        limits = "、".join(f"{_field(d)} 超过长度上限 {d['max_length']} 字" for d in details)
+        return f"请求参数校验失败：{limits}，请精简后重新提交。"
+    fields = "、".join(dict.fromkeys(_field(d) for d in details)) or "请求体"
     return f"请求参数校验失败：{fields} 缺失或格式不正确。"
 
 

@@ -124,7 +124,7 @@ def test_review_text_is_bounded(env, project):
     huge = "审" * (TEXT_MAX + 1)
     response = env.client.put(f"/v1/reviews/{sid}", json={"text": huge}, headers=env.headers("reviewer1"))
     error = _refused(response, 413, 422)
-    assert "text" in error["message"]
+    assert f"text 超过长度上限 {TEXT_MAX} 字" in error["message"]
     comment = env.client.post(
         f"/v1/reviews/{sid}/return", json={"comment": "退" * 100_000}, headers=env.headers("reviewer1")
     )
