@@ -14,7 +14,7 @@ from assistant.checks.lexicon import Lexicon, get_lexicon
 from assistant.checks.text import PAREN, strip_year
 from assistant.checks.units import PerUnitMoney, money_scale, normalize_unit, per_unit_money, quantity_unit
 from core.models import Indicator, Standard, Submission
-from core.normalize import normalize_op, to_halfwidth
+from core.normalize import normalize_op, parse_number, to_halfwidth
 
 _OPERATOR = re.compile(r"[≥≤=<>]+")
 
@@ -40,6 +40,8 @@ class RowView:
     is_na: bool  # the row says it does not apply (生态效益：无)
     money: float | None  # yuan per unit of a plain money unit (万元 -> 10000), None otherwise
     per_unit: PerUnitMoney | None
+    unit_in_value: bool = False  # the unit was read from the value cell (≥60场, ≤5000元/场)
+    op_in_value: bool = False  # the operator was read from the value cell's words (不低于95%, 300人以上)
 
     @property
     def label(self) -> str:
@@ -48,8 +50,10 @@ class RowView:
 
     @property
     def shown_value(self) -> str:
-        op = self.op if self.op and self.op != "定性" and not self.value.startswith(self.op) else ""
-        return f"{op}{self.value}{self.unit if self.unit not in ('日期',) else ''}".strip() or "（空）"
+        written = self.op_in_value or not self.op or self.op == "定性" or self.value.startswith(self.op)
+        op = "" if written else self.op
+        unit = "" if self.unit_in_value or self.unit in ("日期",) else self.unit
+        return f"{op}{self.value}{unit}".strip() or "（空）"
 
     @property
     def is_quantitative(self) -> bool:
@@ -124,6 +128,49 @@ def _loose_number(value: str, op: str | None, lex: Lexicon) -> tuple[float | Non
     return float(m.group(1)), op or lex.table("loose_ops").get(m.group(3)), bool(m.group(2))
 
 
+def _verbal_operator(value: str, op: str | None, lex: Lexicon) -> tuple[str, str | None]:
+    """(the cell without a leading operator in words, the operator): 不低于95% -> ('95%', '≥'),
+    ≧300人 -> ('300人', '≥'); 达到95% -> ('95%', op) (达到 says no direction of its own)."""
+    text = value.replace("≧", "≥").replace("≦", "≤")
+    m = lex.pattern("verbal_op").match(text)
+    if m is None:
+        return text, op or (normalize_op(text[:1]) if text[:1] in "≥≤" else None)
+    return text[m.end() :].strip(), op or lex.table("verbal_ops").get(m.group(1)) or None
+
+
+def _value_with_unit(value: str, lex: Lexicon) -> tuple[float, str, str | None] | None:
+    """(number, unit, operator of a bound word) from a cell that writes its unit inside the value:
+    ≥60场, ≤5000元/场, ≥3.5万头, 300人以上; None when the word after the number is not a unit."""
+    m = lex.pattern("value_with_unit").match(value.replace(" ", ""))
+    if not m:
+        return None
+    unit = m.group(2)
+    base = unit[1:] if unit[:1] in ("万", "亿") and len(unit) > 1 else unit
+    known = lex.words(
+        "people_units",
+        "count_units",
+        "measure_units",
+        "time_units",
+        "money_units",
+        "percent_units",
+        "value_unit_words",
+    )
+    if (base not in known and per_unit_money(unit) is None) or unit in lex.words("calendar_words"):
+        return None  # 12月, 15日: a point in the calendar, not an amount of time
+    return float(m.group(1)), unit, lex.table("loose_ops").get(m.group(3)) if m.group(3) else None
+
+
+def _unit_in_name(name: str, lex: Lexicon) -> str:
+    """The unit a name states in its closing bracket (受益人口数（人）, 人均成本（元/人）), or ''."""
+    m = lex.pattern("name_unit").search(name)
+    if not m:
+        return ""
+    unit = normalize_unit(m.group(1))
+    base = unit[1:] if unit[:1] in ("万", "亿") and len(unit) > 1 else unit
+    known = lex.words("people_units", "count_units", "measure_units", "money_units", "percent_units")
+    return unit if base in known or base in lex.words("value_unit_words") or per_unit_money(unit) else ""
+
+
 def build_row(idx: int, ind: Indicator, has_levels: bool, lex: Lexicon) -> RowView:
     name = to_halfwidth(ind.name or "").strip()
     value = to_halfwidth(ind.value or "").strip()
@@ -132,9 +179,21 @@ def build_row(idx: int, ind: Indicator, has_levels: bool, lex: Lexicon) -> RowVi
     if op is None and written_op:  # operator written into the value cell (≥95%)
         op = normalize_op(written_op.group(0))
     value_num, loose_percent = ind.value_num, False
+    target = value  # the cell as read for its number: 不低于95% -> 95% (operator ≥)
     if value_num is None and op != "定性" and value:
-        value_num, op, loose_percent = _loose_number(value, op, lex)
+        target, op = _verbal_operator(value, op, lex)
+        value_num = parse_number(target)
+    if value_num is None and op != "定性" and target:
+        value_num, op, loose_percent = _loose_number(target, op, lex)
     unit = normalize_unit(ind.unit)
+    unit_in_value = False
+    if value_num is None and op != "定性" and target and not unit:
+        split = _value_with_unit(target, lex)
+        if split is not None:
+            value_num, unit, bound_op = split
+            op, unit_in_value = op or bound_op, True
+    if not unit and value_num is not None:
+        unit = _unit_in_name(name, lex)
     sub = _sub_category(ind, lex)
     if sub is None and not ind.level1_norm:
         sub = _infer_sub_from_name(name, unit, lex)
@@ -163,6 +222,8 @@ def build_row(idx: int, ind: Indicator, has_levels: bool, lex: Lexicon) -> RowVi
         is_na=value in lex.words("not_applicable_values") or name in lex.words("not_applicable_values"),
         money=money_scale(unit) if "/" not in unit else None,
         per_unit=per_unit_money(unit),
+        unit_in_value=unit_in_value,
+        op_in_value=ind.op is None and op is not None,
     )
 
 

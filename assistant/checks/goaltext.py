@@ -25,6 +25,8 @@ def has_measurable_content(ctx: SubmissionContext, text: str) -> bool:
     measurable about the result and are read past."""
     lex = ctx.lex
     text = lex.pattern("goal_number_not_content").sub("", text)
+    # 残疾人两项补贴, 五保户, 一户一策, 八项规定: a numeral inside a policy's name counts nothing
+    text = lex.any("numeral_names").sub("", lex.pattern("numeral_slogan").sub("", text))
     if ctx.budget:
         text = lex.pattern("goal_amount").sub(
             lambda m: "" if _is_budget(m, ctx.budget or 0.0) else m.group(0), text

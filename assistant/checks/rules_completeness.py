@@ -11,6 +11,7 @@ from assistant.checks.coverage import uncovered_goal_outputs
 from assistant.checks.goaltext import goal_targets, has_measurable_content, numbers_only
 from assistant.checks.registry import Hit, field_hit, row_hit, rule
 from assistant.checks.units import fmt_number, fmt_yuan
+from core.models import Submission
 
 PLACEHOLDER_NAME = "（指标名称）"
 
@@ -247,10 +248,23 @@ def check_weights(ctx: SubmissionContext) -> Iterator[Hit]:
     yield field_hit("weights", {"why": why, "suggestion": suggestion}, fix=fixes.weights(), **params)
 
 
+# Where a submission may carry its table's own title: a title field of the canonical JSON (a transcriber's
+# table_type, an exporter's title or sheet name) and the file#sheet an importer read it from (`source`).
+TITLE_FIELDS = ("table_type", "title", "table_title", "form_title", "sheet")
+
+
+def table_titles(sub: Submission) -> list[str]:
+    """The texts that name the table itself (not its rows), wherever the submission records them."""
+    extra = sub.model_extra or {}
+    found = [extra.get(key) for key in TITLE_FIELDS] + [sub.source]
+    return [text for text in found if isinstance(text, str) and text.strip()]
+
+
 def _is_self_evaluation(ctx: SubmissionContext) -> bool:
-    """A 自评表 by its own title (table_type): its 预算执行率 is scored outside the indicator rows."""
-    kind = getattr(ctx.sub, "table_type", None)
-    return isinstance(kind, str) and bool(ctx.lex.any("self_evaluation_table_words").search(kind))
+    """A 自评表 by its own title (项目支出绩效自评表, a file or sheet named …自评表): its 预算执行率 is scored
+    outside the indicator rows."""
+    words = ctx.lex.any("self_evaluation_table_words")
+    return any(words.search(title) for title in table_titles(ctx.sub))
 
 
 def _self_evaluation_layout(ctx: SubmissionContext, total: float, by_level: dict[str, float]) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from assistant.checks import fixes
 from assistant.checks.context import RowView, SubmissionContext, countable, input_rate, row_count
 from assistant.checks.goaltext import row_target
-from assistant.checks.kinds import PEOPLE, base_unit
+from assistant.checks.kinds import HOUSEHOLDS, PEOPLE, base_unit
 from assistant.checks.lexicon import get_lexicon
 from assistant.checks.registry import Hit, row_hit, rule
 from assistant.checks.text import bigrams, is_cjk
@@ -75,13 +75,19 @@ def restated_quantity(ctx: SubmissionContext, row: RowView) -> RowView | None:
             continue
         if _units_compatible(other, row) and same_subject(other.name_core, row.name_core):
             return other
-        if reach and other.level1 == "产出" and _people_unit(other):
+        if reach and other.level1 == "产出" and _people_unit(other) and _same_reach(other, row):
             return other
     return None
 
 
 def _people_unit(row: RowView) -> bool:
-    return base_unit(row.unit) in PEOPLE
+    """A count of people or households (who a benefit says it reaches)."""
+    return base_unit(row.unit) in PEOPLE | HOUSEHOLDS
+
+
+def _same_reach(a: RowView, b: RowView) -> bool:
+    """Both count people, or both count households (420户 and 420人 are two counts)."""
+    return (base_unit(a.unit) in PEOPLE) == (base_unit(b.unit) in PEOPLE)
 
 
 def _respondent(ctx: SubmissionContext, name: str) -> str:
@@ -112,6 +118,22 @@ def _completion_restates(ctx: SubmissionContext, row: RowView) -> RowView | None
     return None
 
 
+def _pass_rate_twin(ctx: SubmissionContext, row: RowView) -> RowView | None:
+    """An earlier pass rate of the same subject in the same category under another pass word
+    (道路保洁达标率 / 道路清扫保洁合格率): one quality requirement measured twice."""
+    pass_rate = ctx.lex.pattern("pass_rate_end")
+    m = pass_rate.search(row.name_core)
+    if m is None or not row.is_percent or not m.start():
+        return None
+    for other in ctx.rows[: row.idx]:
+        mo = pass_rate.search(other.name_core)
+        if mo is None or not mo.start() or not other.is_percent or other.sub != row.sub:
+            continue
+        if same_subject(row.name_core[: m.start()], other.name_core[: mo.start()]):
+            return other
+    return None
+
+
 @rule("C07")
 def check_duplicates(ctx: SubmissionContext) -> Iterator[Hit]:
     satisfaction = [r for r in ctx.rows if "满意" in r.name_core]
@@ -121,6 +143,7 @@ def check_duplicates(ctx: SubmissionContext) -> Iterator[Hit]:
         )
         restated = restated_quantity(ctx, row)
         completion = _completion_restates(ctx, row)
+        rate_twin = _pass_rate_twin(ctx, row)
         twin = next(
             (
                 o
@@ -137,6 +160,8 @@ def check_duplicates(ctx: SubmissionContext) -> Iterator[Hit]:
             yield _dup_hit(ctx, row, completion, "completion")
         elif twin:
             yield _dup_hit(ctx, row, twin, "twin")
+        elif rate_twin:
+            yield _dup_hit(ctx, row, rate_twin, "rate_twin")
 
 
 def _dup_hit(ctx: SubmissionContext, row: RowView, other: RowView, why: str) -> Hit:
@@ -337,6 +362,7 @@ def check_output_as_benefit(ctx: SubmissionContext) -> Iterator[Hit]:
             and unit
             and unit[0] in lex.words("activity_units")
             and not lex.any("change_words").search(row.name_core)
+            and not lex.any("audience_words").search(row.name_core)  # 观看演出群众: who the work reached
         ):
             why = "activity"
         else:

@@ -3,6 +3,7 @@ and targets below last year's actual or the stated basis."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 
@@ -176,10 +177,15 @@ def check_target_too_low(ctx: SubmissionContext) -> Iterator[Hit]:
         ref = _reference(ctx, row)
         if ref is None or lex.any("explained_decline_words").search(row.ind.basis or ""):
             continue  # 核减死亡、迁出62人: the basis says why the target is lower
-        scale = quantity_unit(row.unit)[0] if row.unit else 1.0
+        scale, tokens = quantity_unit(row.unit) if row.unit else (1.0, ())
         value = row.value_num * scale
-        if value < ref[0] * 0.999:
-            number, case, params = ref
+        number, case, params = ref
+        if case == "history_value" and scale != 1 and number > 0 and row.value_num > 0:
+            # a bare last-year figure beside ≥6.5万人 is 68120 (人) or 6.8 (万人): the reading nearer it
+            in_row_unit = abs(math.log(row.value_num / number)) < abs(math.log(value / number))
+            number = number * scale if in_row_unit else number
+            params = {**params, "ref_unit": row.unit if in_row_unit else (tokens[0] if tokens else "")}
+        if value < number * 0.999:
             yield row_hit(
                 row,
                 "value",

@@ -69,6 +69,10 @@ def vague_reason(ctx: SubmissionContext, row: RowView) -> tuple[str, dict[str, s
         return "sentence", {}
     if row.sub == "数量" and not re.search(r"\d", v):
         return "no_count", {}  # 孤儿助学人数 = 应助尽助, 宣传 = 全覆盖: a count row with no number
+    if row.level1 == "效益" and not re.search(r"\d", v) and v not in lex.words("absence_values"):
+        # 整洁有序, 稳定运行, 正面支撑, 长期: a benefit stated in words with no number, standard or yes/no
+        # question cannot be judged at year end (不发生 / 杜绝 an event can)
+        return "qualitative", {}
     return None
 
 
@@ -204,6 +208,8 @@ def check_no_unit(ctx: SubmissionContext) -> Iterator[Hit]:
             continue
         if row.value_num == 0:
             continue  # 0 is 0 in any unit (变质比例 0, 事故 0)
+        if ctx.lex.pattern("dimensionless_name").search(row.name_core):
+            continue  # 灌溉水有效利用系数 ≥ 0.55, 技术状况指数 ≥ 80: a pure number has no unit
         people = ctx.lex.ends("people_name_endings", "role_name_endings").search(row.name_core)
         unit = "%" if row.is_rate_name else ("人" if people else "")
         yield row_hit(

@@ -296,3 +296,54 @@ def test_a_placeholder_value_still_says_it_all():
     sub = submission(rows={4: row("效益指标", "社会效益指标", "参训人员就业率", "≥", "**", "%", 15)})
     found = [f for f in check_submission(sub).findings if f.location.indicator == 4]
     assert [f.code for f in found] == ["TEMPLATE_PLACEHOLDER"]
+
+
+# ---------------------------------------------------------------- a numeral in a policy's name (C01b)
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "认真落实残疾人两项补贴制度，切实保障困难残疾人和重度残疾人基本生活，提高残疾人生活质量。",
+        "落实一户一策帮扶措施，巩固拓展脱贫攻坚成果。",
+        "做好五保户集中供养工作，保障五保对象基本生活。",
+        "严格落实八项规定精神，保障机关正常运转。",
+    ],
+)
+def test_a_goal_whose_only_numeral_is_in_a_policy_name_is_vague(goal):
+    found = findings_for(submission({"annual_goal": goal}), "GOAL_VAGUE")
+    assert len(found) == 1 and found[0].location.field == "annual_goal"
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "为1350名困难残疾人和1820名重度残疾人发放两项补贴，每月10日前发放到位。",
+        "落实一户一策，帮扶脱贫户三百户。",
+        "建设两个村级卫生室。",
+    ],
+)
+def test_a_goal_with_a_count_beside_the_policy_name_is_measurable(goal):
+    assert not findings_for(submission({"annual_goal": goal}), "GOAL_VAGUE")
+
+
+# ------------------------------------------------------------ the 自评表 title wherever it is recorded (W01)
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"title": "2023年度项目支出绩效自评表"},
+        {"sheet": "绩效自评表"},
+        {"source": "2023年绩效自评表.xlsx#Sheet1!R4"},
+    ],
+)
+def test_a_self_evaluation_title_in_any_title_field_or_the_file_name_is_read(where):
+    assert not findings_for(_weighted(20, 20, 10, 10, 10, 10, 10, **where), "WEIGHTS_NOT_100")  # 90
+    found = findings_for(_weighted(20, 15, 10, 15, 15, 15, 10, **where), "WEIGHTS_NOT_100")  # 100 + 10
+    assert len(found) == 1 and "合计110分" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "where",
+    [{"title": "项目支出绩效目标申报表"}, {"source": "2024年绩效目标申报表.xlsx#目标表!R4"}, {"title": ""}],
+)
+def test_other_titles_keep_the_plain_weight_rule(where):
+    assert findings_for(_weighted(25, 15, 10, 10, 10, 10, 10, **where), "WEIGHTS_NOT_100")  # 90, no 自评
+    assert not findings_for(_weighted(20, 15, 10, 15, 15, 15, 10, **where), "WEIGHTS_NOT_100")  # 100

@@ -427,3 +427,108 @@ def test_an_economic_row_with_no_economic_notion(name):
 def test_economic_rows_stay(name):
     sub = submission(rows={4: row("效益指标", "经济效益指标", name, "≥", "100", "元", 15)})
     assert not findings_for(sub, "IRRELEVANT")
+
+
+# ---------------------------------------------------------------- pass rates under two names (C07)
+@pytest.mark.parametrize(
+    "first,second",
+    [
+        ("道路保洁达标率", "道路清扫保洁合格率"),
+        ("出厂水水质合格率", "水质达标率"),
+        ("培训考核合格率", "培训考核达标比例"),
+    ],
+)
+def test_one_pass_rate_under_two_names_is_a_duplicate(first, second):
+    sub = submission(
+        rows={1: row("产出指标", "质量指标", first, "≥", "95", "%", 15)},
+        add=[row("产出指标", "质量指标", second, "≥", "95", "%", 0)],
+    )
+    found = findings_for(sub, "DUPLICATE")
+    assert [f.location.indicator for f in found] == [7]
+    assert "说法不同" in found[0].message and found[0].fix.action == "delete_row"
+
+
+@pytest.mark.parametrize(
+    "first,second,level2",
+    [
+        ("县道养护合格率", "乡道养护合格率", "质量指标"),  # two roads
+        ("工程验收合格率", "工程质量达标率", "质量指标"),  # acceptance and quality are two checks
+        ("道路保洁达标率", "道路保洁优良率", "质量指标"),  # a higher bar, not the same requirement
+        ("培训考核合格率", "培训考核合格率", "时效指标"),  # same words in another category: same_name only
+    ],
+)
+def test_different_pass_rates_are_not_a_rate_twin(first, second, level2):
+    sub = submission(
+        rows={1: row("产出指标", "质量指标", first, "≥", "95", "%", 15)},
+        add=[row("产出指标", level2, second, "≥", "95", "%", 0)],
+    )
+    assert "说法不同" not in "".join(f.message for f in findings_for(sub, "DUPLICATE"))
+
+
+# ------------------------------------------------------------ benefits that restate who was served (C07, R03)
+def test_a_benefit_counting_the_households_the_output_already_counts_is_restated():
+    sub = submission(
+        {
+            "project": "脱贫户牛羊养殖补助",
+            "annual_goal": "对420户脱贫户发展牛羊养殖给予补助，9月底前发放到户。",
+        },
+        rows={
+            0: row("产出指标", "数量指标", "补助养殖户数", "≥", "420", "户", 20),
+            4: row("效益指标", "社会效益指标", "享受补助脱贫户数", "≥", "420", "户", 15),
+        },
+    )
+    assert [f.location.indicator for f in findings_for(sub, "DUPLICATE")] == [4]
+    assert [f.location.indicator for f in findings_for(sub, "OUTPUT_AS_BENEFIT")] == [4]
+
+
+@pytest.mark.parametrize(
+    "name,value,unit",
+    [("享受补助脱贫户数", "400", "户"), ("带动户均增收", "2000", "元"), ("获得技能证书人数", "420", "人")],
+)
+def test_a_benefit_with_another_count_or_object_is_not_restated(name, value, unit):
+    sub = submission(
+        {
+            "project": "脱贫户牛羊养殖补助",
+            "annual_goal": "对420户脱贫户发展牛羊养殖给予补助，9月底前发放到户。",
+        },
+        rows={
+            0: row("产出指标", "数量指标", "补助养殖户数", "≥", "420", "户", 20),
+            4: row("效益指标", "社会效益指标", name, "≥", value, unit, 15),
+        },
+    )
+    assert not findings_for(sub, "DUPLICATE") and not findings_for(sub, "OUTPUT_AS_BENEFIT")
+
+
+# ---------------------------------------------------------------- an audience is not an activity count (R03)
+@pytest.mark.parametrize("name", ["观看演出群众", "接待读者", "参观群众"])
+def test_an_audience_count_under_social_benefit_is_not_an_output(name):
+    sub = submission(
+        {"project": "送戏下乡演出补助", "annual_goal": "全年组织送戏下乡演出60场。"},
+        rows={
+            0: row("产出指标", "数量指标", "送戏下乡演出场次", "≥", "60", "场", 20),
+            4: row("效益指标", "社会效益指标", name, "≥", "3", "万人次", 15),
+        },
+    )
+    assert not findings_for(sub, "OUTPUT_AS_BENEFIT")
+
+
+def test_an_activity_count_under_social_benefit_is_still_an_output():
+    sub = submission(
+        {"project": "送戏下乡演出补助", "annual_goal": "全年组织送戏下乡演出60场。"},
+        rows={
+            0: row("产出指标", "数量指标", "送戏下乡演出场次", "≥", "60", "场", 20),
+            4: row("效益指标", "社会效益指标", "开展文艺演出", "≥", "20", "场", 15),
+        },
+    )
+    assert [f.location.indicator for f in findings_for(sub, "OUTPUT_AS_BENEFIT")] == [4]
+
+
+def test_an_outcome_that_happens_to_match_a_count_is_not_restated():
+    sub = submission(
+        {"project": "脱贫户技能培训", "annual_goal": "培训脱贫户420人。"},
+        rows={
+            0: row("产出指标", "数量指标", "培训脱贫户", "≥", "420", "人", 20),
+            4: row("效益指标", "社会效益指标", "获得职业技能证书人数", "≥", "420", "人", 15),
+        },
+    )
+    assert not findings_for(sub, "DUPLICATE") and not findings_for(sub, "OUTPUT_AS_BENEFIT")

@@ -227,3 +227,21 @@ def test_a_strict_growth_or_a_real_growth_target_is_not_trivial(name, op, value)
     assert not findings_for(
         _with(row("效益指标", "经济效益指标", name, op, value, "%", 15)), "TRIVIAL_THRESHOLD"
     )
+
+
+# ---------------------------------------------------------------- last year's figure beside a 万 target (V10)
+@pytest.mark.parametrize(
+    "history,shown",
+    [("68120", "68120人"), ("6.8", "6.8万人")],
+)
+def test_last_years_figure_is_read_in_the_unit_nearer_the_target(history, shown):
+    sub = _with(row("产出指标", "数量指标", "受益学生人数", "≥", "6.5", "万人", 20, history=history), at=0)
+    found = findings_for(sub, "TARGET_TOO_LOW")
+    assert len(found) == 1 and f"上年实际完成值（{shown}）" in found[0].message
+    assert "68120万人" not in found[0].message
+
+
+@pytest.mark.parametrize("value,history", [("6.9", "68120"), ("6.5", "6.5"), ("7", "6.8")])
+def test_a_万_target_at_or_above_last_year_is_fine(value, history):
+    sub = _with(row("产出指标", "数量指标", "受益学生人数", "≥", value, "万人", 20, history=history), at=0)
+    assert not findings_for(sub, "TARGET_TOO_LOW")

@@ -608,3 +608,103 @@ def test_slogans_in_place_of_a_target_are_vague(value):
 def test_a_count_row_with_a_standard_or_a_number_is_not_vague(value):
     sub = submission(rows={0: row("产出指标", "数量指标", "资助学生人数", None, value, None, 20)})
     assert not findings_for(sub, "VAGUE_VALUE")
+
+
+# ---------------------------------------------------------------- schedules and same-day service (V07, V07c)
+@pytest.mark.parametrize(
+    "value", ["防火期内每日巡山", "按学期拨付到校", "日产日清", "每季度末前拨付", "按月发放到户"]
+)
+def test_a_recurring_schedule_anywhere_in_a_timeliness_value_is_concrete(value):
+    r = row("产出指标", "时效指标", "工作时效", None, value, None, 10)
+    assert not findings_for(_with(r, at=2), "TIMELINESS_VAGUE")
+
+
+@pytest.mark.parametrize("value", ["发现问题及时整改", "按时完成", "年内完成", "按年度计划完成"])
+def test_a_timeliness_value_without_a_schedule_is_still_vague(value):
+    r = row("产出指标", "时效指标", "问题整改", None, value, None, 10)
+    assert [f.location.indicator for f in findings_for(_with(r, at=2), "TIMELINESS_VAGUE")] == [2]
+
+
+def test_a_same_day_rate_carries_its_own_deadline():
+    sub = submission(
+        {"annual_goal": NO_DEADLINE_GOAL},
+        rows={2: row("产出指标", "时效指标", "生活垃圾日产日清率", "=", "100", "%", 10)},
+    )
+    assert not findings_for(sub, "TIMELINESS_VAGUE")
+    sub = submission(
+        {"annual_goal": NO_DEADLINE_GOAL},
+        rows={2: row("产出指标", "时效指标", "生活垃圾清运及时率", "=", "100", "%", 10)},
+    )
+    assert [f.rule_id for f in findings_for(sub, "TIMELINESS_VAGUE")] == ["V07c"]
+
+
+# ---------------------------------------------------------------- a pure number needs no unit (V02)
+@pytest.mark.parametrize(
+    "name,value", [("农田灌溉水有效利用系数", "0.55"), ("农村公路技术状况指数", "80"), ("容积率比值", "1.2")]
+)
+def test_a_coefficient_or_index_needs_no_unit(name, value):
+    r = row("效益指标", "生态效益指标", name, "≥", value, None, 15)
+    assert not findings_for(_with(r), "NO_UNIT")
+
+
+@pytest.mark.parametrize("name,value", [("工程完工率", "100"), ("受益人口数", "1000"), ("系数测算报告", "2")])
+def test_other_numbers_without_a_unit_still_need_one(name, value):
+    r = row("效益指标", "社会效益指标", name, "≥", value, None, 15)
+    assert [f.location.indicator for f in findings_for(_with(r), "NO_UNIT")] == [4]
+
+
+# ---------------------------------------------------------------- a benefit stated only in words (V03)
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("城区市容环境", "整洁有序"),
+        ("村级医疗服务网络运行情况", "稳定运行"),
+        ("为全市经济发展保驾护航", "正面支撑"),
+        ("动物防疫体系持续发挥作用", "长期"),
+        ("带动种植户增收", "增加"),
+    ],
+)
+def test_a_benefit_in_words_without_a_number_or_standard_is_vague(name, value):
+    r = row("效益指标", "社会效益指标", name, None, value, None, 15)
+    found = findings_for(_with(r), "VAGUE_VALUE")
+    assert [f.location.indicator for f in found] == [4]
+    assert found[0].fix is not None
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("区域性重大动物疫情", "不发生"),
+        ("校园欺凌事件", "杜绝"),
+        ("是否发生安全生产责任事故", "否"),
+        ("饮用水水质", "达到国家生活饮用水卫生标准"),
+        ("复垦耕地质量", "按《耕地质量等级》评定不低于周边耕地"),
+    ],
+)
+def test_a_benefit_in_words_that_can_be_decided_is_fine(name, value):
+    r = row("效益指标", "社会效益指标", name, None, value, None, 15)
+    assert not findings_for(_with(r), "VAGUE_VALUE")
+
+
+@pytest.mark.parametrize("value", ["符合学生营养膳食指南要求", "执行公路养护技术规程"])
+def test_a_quality_value_naming_a_guide_or_code_is_judgeable(value):
+    r = row("产出指标", "质量指标", "供餐质量", None, value, None, 15)
+    assert not findings_for(_with(r, at=1), "VAGUE_VALUE")
+
+
+@pytest.mark.parametrize("value", ["供餐质量符合相关规程", "按照有关准则执行到位"])
+def test_an_unnamed_code_is_no_standard(value):
+    r = row("产出指标", "质量指标", "供餐质量", None, value, None, 15)
+    assert findings_for(_with(r, at=1), "VAGUE_VALUE")
+
+
+# ---------------------------------------------------------------- satisfaction by other names (V13)
+@pytest.mark.parametrize("name", ["沿河群众对河道环境的满意程度", "群众满意情况", "受益群众满意率"])
+def test_satisfaction_by_another_name_is_a_rate(name):
+    r = row("满意度指标", "服务对象满意度指标", name, "≥", "90", "%", 10)
+    assert not findings_for(_with(r, at=6), "PERCENT_WITHOUT_BASIS")
+
+
+def test_a_percentage_on_an_abstract_benefit_is_still_formless():
+    r = row("效益指标", "社会效益指标", "维护河湖生态安全", "≥", "95", "%", 15)
+    assert [f.location.indicator for f in findings_for(_with(r), "PERCENT_WITHOUT_BASIS")] == [4]
