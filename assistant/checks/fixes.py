@@ -255,6 +255,11 @@ def _with_target(row: RowView, fields: Mapping[str, Any]) -> dict[str, Any]:
     """The changed fields; a changed target always states op, value and unit together."""
     out = {k: v for k, v in fields.items() if k in ROW_FIELDS}
     if any(k in out for k in ("op", "value")):
+        if (row.op_in_value or row.unit_in_value) and row.value_num is not None:
+            # the cell wrote operator and unit into the value (≤600人, 不低于95%): the fix splits them
+            out.setdefault("op", row.op)
+            out.setdefault("value", fmt_number(row.value_num))
+            out.setdefault("unit", row.unit or ("%" if row.is_percent else row.ind.unit))
         out.setdefault("op", row.ind.op)
         out.setdefault("value", row.ind.value)
         out.setdefault("unit", row.ind.unit)

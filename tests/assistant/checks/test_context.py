@@ -138,3 +138,24 @@ def test_a_unit_in_the_names_closing_bracket_is_the_unit(i, level2, name, value)
 def test_a_bracket_that_is_not_a_unit_leaves_the_unit_missing(name):
     r = row("效益指标", "可持续影响指标", name, "≥", "80", None, 15)
     assert [f.location.indicator for f in findings_for(submission(rows={5: r}), "NO_UNIT")] == [5]
+
+
+@pytest.mark.parametrize(
+    "i,level2,name,value,fixed",
+    [
+        (0, "数量指标", "培训农村实用人才", "≤600人", {"op": "=", "value": "600", "unit": "人"}),
+        (3, "成本指标", "人均培训成本", "≥1500元/人", {"op": "≤", "value": "1500", "unit": "元/人"}),
+        (1, "质量指标", "培训考核合格率", "≤95%以上", {"op": "≥", "value": "95", "unit": "%"}),
+    ],
+)
+def test_a_fix_of_a_row_written_in_one_cell_writes_operator_value_and_unit_apart(
+    i, level2, name, value, fixed
+):
+    found = findings_for(
+        submission(rows={i: row("产出指标", level2, name, None, value, None, 15)}), "WRONG_DIRECTION"
+    )
+    assert len(found) == 1 and found[0].fix.row == fixed
+    assert (
+        "≤600人" not in found[0].suggestion.split("改为")[1]
+        and "≥1500" not in found[0].suggestion.split("改为")[1]
+    )
