@@ -21,6 +21,9 @@
       return response.json();
     })
     .then(function (spec) {
+      // The Swagger UI shipped by swagger-ui-bundle (4.x) reads OpenAPI 3.0 only; FastAPI writes 3.1. The
+      // page shows the schema as 3.0 (it renders the same); /openapi.json itself stays 3.1 for machines.
+      if (/^3\.1\./.test(spec.openapi || "")) spec.openapi = "3.0.3";
       window.SwaggerUIBundle({
         spec: spec,
         dom_id: "#swagger-ui",
