@@ -28,7 +28,7 @@ _ACCEPTED_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 access_log = logging.getLogger("jixiao.access")
 
 # attributes every LogRecord has; anything else was passed as `extra=` and goes into the JSON line
-_STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+_STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName", "color_message"}
 
 
 def current_request_id() -> str | None:
