@@ -50,13 +50,17 @@ def _open_kb(err):
 
 
 def ask_command(
-    question: Annotated[str, typer.Argument(help="要咨询的问题")],
-    k: Annotated[int, typer.Option("--k", help="检索条文数")] = 5,
+    question: Annotated[str, typer.Argument(help="要咨询的问题", metavar="问题")],
+    k: Annotated[int, typer.Option("--k", help="检索条文数", metavar="条数")] = 5,
     submission_file: Annotated[
-        Path | None, typer.Option("--submission", help="关联的申报文件（.json/.xlsx）")
+        Path | None, typer.Option("--submission", help="关联的申报文件（.json/.xlsx）", metavar="文件")
     ] = None,
-    submission_id: Annotated[str | None, typer.Option("--id", help="申报文件中的项目编号")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+    submission_id: Annotated[
+        str | None, typer.Option("--id", help="申报文件中的项目编号", metavar="编号")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="输出格式：text（文字）| json", metavar="格式")
+    ] = "text",
 ) -> None:
     """按知识库条文回答问题，引用逐条核验；未配置大模型时给出条文摘录。"""
     from rich.console import Console
@@ -99,9 +103,13 @@ def ask_command(
 
 
 def draft_command(
-    file: Annotated[Path, typer.Argument(help="申报文件（.json / .xlsx）")],
-    submission_id: Annotated[str | None, typer.Option("--id", help="只起草该编号的项目")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="markdown | json")] = "markdown",
+    file: Annotated[Path, typer.Argument(help="申报文件（.json / .xlsx）", metavar="文件")],
+    submission_id: Annotated[
+        str | None, typer.Option("--id", help="只起草该编号的项目", metavar="编号")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="输出格式：markdown | json", metavar="格式")
+    ] = "markdown",
     no_kb: Annotated[bool, typer.Option("--no-kb", help="不查知识库原文（更快）")] = False,
 ) -> None:
     """预审并起草审核意见（结论与问题由规则判定；配置大模型时仅润色文字）。"""

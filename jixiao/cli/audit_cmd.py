@@ -20,7 +20,9 @@ def register(app: typer.Typer) -> None:
 def verify(
     anchor: Annotated[
         str | None,
-        typer.Option("--anchor", help="此前记录的链头哈希（上次核验输出的最后一行），核对其仍在链中"),
+        typer.Option(
+            "--anchor", help="此前记录的链头哈希（上次核验输出的最后一行），核对其仍在链中", metavar="哈希"
+        ),
     ] = None,
 ) -> None:
     """逐条重算审计日志的哈希链；完整时输出当前链头哈希（可另行保存，下次以 --anchor 核对）。"""

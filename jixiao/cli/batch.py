@@ -24,21 +24,32 @@ def register(app: typer.Typer) -> None:
 def batch_command(
     files: Annotated[
         list[Path],
-        typer.Argument(help="本轮各单位报送的文件（.xlsx .xls .docx .pdf .json，或它们的 .zip），可多个"),
+        typer.Argument(
+            help="本轮各单位报送的文件（.xlsx .xls .docx .pdf .json，或它们的 .zip），可多个",
+            metavar="文件...",
+        ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录：汇总表、summary.json 和审核意见")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="输出目录：汇总表、summary.json 和审核意见", metavar="目录")
+    ],
     opinions: Annotated[
         bool, typer.Option("--opinions", help="为每个已预审项目生成审核意见草稿（.docx，规则模式）")
     ] = False,
     min_budget: Annotated[
         float | None,
-        typer.Option("--min-budget", help="审核起点（万元），低于此金额的项目不在审核范围；0 表示不设起点"),
+        typer.Option(
+            "--min-budget",
+            help="审核起点（万元），低于此金额的项目不在审核范围；0 表示不设起点",
+            metavar="万元",
+        ),
     ] = None,
     kind: Annotated[
-        list[str] | None, typer.Option("--kind", help="只审核这些项目类型（如 新增项目），可多次给出")
+        list[str] | None,
+        typer.Option("--kind", help="只审核这些项目类型（如 新增项目），可多次给出", metavar="类型"),
     ] = None,
     unit: Annotated[
-        list[str] | None, typer.Option("--unit", help="只审核这些单位（名称包含即可），可多次给出")
+        list[str] | None,
+        typer.Option("--unit", help="只审核这些单位（名称包含即可），可多次给出", metavar="单位"),
     ] = None,
     skip_out_of_scope: Annotated[
         bool,
@@ -46,11 +57,13 @@ def batch_command(
             "--skip-out-of-scope", help="不在审核范围的项目不列入汇总表（默认列入并标注“不在审核范围”）"
         ),
     ] = False,
-    title: Annotated[str | None, typer.Option("--title", help="汇总表标题")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="汇总表标题", metavar="标题")] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="完成后把 summary.json 的内容打印到标准输出")
     ] = False,
-    standards_file: Annotated[Path | None, typer.Option("--standards", help=STANDARDS_HELP)] = None,
+    standards_file: Annotated[
+        Path | None, typer.Option("--standards", help=STANDARDS_HELP, metavar="文件")
+    ] = None,
 ) -> None:
     """批量审核一轮申报：逐项预审，输出审核结果汇总表（xlsx）、summary.json，可选生成审核意见草稿。"""
     from assistant.batch import BatchOptions, ScopeRules, run_batch, split_words

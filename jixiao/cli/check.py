@@ -12,11 +12,11 @@ import io
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperCommand
 
+from jixiao.cli.chinese import PANEL_ARGS, PANEL_OPTIONS, ChineseCommand, usage_error
 from jixiao.cli.standards import STANDARDS_HELP, ex_ante_min_yuan, standards_for_check
 
 if TYPE_CHECKING:
@@ -29,41 +29,14 @@ log = logging.getLogger(__name__)
 
 _FORMATS = ("table", "json", "markdown")
 _ACCEPTED = ".json、.xlsx / .xls（一体化系统导出或申报表）、.docx 申报表、文字版 PDF，或它们的 .zip 压缩包"
-_PANEL_ARGS, _PANEL_OPTIONS = "参数", "选项"
 _WIDE = 100_000  # console width when output is not a terminal: tables take their natural width
 
 
-class CheckCommand(TyperCommand):
-    """The check command with a Chinese usage line, help option and usage errors."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for param in self.params:  # the name column already says 文件...; typer would add <list[Path]>
-            if param.param_type_name == "argument":
-                setattr(param, "display_type_rich", _no_type)  # noqa: B010  shadows the method on this one
+class CheckCommand(ChineseCommand):
+    """The check command: Chinese help and usage errors (jixiao.cli.chinese); files shown as demanded."""
 
     def get_usage(self, ctx: Any) -> str:
         return f"用法：{ctx.command_path} [选项] 文件..."
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "显示本说明并退出。"
-            option.rich_help_panel = _PANEL_OPTIONS  # read by typer's help
-            setattr(option, "display_type_rich", _no_type)  # noqa: B010  a flag: no <bool>
-        return option
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except Exception as exc:
-            if not _is_usage_error(exc):
-                raise
-            _usage_error(ctx, _usage_error_zh(exc))
-
-
-def _no_type(ctx: Any) -> None:
-    return None
 
 
 def register(app: typer.Typer) -> None:
@@ -78,7 +51,7 @@ def check_command(
             help=f"申报文件，可多个：{_ACCEPTED}。",
             metavar="文件...",
             show_default=False,
-            rich_help_panel=_PANEL_ARGS,
+            rich_help_panel=PANEL_ARGS,
         ),
     ] = None,
     output_format: Annotated[
@@ -89,7 +62,7 @@ def check_command(
             help="输出格式：table（表格，默认）、json（供程序读取）或 markdown。",
             metavar="格式",
             show_default=False,
-            rich_help_panel=_PANEL_OPTIONS,
+            rich_help_panel=PANEL_OPTIONS,
         ),
     ] = "table",
     standards_file: Annotated[
@@ -99,7 +72,7 @@ def check_command(
             help=STANDARDS_HELP,
             metavar="文件",
             show_default=False,
-            rich_help_panel=_PANEL_OPTIONS,
+            rich_help_panel=PANEL_OPTIONS,
         ),
     ] = None,
 ) -> None:
@@ -115,10 +88,10 @@ def check_command(
     from jixiao.cli.common import err_console, grading, settings
 
     if not files:
-        _usage_error(ctx, f"请指定至少一个申报文件（{_ACCEPTED}），例如：{ctx.command_path} 申报表.xlsx")
+        usage_error(ctx, f"请指定至少一个申报文件（{_ACCEPTED}），例如：{ctx.command_path} 申报表.xlsx")
     fmt = output_format.strip().lower()
     if fmt not in _FORMATS:
-        _usage_error(ctx, f"不支持的输出格式“{output_format}”，可选：table、json、markdown。")
+        usage_error(ctx, f"不支持的输出格式“{output_format}”，可选：table、json、markdown。")
     err = err_console()
     cfg = settings()
     log_file = _route_logs(cfg.data_dir)  # a failing rule's traceback goes to a log file, never the screen
@@ -208,37 +181,3 @@ def _load_all(files: list[Path], err: Console, limits: ImportLimits) -> tuple[li
             unreadable += 1
         submissions.extend(imported.submissions)
     return submissions, unreadable
-
-
-def _usage_error(ctx: Any, message: str) -> NoReturn:
-    from rich.text import Text
-
-    from jixiao.cli.common import err_console
-
-    err = err_console()
-    err.print(Text(ctx.command.get_usage(ctx)))
-    err.print(Text(message, style="red"))
-    err.print(Text(f"运行“{ctx.command_path} --help”查看说明。", style="dim"))
-    raise typer.Exit(2)
-
-
-def _is_usage_error(exc: Exception) -> bool:
-    # typer vendors its own click: its exception classes are known by name, not imported from a private module
-    return any(cls.__name__ == "UsageError" for cls in type(exc).__mro__)
-
-
-def _usage_error_zh(exc: Exception) -> str:
-    """typer's usage errors (English), said in Chinese."""
-    kind = type(exc).__name__
-    option = getattr(exc, "option_name", None)
-    if kind == "NoSuchOption":
-        hint = "、".join(getattr(exc, "possibilities", None) or ())
-        return f"没有选项“{option}”" + (f"，是否要用 {hint}？" if hint else "。")
-    if kind == "BadOptionUsage":
-        return f"选项“{option}”用法不对：需要在其后给出取值，例如 --format json。"
-    if kind == "MissingParameter":
-        return "缺少必需的参数，请检查命令。"
-    if kind == "BadParameter":
-        param = getattr(exc, "param", None)
-        return f"“{param.opts[0] if param is not None and param.opts else '参数'}”的取值无效。"
-    return "命令行参数有误，请检查命令。"

@@ -126,15 +126,22 @@ def register(app: typer.Typer) -> None:
 
 def demo(
     samples: Annotated[
-        list[Path] | None, typer.Argument(help="要预审的示例申报文件（默认取 ../shared/data 中的示例）")
+        list[Path] | None,
+        typer.Argument(help="要预审的示例申报文件（默认取 ../shared/data 中的示例）", metavar="文件..."),
     ] = None,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="完成后启动服务")] = True,
-    host: Annotated[str | None, typer.Option("--host")] = None,
-    port: Annotated[int | None, typer.Option("--port")] = None,
+    host: Annotated[
+        str | None, typer.Option("--host", help="监听地址（默认取配置 JIXIAO_HOST）", metavar="地址")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", help="端口（默认取配置 JIXIAO_PORT）", metavar="端口")
+    ] = None,
     corpus: Annotated[
         list[Path] | None,
         typer.Option(
-            "--corpus", help="要导入的政策文件目录，可重复（默认取 ../shared/corpus 的 laws、local、partial）"
+            "--corpus",
+            help="要导入的政策文件目录，可重复（默认取 ../shared/corpus 的 laws、local、partial）",
+            metavar="目录",
         ),
     ] = None,
     no_corpus: Annotated[bool, typer.Option("--no-corpus", help="只索引入门知识卡，不导入政策文件")] = False,

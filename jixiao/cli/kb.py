@@ -72,11 +72,17 @@ def _print_report(report, console: Console) -> None:
 
 
 def ingest_command(
-    paths: Annotated[list[Path], typer.Argument(help="政策文件或目录（.md .txt .pdf .docx），可多个")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="政策文件或目录（.md .txt .pdf .docx），可多个", metavar="文件或目录..."),
+    ],
     kind: Annotated[
-        str | None, typer.Option("--kind", help="文件类别：law / regulation / policy / local / other")
+        str | None,
+        typer.Option("--kind", help="文件类别：law / regulation / policy / local / other", metavar="类别"),
     ] = None,
-    region: Annotated[str | None, typer.Option("--region", help="适用地区，如 全国、山东省青岛市")] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="适用地区，如 全国、山东省青岛市", metavar="地区")
+    ] = None,
 ) -> None:
     """把政策文件按条款入库（可重复执行：内容未变的文件不会重复入库，改过的文件替换旧版本）。"""
     with user_errors():
@@ -128,9 +134,13 @@ def docs_list_command() -> None:
 def docs_verify_citations_command(
     catalog_file: Annotated[
         Path | None,
-        typer.Option("--catalog", help="规则目录文件（默认为内置的 assistant/checks/catalog.yaml）"),
+        typer.Option(
+            "--catalog", help="规则目录文件（默认为内置的 assistant/checks/catalog.yaml）", metavar="文件"
+        ),
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="输出格式：table | json")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="输出格式：table | json", metavar="格式")
+    ] = "table",
     show_all: Annotated[
         bool, typer.Option("--all", help="列出全部引用（默认只列已核实与条款号不符的）")
     ] = False,
@@ -195,7 +205,7 @@ def _print_audit(audit, show_all: bool) -> None:
 
 @docs_app.command("remove")
 def docs_remove_command(
-    doc: Annotated[str, typer.Argument(help="文件的简称、全称、文号或 doc_id")],
+    doc: Annotated[str, typer.Argument(help="文件的简称、全称、文号或 doc_id", metavar="文件")],
 ) -> None:
     """从知识库删除一个文件及其全部条款（向量与关键词索引同步删除）。"""
     with user_errors():
@@ -207,12 +217,16 @@ def docs_remove_command(
 
 
 def search_command(
-    query: Annotated[str, typer.Argument(help="问题或关键词")],
-    k: Annotated[int, typer.Option("--k", "-k", min=1, max=50, help="返回条数")] = 5,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="输出格式：table | json")] = "table",
-    doc: Annotated[str | None, typer.Option("--doc", help="只在该文件中检索（简称、全称或文号）")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="只检索该类别的文件")] = None,
-    region: Annotated[str | None, typer.Option("--region", help="只检索该地区的文件")] = None,
+    query: Annotated[str, typer.Argument(help="问题或关键词", metavar="问题")],
+    k: Annotated[int, typer.Option("--k", "-k", min=1, max=50, help="返回条数", metavar="条数")] = 5,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="输出格式：table | json", metavar="格式")
+    ] = "table",
+    doc: Annotated[
+        str | None, typer.Option("--doc", help="只在该文件中检索（简称、全称或文号）", metavar="文件")
+    ] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="只检索该类别的文件", metavar="类别")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="只检索该地区的文件", metavar="地区")] = None,
 ) -> None:
     """检索政策条文（关键词 + 语义混合检索），给出可直接引用的条款。"""
     fmt = output_format.strip().lower()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from jixiao.cli import ask, audit_cmd, backup, batch, check, demo, eval_cmd, kb, serve, standards, users
+from jixiao.cli.chinese import chinese
 
 
 def build_app() -> typer.Typer:
@@ -19,7 +20,7 @@ def build_app() -> typer.Typer:
     # one line per area; each module's register(app) adds its commands
     for module in (ask, audit_cmd, backup, batch, check, demo, eval_cmd, kb, serve, standards, users):
         module.register(app)
-    return app
+    return chinese(app)  # help, usage lines and usage errors in Chinese for every command
 
 
 app = build_app()

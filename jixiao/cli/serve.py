@@ -16,10 +16,15 @@ def register(app: typer.Typer) -> None:
 
 def serve(
     host: Annotated[
-        str | None, typer.Option("--host", help="监听地址（默认取配置 JIXIAO_HOST，127.0.0.1）")
+        str | None,
+        typer.Option("--host", help="监听地址（默认取配置 JIXIAO_HOST，127.0.0.1）", metavar="地址"),
     ] = None,
-    port: Annotated[int | None, typer.Option("--port", help="端口（默认取配置 JIXIAO_PORT，8000）")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="工作进程数（多核机器可调大）")] = 1,
+    port: Annotated[
+        int | None, typer.Option("--port", help="端口（默认取配置 JIXIAO_PORT，8000）", metavar="端口")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="工作进程数（多核机器可调大）", metavar="个数")
+    ] = 1,
 ) -> None:
     """启动审核助手服务（API、网页界面 /；接口文档 /docs 须在配置中开启 JIXIAO_API_DOCS）。"""
     import uvicorn

@@ -95,7 +95,7 @@ def _table(standards: list[Standard], title: str) -> None:
 
 
 @standards_app.command("show")
-def show(path: Annotated[Path, typer.Argument(help="支出标准表（.xlsx 或 .csv）")]) -> None:
+def show(path: Annotated[Path, typer.Argument(help="支出标准表（.xlsx 或 .csv）", metavar="文件")]) -> None:
     """检查并显示一个支出标准文件：可用的标准逐条列出，有问题的行说明原因。"""
     standards = read_standards_file(path)
     _table(standards, f"{path.name}：可用支出标准{len(standards)}条")
@@ -103,7 +103,7 @@ def show(path: Annotated[Path, typer.Argument(help="支出标准表（.xlsx 或 
 
 @standards_app.command("import")
 def import_file(
-    path: Annotated[Path, typer.Argument(help="支出标准表（.xlsx 或 .csv）")],
+    path: Annotated[Path, typer.Argument(help="支出标准表（.xlsx 或 .csv）", metavar="文件")],
     replace: Annotated[
         bool, typer.Option("--replace", help="以本文件为准：库中有、文件中没有的标准一并删除")
     ] = False,
@@ -137,7 +137,9 @@ def list_library() -> None:
 
 
 @standards_app.command("export")
-def export(out: Annotated[Path, typer.Argument(help="导出的 CSV 文件（UTF-8，Excel 可直接打开）")]) -> None:
+def export(
+    out: Annotated[Path, typer.Argument(help="导出的 CSV 文件（UTF-8，Excel 可直接打开）", metavar="文件")],
+) -> None:
     """把服务端标准库导出为 CSV（列与导入格式相同，可修改后重新导入）。"""
     from assistant.records import open_records, read_scope
     from assistant.records.standards import library

@@ -30,17 +30,18 @@ def _records() -> Iterator:
 
 @users_app.command("add")
 def add_user(
-    name: Annotated[str, typer.Argument(help="用户名（登录名，不含空白）")],
+    name: Annotated[str, typer.Argument(help="用户名（登录名，不含空白）", metavar="用户名")],
     role: Annotated[
         str,
         typer.Option(
             "--role",
             "-r",
             help="角色：submitter 提交单位 / reviewer 审核人员 / approver 审批人 / admin 管理员",
+            metavar="角色",
         ),
     ] = "reviewer",
     display_name: Annotated[
-        str | None, typer.Option("--display-name", "-d", help="显示名（签名栏使用）")
+        str | None, typer.Option("--display-name", "-d", help="显示名（签名栏使用）", metavar="显示名")
     ] = None,
 ) -> None:
     """添加用户。"""
@@ -77,7 +78,7 @@ def list_all() -> None:
 
 
 @users_app.command("token")
-def new_token(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
+def new_token(name: Annotated[str, typer.Argument(help="用户名", metavar="用户名")]) -> None:
     """为用户生成新的访问令牌（只显示这一次，请妥善保存）。"""
     from assistant.records import issue_token
 
@@ -88,7 +89,7 @@ def new_token(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
 
 
 @users_app.command("revoke")
-def revoke(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
+def revoke(name: Annotated[str, typer.Argument(help="用户名", metavar="用户名")]) -> None:
     """撤销用户的全部令牌。"""
     from assistant.records import revoke_tokens
 
