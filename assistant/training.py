@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from assistant.citations import TRUST_LABELS, Trust
 from assistant.models import SEVERITY_ZH, Finding, Location, Severity, Submission
 from assistant.opinion_render import location_text
 from core.errors import NotFound, UserError
+from core.models import Standard
 
 PRACTICE_DIR = Path(__file__).resolve().parent / "knowledge" / "practice"
 CASES_FILE = PRACTICE_DIR / "cases.json"
@@ -44,6 +46,8 @@ class PracticeCase(BaseModel):
     sector: str = Field(min_length=1)
     difficulty: str
     submission: Submission
+    # the 支出标准 the case is checked against (unit-cost cases; 示例 numbers), shown to the trainee
+    standards: list[Standard] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _sane(self) -> PracticeCase:
@@ -85,6 +89,7 @@ class Exercise(BaseModel):
     submission: dict[str, Any]  # canonical JSON (formats.md §1); no findings, no grade
     choices: list[DefectChoice]
     instructions: str
+    standards: list[dict[str, Any]] = Field(default_factory=list)  # the 支出标准 that apply (示例)
 
 
 class Mark(BaseModel):
@@ -231,16 +236,22 @@ def build_exercise(case: PracticeCase) -> Exercise:
         difficulty=case.difficulty,
         submission=case.submission.canonical(),
         choices=list(defect_choices()),
+        standards=[s.model_dump(exclude={"id", "source"}) for s in case.standards],
         instructions=(
             "请像审核人员一样逐项审阅本案的年度目标和绩效指标：在有问题的指标行（或“整体/目标”）"
             "上标注问题类型，可标注多处；提交后按规则引擎的审核结论评分，并给出漏判问题的依据和修改建议。"
+            + (
+                "本案附有适用的支出标准（练习用示例数字）：请统一计量单位后比对单位成本，“参考”标准只作提示。"
+                if case.standards
+                else ""
+            )
         ),
     )
 
 
 def answer_key(case: PracticeCase) -> list[Finding]:
     """The rules' findings for the case: the hidden answer key."""
-    return check_submission(case.submission).findings
+    return check_submission(case.submission, standards=case.standards).findings
 
 
 # ---------------------------------------------------------------- scoring
@@ -363,7 +374,8 @@ def _miss_note(mark: Mark, keyed: dict[FindingKey, Finding], submission: Submiss
 
 
 def _rates(correct: int, marks: int, found: int, total: int) -> tuple[float, float, int]:
-    precision = correct / marks if marks else 1.0
+    # no marks: right only on a case with nothing to find; otherwise 0, never "准确率 100%"
+    precision = correct / marks if marks else (0.0 if total else 1.0)
     recall = found / total if total else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return round(precision, 4), round(recall, 4), round(100 * f1)
@@ -450,14 +462,15 @@ def score_findings(
         grade_consequence=grade_consequence,
         marks=results,
         missed_findings=missed,
-        comment=_comment(score, len(keyed), len(marks) - correct, missed),
+        comment=("本次未作任何标注，按0分计。" if not marks and keyed else "")
+        + _comment(score, len(keyed), len(marks) - correct, missed),
     )
 
 
 def score_answer(case: PracticeCase, marks: list[Mark]) -> TrainingScore:
     """Check the case with the real rules and score the trainee's marks against the findings."""
     valid = validate_marks(marks, len(case.submission.indicators))
-    result = check_submission(case.submission)
+    result = check_submission(case.submission, standards=case.standards)
     if result.grade is None or result.grade_consequence is None:
         raise UserError(f"练习案例“{case.case_id}”未能完成规则预审：{result.error or '规则预审未给出等级'}")
     return score_findings(
@@ -467,4 +480,116 @@ def score_answer(case: PracticeCase, marks: list[Mark]) -> TrainingScore:
         valid,
         grade=result.grade.value,
         grade_consequence=result.grade_consequence,
+    )
+
+
+# ---------------------------------------------------------------- progress
+
+
+MASTERED = 90  # a case whose best score is this or more counts as 已掌握
+
+
+class CaseProgress(BaseModel):
+    case_id: str
+    title: str
+    difficulty: str
+    attempts: int = 0
+    best: int | None = None
+    latest: int | None = None
+    last_at: datetime | None = None
+
+
+class AttemptView(BaseModel):
+    case_id: str
+    title: str
+    score: int
+    precision: float
+    recall: float
+    correct: int
+    incorrect: int
+    missed: int
+    at: datetime | None = None
+
+
+class WeakCode(BaseModel):
+    code: str
+    name: str
+    missed: int  # in the latest attempt of each case
+
+
+class TrainingProgress(BaseModel):
+    attempts: int
+    cases_total: int
+    cases_attempted: int
+    cases_mastered: int
+    average_latest: float | None  # over the cases attempted, each case's latest score
+    cases: list[CaseProgress]
+    recent: list[AttemptView]  # newest first
+    weak_codes: list[WeakCode]
+    comment: str
+
+
+def training_progress(
+    attempts: list[dict[str, Any]], cases: tuple[PracticeCase, ...] | None = None
+) -> TrainingProgress:
+    """A trainee's progress from their stored attempts (oldest first): per case the attempts, best and
+    latest score; the codes most often missed in their latest answers; a short comment. Pure."""
+    catalog = cases if cases is not None else load_practice_cases()
+    titles = {c.case_id: c for c in catalog}
+    per_case: dict[str, CaseProgress] = {
+        c.case_id: CaseProgress(case_id=c.case_id, title=c.title, difficulty=c.difficulty) for c in catalog
+    }
+    latest_missed: dict[str, list[str]] = {}
+    for a in attempts:
+        case = titles.get(a["case_id"])
+        progress = per_case.setdefault(
+            a["case_id"],
+            CaseProgress(case_id=a["case_id"], title=case.title if case else a["case_id"], difficulty="—"),
+        )
+        progress.attempts += 1
+        progress.best = a["score"] if progress.best is None else max(progress.best, a["score"])
+        progress.latest, progress.last_at = a["score"], a.get("created_at")
+        latest_missed[a["case_id"]] = list(a.get("missed_codes") or [])
+    attempted = [p for p in per_case.values() if p.attempts]
+    names = _choice_by_code()
+    missed_counts = Counter(code for codes in latest_missed.values() for code in codes)
+    weak = [
+        WeakCode(code=code, name=names[code].name if code in names else code, missed=n)
+        for code, n in missed_counts.most_common(5)
+    ]
+    average = round(sum(p.latest or 0 for p in attempted) / len(attempted), 1) if attempted else None
+    mastered = sum(1 for p in attempted if (p.best or 0) >= MASTERED)
+    recent = [
+        AttemptView(
+            case_id=a["case_id"],
+            title=per_case[a["case_id"]].title,
+            score=a["score"],
+            precision=a["precision"],
+            recall=a["recall"],
+            correct=a["correct"],
+            incorrect=a["incorrect"],
+            missed=a["missed"],
+            at=a.get("created_at"),
+        )
+        for a in reversed(attempts[-10:])
+    ]
+    if not attempted:
+        comment = "还没有练习记录：从下面的案例中选一个开始练习。"
+    else:
+        comment = (
+            f"已练习{len(attempted)}/{len(catalog)}个案例，共{len(attempts)}次；各案例最近一次平均{average:g}分，"
+            f"已掌握（最高分≥{MASTERED}）{mastered}个。"
+        )
+        if weak:
+            comment += f"最近常漏判：{'、'.join(f'“{w.name}”' for w in weak[:3])}，建议重做相关案例。"
+    return TrainingProgress(
+        attempts=len(attempts),
+        cases_total=len(catalog),
+        cases_attempted=len(attempted),
+        cases_mastered=mastered,
+        average_latest=average,
+        cases=list(per_case.values()),
+        recent=recent,
+        weak_codes=weak,
+        comment=comment,
     )

@@ -32,6 +32,7 @@ from assistant.records.models import (
     User,
 )
 from assistant.records.standards import StandardRecord
+from assistant.records.training_attempts import TrainingAttempt
 from assistant.records.users import (
     create_user,
     get_user,
@@ -57,6 +58,7 @@ __all__ = [
     "ReviewVersion",
     "StandardRecord",
     "SubmissionRecord",
+    "TrainingAttempt",
     "User",
     "create_user",
     "get_user",

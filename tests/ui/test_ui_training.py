@@ -34,7 +34,7 @@ def test_trainee_marks_submits_and_reads_the_missed_findings(
     page, _watch = open_page("unit1")  # any signed-in role may practise
     page.locator("#nav").get_by_role("link", name="培训练习").click()
     expect(page.get_by_role("heading", name="培训练习", exact=True)).to_be_visible()
-    expect(page.locator("table.training-cases tbody tr")).to_have_count(10)
+    expect(page.locator("table.training-cases tbody tr")).to_have_count(13)
     shot(page, "17a-training-cases")
     page.get_by_role("link", name=re.compile("开始练习：城乡最低生活保障资金")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"练习 {CASE}")

@@ -2,7 +2,7 @@
 // and get scored against the rules, with each missed finding explained by its citation and rewrite.
 import { api } from "../api.js";
 import { openFindingCitation } from "../clause.js";
-import { append, busy, clear, formatYuan, h } from "../dom.js";
+import { append, busy, clear, formatTime, formatYuan, h } from "../dom.js";
 import { CELL_ZH, DIMENSIONS, citationChip, citationLabel, indicatorPlace } from "../labels.js";
 
 const TABLE_CELLS = ["level1", "level2", "name", "op", "value", "unit", "weight"];
@@ -14,7 +14,11 @@ export async function render(main, ctx) {
 }
 
 async function renderList(main, { signal }) {
-  const { items } = await api("/v1/training/cases", { signal });
+  const [{ items }, progress] = await Promise.all([
+    api("/v1/training/cases", { signal }),
+    api("/v1/training/progress", { signal }),
+  ]);
+  const mine = Object.fromEntries((progress.cases || []).map((c) => [c.case_id, c]));
   append(main,
     h("h1", {}, "培训练习"),
     h("p", { class: "lead" }, "每个案例是一张虚构的绩效目标申报表，多数藏有 2–4 处典型缺陷，也有挑不出毛病的。",
@@ -22,7 +26,7 @@ async function renderList(main, { signal }) {
     h("section", { class: "card", "aria-labelledby": "cases-title" },
       h("h2", { id: "cases-title" }, `练习案例（${items.length}）`),
       h("div", { class: "table-wrap" }, h("table", { class: "data-table training-cases" },
-        h("thead", {}, h("tr", {}, ["编号", "项目", "领域", "申报单位", "指标数", "难度", "操作"].map((t) => h("th", { scope: "col" }, t)))),
+        h("thead", {}, h("tr", {}, ["编号", "项目", "领域", "申报单位", "指标数", "难度", "我的最高分", "操作"].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, items.map((c) => h("tr", {},
           h("td", {}, c.case_id),
           h("th", { scope: "row" }, c.title),
@@ -30,9 +34,39 @@ async function renderList(main, { signal }) {
           h("td", {}, c.unit || "—"),
           h("td", { class: "num" }, String(c.indicators)),
           h("td", {}, difficultyTag(c.difficulty)),
+          h("td", { class: "num" }, mine[c.case_id] && mine[c.case_id].attempts ? `${mine[c.case_id].best} 分` : "未练习"),
           h("td", {}, h("a", { class: "btn btn-small", href: `#/training/${encodeURIComponent(c.case_id)}`,
             "aria-label": `开始练习：${c.title}` }, "开始练习"))))))),
-    ));
+    ),
+    progressCard(progress));
+}
+
+// 我的练习进度: the stored attempts, per case and overall, and the defect types most often missed.
+function progressCard(progress) {
+  const attempted = (progress.cases || []).filter((c) => c.attempts);
+  return h("section", { class: "card training-progress", "aria-labelledby": "progress-title" },
+    h("h2", { id: "progress-title" }, "我的练习进度"),
+    h("p", { class: "progress-comment" }, progress.comment),
+    attempted.length ? h("div", { class: "table-wrap" }, h("table", { class: "data-table progress-table" },
+      h("thead", {}, h("tr", {}, ["案例", "练习次数", "最高分", "最近得分", "最近练习"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, attempted.map((c) => h("tr", {},
+        h("th", { scope: "row" }, `${c.case_id} ${c.title}`),
+        h("td", { class: "num" }, String(c.attempts)),
+        h("td", { class: "num" }, `${c.best} 分`),
+        h("td", { class: "num" }, `${c.latest} 分`),
+        h("td", {}, formatTime(c.last_at))))))) : null,
+    (progress.weak_codes || []).length ? h("p", { class: "muted small" }, "最近常漏判：",
+      progress.weak_codes.map((w) => `${w.name}（${w.missed}处）`).join("、")) : null);
+}
+
+function standardsBlock(standards) {
+  if (!standards || !standards.length) return null;
+  return h("div", { class: "table-wrap" }, h("table", { class: "data-table training-standards" },
+    h("caption", {}, "本案适用的支出标准（练习用示例数字，非真实文件）"),
+    h("thead", {}, h("tr", {}, ["事项", "关键词", "计量单位", "标准值", "类型", "依据"].map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, standards.map((s) => h("tr", {},
+      h("td", {}, s.item), h("td", {}, (s.keywords || []).join("、") || "—"), h("td", {}, s.unit),
+      h("td", { class: "num" }, String(s.value)), h("td", {}, s.kind), h("td", {}, s.basis || "—"))))));
 }
 
 function difficultyTag(level) {
@@ -184,7 +218,7 @@ async function renderExercise(main, { id, signal }) {
     h("div", { class: "training-layout" },
       h("section", { class: "card", "aria-labelledby": "case-title" },
         h("h2", { id: "case-title" }, "申报内容"),
-        factsBlock(sub), goalsBlock(sub), wholeBox,
+        factsBlock(sub), goalsBlock(sub), standardsBlock(exercise.standards), wholeBox,
         h("div", { class: "table-wrap" }, h("table", { class: "data-table indicators training-table" },
           h("caption", {}, `绩效指标（共 ${indicators.length} 项；点击一行选为标注位置）`),
           h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "选择"), h("th", { scope: "col" }, "序号"),
@@ -234,7 +268,8 @@ function resultView(score, restart) {
         h("p", { class: "score-comment" }, score.comment),
         h("p", { class: "muted small" }, `标对 ${score.correct} 处，误判 ${score.incorrect} 处，漏判 ${score.missed} 处；`,
           `准确率 ${percent(score.precision)}，查全率 ${percent(score.recall)}。`,
-          `规则预审等级：${score.grade}（${score.grade_consequence}）`))),
+          `规则预审等级：${score.grade}（${score.grade_consequence}）`),
+        score.attempt ? h("p", { class: "muted small attempt-note" }, `已记入练习记录：这是您第 ${score.attempt} 次练习本案。`) : null)),
     h("h3", {}, `我的标注（${score.marks.length}）`),
     score.marks.length ? h("ul", { class: "mark-results" }, score.marks.map((m) => h("li", { class: m.correct ? "ok" : "bad" },
       h("span", { class: "tick", "aria-hidden": "true" }, m.correct ? "✔" : "✘"),
