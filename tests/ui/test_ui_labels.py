@@ -47,7 +47,7 @@ def test_pages_show_the_servers_wording(open_page, live_server, data_dir_shared,
 
     page, _watch = open_page("reviewer1")
     me = live_server.client("reviewer1").get("/v1/me").json()
-    expect(page.locator(".check-list li")).to_have_text([labels["permissions"][p] for p in me["permissions"]])
+    expect(page.locator(".perm-list li")).to_have_text([labels["permissions"][p] for p in me["permissions"]])
 
     page.goto(f"{live_server.base_url}/#/precheck/{detail['id']}")
     headers = page.locator("#indicator-table thead th")

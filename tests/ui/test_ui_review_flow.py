@@ -55,7 +55,7 @@ def test_reviewer_prechecks_d07_then_edits_approves_and_exports(
     shot(page, "01-login")
     ui_login(page, live_server.tokens["reviewer1"])
     expect(page.locator(".perm-menu")).to_contain_text("审核人员")
-    expect(page.locator(".check-list")).to_contain_text("起草、修改或退回审核意见")  # GET /v1/labels
+    expect(page.locator(".perm-list")).to_contain_text("起草、修改或退回审核意见")  # GET /v1/labels
     shot(page, "02-home-reviewer")
 
     submission_id = _upload_d07(page, data_dir_shared)
