@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
@@ -13,6 +14,9 @@ from starlette.datastructures import UploadFile
 from api.callbacks import check_callback_url
 from assistant.models import Submission
 from core.errors import ImportIssue, UnsupportedMediaType, UserError
+
+if TYPE_CHECKING:
+    from ingest.targets import ImportLimits
 
 ACCEPTED_SUFFIXES = (".xlsx", ".json")
 
@@ -31,7 +35,7 @@ async def read_intake(request: Request) -> Intake:
     if content_type.startswith("multipart/form-data"):
         intake = await _from_multipart(request)
     elif content_type.startswith("application/json") or content_type.endswith("+json"):
-        intake = _from_json_bytes(await request.body(), source="请求体")
+        intake = _from_json_bytes(await request.body(), source="请求体", limits=_limits(request))
     else:
         raise UnsupportedMediaType(
             "不支持的内容类型：请以 application/json 提交规范 JSON，"
@@ -63,6 +67,7 @@ async def _from_multipart(request: Request) -> Intake:
     if not uploads:
         raise UserError("请以 multipart 字段 file 上传 .xlsx 或 .json 申报文件。", code="file_missing")
     intake = Intake(callback_url=_form_text(form.get("callback_url")))
+    limits = _limits(request)
     for upload in uploads:
         name = PurePath(upload.filename or "未命名文件").name
         if not name.lower().endswith(ACCEPTED_SUFFIXES):
@@ -72,23 +77,30 @@ async def _from_multipart(request: Request) -> Intake:
                 details={"file": name},
             )
         data = await upload.read()
-        result = await run_in_threadpool(_import_file, name, data)  # openpyxl must not block the loop
+        result = await run_in_threadpool(_import_file, name, data, limits)  # openpyxl must not block the loop
         intake.submissions.extend(result.submissions)
         intake.issues.extend(result.issues)
     return intake
+
+
+def _limits(request: Request) -> ImportLimits:
+    """The import limits of the app's settings (zip members and sizes, cells, rows, field lengths)."""
+    from ingest.targets import ImportLimits
+
+    return ImportLimits.from_settings(request.app.state.services.settings)
 
 
 def _form_text(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def _import_file(name: str, data: bytes):
+def _import_file(name: str, data: bytes, limits: ImportLimits):
     from ingest.targets import load_submissions_bytes
 
     if not data:
         raise UserError(f"文件“{name}”是空文件。", code="empty_file", details={"file": name})
     try:
-        return load_submissions_bytes(data, name)
+        return load_submissions_bytes(data, name, limits)
     except UserError as exc:  # the importer's own error (its status kept), named after the upload
         if name not in exc.message:
             exc.message = f"文件“{name}”无法读取：{exc.message}"
@@ -96,7 +108,7 @@ def _import_file(name: str, data: bytes):
         raise
 
 
-def _from_json_bytes(body: bytes, *, source: str) -> Intake:
+def _from_json_bytes(body: bytes, *, source: str, limits: ImportLimits) -> Intake:
     from ingest.targets import parse_submissions_json
 
     try:
@@ -113,5 +125,5 @@ def _from_json_bytes(body: bytes, *, source: str) -> Intake:
         raise UserError(
             f'{source}为空：请提交一个申报对象、对象列表或 {{"submissions": [...]}}。', code="empty_body"
         )
-    result = parse_submissions_json(data, source=source)
+    result = parse_submissions_json(data, source=source, limits=limits)
     return Intake(submissions=list(result.submissions), issues=list(result.issues))

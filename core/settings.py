@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     # memory or time — zip bombs by their stated decompressed size, huge sheets by their cell count
     max_unzipped_mb: float = Field(default=100.0, gt=0)
     max_zip_members: int = Field(default=2000, gt=0)
+    max_archive_mb: float = Field(default=512.0, gt=0)  # a .zip of a round's submissions, decompressed
     max_zip_ratio: float = Field(default=100.0, gt=1)
     max_cells: int = Field(default=300_000, gt=0)
     max_rows: int = Field(default=20_000, gt=0)

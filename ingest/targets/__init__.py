@@ -82,8 +82,7 @@ def load_file_parts(data: bytes, filename: str, limits: ImportLimits | None = No
     suffix = Path(name).suffix.lower()
     if data.startswith(_ZIP_MAGIC) and suffix not in _OFFICE_SUFFIXES and zip_kind(data) == "archive":
         limits = limits or ImportLimits()
-        member_cap = int(limits.max_unzipped_mb * 1024 * 1024)  # one member may be as large as one workbook
-        return archive_parts(data, name, partial(_load_one, limits=limits), max_member_bytes=member_cap)
+        return archive_parts(data, name, partial(_load_one, limits=limits), limits)
     return [FilePart(name, _load_one(data, name, limits or ImportLimits()))]
 
 

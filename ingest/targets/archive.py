@@ -1,8 +1,9 @@
 """.zip of submissions: each member read as its own file and named in every issue (压缩包/成员).
 
-Bounded: at most MAX_MEMBERS files, MAX_TOTAL_BYTES decompressed in all and `max_member_bytes` for one
-member (enforced while reading, not taken from the archive's headers, so one member at a time is held in
-memory); a zip inside the zip is refused, not opened. Member names
+Bounded by the `ImportLimits` the caller passes down (the CLI and the API build them from settings): at most
+`max_zip_members` files, `max_archive_mb` decompressed in all and `max_unzipped_mb` (the size limit of one
+workbook) for one member, enforced while reading, not taken from the archive's headers, so one member at a
+time is held in memory; a zip inside the zip is refused, not opened. Member names
 written by Chinese Windows tools (GBK without the UTF-8 flag) are decoded as such. Folders, macOS resource
 forks, Office lock files (~$…) and thumbnail caches are skipped without a message.
 """
@@ -16,12 +17,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from core.errors import ImportIssue
+from ingest.targets.limits import MB, ImportLimits
 from ingest.targets.result import ImportResult
 
 ZIP_MAGIC = b"PK\x03\x04"
-MAX_MEMBERS = 2000
-MAX_TOTAL_BYTES = 512 * 1024 * 1024
-MAX_MEMBER_BYTES = 100 * 1024 * 1024
 _ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
 _JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
 
@@ -83,9 +82,12 @@ def archive_parts(
     data: bytes,
     archive: str,
     load_one: Callable[[bytes, str], ImportResult],
-    max_member_bytes: int = MAX_MEMBER_BYTES,
+    limits: ImportLimits,
 ) -> list[FilePart]:
     """One part per member file, in the archive's order; problems of the archive itself are a part too."""
+    max_members = limits.max_zip_members
+    max_member_bytes = int(limits.max_unzipped_mb * MB)  # one member may be as large as one workbook
+    max_total_bytes = int(limits.max_archive_mb * MB)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -96,16 +98,16 @@ def archive_parts(
         files = [(i, n) for i, n in infos if not _is_junk(n)]
         if not files:
             return [_fail(archive, "压缩包中没有文件，未导入。")]
-        if len(files) > MAX_MEMBERS:
+        if len(files) > max_members:
             parts.append(
                 _fail(
                     archive,
-                    f"压缩包中有 {len(files)} 个文件，超过上限 {MAX_MEMBERS} 个："
-                    f"只读取了前 {MAX_MEMBERS} 个，其余请分包上传。",
+                    f"压缩包中有 {len(files)} 个文件，超过上限 {max_members} 个："
+                    f"只读取了前 {max_members} 个，其余请分包上传。",
                 )
             )
-            files = files[:MAX_MEMBERS]
-        budget = MAX_TOTAL_BYTES
+            files = files[:max_members]
+        budget = max_total_bytes
         for info, name in files:
             shown = f"{archive}/{name}"
             if PurePosixPath(name).suffix.lower() in _ARCHIVE_SUFFIXES:
@@ -117,7 +119,7 @@ def archive_parts(
                 )
                 continue
             if budget <= 0:
-                parts.append(_over_budget(shown))
+                parts.append(_over_budget(shown, max_total_bytes))
                 continue
             if info.file_size > max_member_bytes:
                 parts.append(_too_large(shown, max_member_bytes))
@@ -132,7 +134,7 @@ def archive_parts(
                 parts.append(_too_large(shown, max_member_bytes))
                 continue
             if len(content) > budget:
-                parts.append(_over_budget(shown))
+                parts.append(_over_budget(shown, max_total_bytes))
                 budget = 0
                 continue
             budget -= len(content)
@@ -148,13 +150,15 @@ def _nested(name: str) -> FilePart:
 
 
 def _too_large(name: str, limit: int) -> FilePart:
-    mb = limit // (1024 * 1024)
-    return _fail(name, f"该文件解压后超过 {mb} MB，超出单个申报文件的上限，未读取；请拆分后上传。")
+    return _fail(name, f"该文件解压后超过 {_size(limit)}，超出单个申报文件的上限，未读取；请拆分后上传。")
 
 
-def _over_budget(name: str) -> FilePart:
-    mb = MAX_TOTAL_BYTES // (1024 * 1024)
-    return _fail(name, f"压缩包解压后的总大小超过 {mb} MB，该文件及其后的文件未读取，请分包上传。")
+def _over_budget(name: str, limit: int) -> FilePart:
+    return _fail(name, f"压缩包解压后的总大小超过 {_size(limit)}，该文件及其后的文件未读取，请分包上传。")
+
+
+def _size(size: int) -> str:
+    return f"{size / MB:g} MB" if size >= MB else f"{size / 1024:.0f} KB"
 
 
 def _fail(name: str, message: str) -> FilePart:

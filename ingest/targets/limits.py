@@ -30,6 +30,7 @@ MB = 1024 * 1024
 class ImportLimits:
     max_unzipped_mb: float = 100.0  # total decompressed size of an .xlsx (real: ~20 MB per 300,000 cells)
     max_zip_members: int = 2000  # files inside one zip container
+    max_archive_mb: float = 512.0  # total decompressed size of a .zip of submissions (one member at a time)
     max_zip_ratio: float = 100.0  # decompressed/compressed of one large member (real sheets: 10–30)
     max_cells: int = 300_000  # cells of a whole workbook (openpyxl holds ~0.4 KB per cell)
     max_rows: int = 20_000  # rows read per sheet; more are reported, not read

@@ -14,13 +14,13 @@ from jixiao.cli.common import grading, open_kb, settings
 
 def _load_submissions(path: Path, only_id: str | None, err) -> list:
     from core.errors import UserError
-    from ingest.targets import load_submissions
+    from ingest.targets import ImportLimits, load_submissions
 
     if not path.is_file():
         err.print(f"[red]文件“{path}”不存在或不是文件。[/red]")
         raise typer.Exit(2)
     try:
-        imported = load_submissions(path)
+        imported = load_submissions(path, ImportLimits.from_settings(settings()))
     except UserError as exc:
         err.print(f"[red]无法读取文件“{path}”：{exc.message}[/red]")
         raise typer.Exit(2) from None

@@ -96,7 +96,7 @@ def _precheck_samples(session, samples: list[Path], kb, console) -> None:
     """Submit and precheck every sample; the first file's submissions also get a drafted 审核意见."""
     from assistant.records import get_user
     from assistant.workflow import draft_review, list_submissions, submit
-    from ingest.targets import load_submissions
+    from ingest.targets import ImportLimits, load_submissions
 
     submitter = get_user(session, "demo_submitter")
     reviewer = get_user(session, "demo_reviewer")
@@ -104,8 +104,9 @@ def _precheck_samples(session, samples: list[Path], kb, console) -> None:
         console.print("示例申报已在库中，跳过导入。")
         return
     mapping = grading()
+    limits = ImportLimits.from_settings(cli_settings())
     for index, path in enumerate(samples):
-        result = load_submissions(path)
+        result = load_submissions(path, limits)
         for issue in result.issues:
             console.print(f"[yellow]{issue}[/yellow]")
         grades: dict[str, int] = {}

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from support.target_docs import flat_pdf, form_docx, load_subs
 
-from ingest.targets import archive, load_file_parts, load_submissions_bytes
+from ingest.targets import ImportLimits, archive, load_file_parts, load_submissions_bytes
+from ingest.targets.limits import MB
 
 
 @pytest.fixture(scope="module")
@@ -78,19 +79,19 @@ def test_nested_zip_is_refused_and_the_rest_still_reads(real: list[dict]) -> Non
     assert [s.project for s in parts[2].result.submissions] == [real[0]["project"]]
 
 
-def test_member_count_and_total_size_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_member_count_and_sizes_follow_the_limits_passed_down() -> None:
     member = b'{"project": "p", "indicators": []}'
-    monkeypatch.setattr(archive, "MAX_MEMBERS", 3)
-    parts = load_file_parts(_zip([(f"{i}.json", member) for i in range(5)]), "多.zip")
+    few = ImportLimits(max_zip_members=3)
+    parts = load_file_parts(_zip([(f"{i}.json", member) for i in range(5)]), "多.zip", few)
     assert "超过上限 3 个" in parts[0].result.issues[0].message and len(parts) == 4
-    monkeypatch.setattr(archive, "MAX_MEMBERS", 100)
-    monkeypatch.setattr(archive, "MAX_TOTAL_BYTES", len(member) * 2 + 5)
-    parts = load_file_parts(_zip([(f"{i}.json", member) for i in range(4)]), "大.zip")
+    assert len(load_file_parts(_zip([(f"{i}.json", member) for i in range(5)]), "多.zip")) == 5  # defaults
+    small = ImportLimits(max_archive_mb=(len(member) * 2 + 5) / MB)
+    parts = load_file_parts(_zip([(f"{i}.json", member) for i in range(4)]), "大.zip", small)
     assert [len(p.result.submissions) for p in parts] == [1, 1, 0, 0]
     assert all("总大小超过" in p.result.issues[0].message for p in parts[2:])
-    monkeypatch.setattr(archive, "MAX_TOTAL_BYTES", 10_000)
+    one = ImportLimits(max_unzipped_mb=100 / MB, max_archive_mb=10_000 / MB)
     parts = archive.archive_parts(
-        _zip([("a.json", member), ("big.json", b" " * 500)]), "z.zip", lambda d, n: None, 100
+        _zip([("a.json", member), ("big.json", b" " * 500)]), "z.zip", lambda d, n: None, one
     )
     assert parts[0].result is None  # read and handed on
     assert "超出单个申报文件的上限" in parts[1].result.issues[0].message
