@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from jixiao.cli import ask, audit_cmd, backup, batch, check, demo, eval_cmd, kb, serve, standards, users
+from jixiao.cli import ask, audit_cmd, backup, batch, check, db, demo, eval_cmd, kb, serve, standards, users
 from jixiao.cli.chinese import chinese
 
 
@@ -18,7 +18,7 @@ def build_app() -> typer.Typer:
         pretty_exceptions_enable=False,
     )
     # one line per area; each module's register(app) adds its commands
-    for module in (ask, audit_cmd, backup, batch, check, demo, eval_cmd, kb, serve, standards, users):
+    for module in (ask, audit_cmd, backup, batch, check, db, demo, eval_cmd, kb, serve, standards, users):
         module.register(app)
     return chinese(app)  # help, usage lines and usage errors in Chinese for every command
 
