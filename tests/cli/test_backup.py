@@ -69,6 +69,8 @@ def live_source(tmp_path, starter_index, data_dir_shared):
     assert upload.status_code == 202, upload.text
     job = _wait_job(env, upload.json()["job_id"])
     assert job["status"] == "done" and job["added"] == 1, job
+    uploaded = list((env.data_dir / "uploads").rglob("*.md"))
+    assert uploaded and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in uploaded)  # owner only
     yield env, sid, project
     env.app.state.services.close()
 
