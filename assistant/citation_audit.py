@@ -68,7 +68,7 @@ def catalog_citations(catalog: Catalog) -> list[tuple[str, Citation]]:
 
 def audit_citations(items: Iterable[tuple[str, Citation]], kb: ClauseSource) -> CitationAudit:
     """Resolve each distinct citation once; rules citing the same thing are listed together."""
-    by_key: dict[tuple[str, str | None, str], tuple[list[str], ResolvedCitation]] = {}
+    by_key: dict[tuple[str, str | None, str | None], tuple[list[str], ResolvedCitation]] = {}
     for rule_id, cite in items:
         key = (cite.doc, cite.article, cite.quote)
         if key in by_key:

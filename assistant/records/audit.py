@@ -173,7 +173,7 @@ def verify_audit_chain(
         if not rows:
             if not anchor_seen:
                 result.problems.append(
-                    f"此前记录的链头哈希 {anchor[:16]}… 不在审计日志中：该点之前的日志已被改写或截断"
+                    f"此前记录的链头哈希 {(anchor or '')[:16]}… 不在审计日志中：该点之前的日志已被改写或截断"
                 )
             result.head = expected_prev
             return result

@@ -5,7 +5,9 @@ inside the same write transaction as `create_all`."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, inspect, select, update
+from typing import cast
+
+from sqlalchemy import Connection, Table, inspect, select, update
 
 from assistant.records.audit import GENESIS, entry_hash
 from assistant.records.models import AuditEntry
@@ -65,7 +67,7 @@ def _unchained_rows(conn: Connection) -> bool:
 
 def chain_old_rows(conn: Connection) -> int:
     """Give rows written before the hash chain existed their hashes, in id order (once, at upgrade)."""
-    table = AuditEntry.__table__
+    table = cast(Table, AuditEntry.__table__)
     prev, count = GENESIS, 0
     rows = conn.execute(select(table).order_by(table.c.id)).all()
     for row in rows:

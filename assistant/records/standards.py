@@ -43,7 +43,7 @@ class StandardRecord(Base):
             keywords=list(self.keywords or []),
             unit=self.unit,
             value=self.value,
-            kind=self.kind,  # type: ignore[arg-type]
+            kind=self.kind,
             region=self.region,
             year=self.year,
             basis=self.basis,
