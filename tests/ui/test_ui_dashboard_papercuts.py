@@ -26,7 +26,7 @@ def d07(data_dir_shared) -> dict:
 
 
 def _submit(page) -> None:
-    page.get_by_role("button", name="上传并预审").click()
+    page.get_by_role("button", name="提交预审").click()
 
 
 def test_upload_papercuts_and_new_version_with_closure(open_page, d07, shot):

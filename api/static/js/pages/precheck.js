@@ -115,6 +115,7 @@ export async function render(main, ctx) {
       : "预审按《中央部门预算绩效目标管理办法》（财预〔2015〕88号）的完整性、相关性、适当性、可行性四个方面逐项检查。"),
     !forReview && can(ctx.me, "submit") ? uploadPanel({
       id: "upload", title: "提交绩效目标", withPaste: true, detailRoute: "precheck", navigate: ctx.navigate,
+      submitLabel: "提交预审", fileLabel: "上传申报表（.xlsx）或 JSON 文件（也可 .xls、.docx、.pdf 或打包为 .zip，可多选）",
       help: "支持一体化系统导出的明细表和“项目支出绩效目标申报表”（.xlsx、.xls、.docx、.pdf）、规范 JSON，或它们的 .zip；金额单位按表内“金额单位”识别。同一项目再次上传时记为新版本。",
       onDone: () => { load(); toast("预审完成"); },
     }) : null,

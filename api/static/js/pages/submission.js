@@ -165,14 +165,16 @@ function goalBlock(submission, findings) {
   return h("div", { class: "goals" }, block("overall_goal", "总体目标"), block("annual_goal", "年度目标"));
 }
 
-function diffSection(diff) {
+function diffSection(diff, brief) {
   if (!diff) return null;
   const list = (items) => h("ul", {}, items.map((f) => h("li", {}, `${f.message}（${f.location_text || f.code}）`)));
   return h("section", { class: "card", "aria-labelledby": "diff-title" },
     h("h2", { id: "diff-title" }, "与上一版相比"),
     h("p", {}, `已解决 ${diff.resolved.length} 个，新出现 ${diff.added.length} 个，未变 ${diff.unchanged} 个。`),
-    diff.resolved.length ? [h("h3", {}, "已解决"), list(diff.resolved)] : null,
-    diff.added.length ? [h("h3", {}, "新出现"), list(diff.added)] : null);
+    brief ? h("p", { class: "muted small" }, h("button", { type: "button", class: "link-button",
+      onclick: () => document.getElementById("closure")?.scrollIntoView({ block: "start" }) }, "逐项对照见下方“整改闭环”")) : null,
+    !brief && diff.resolved.length ? [h("h3", {}, "已解决"), list(diff.resolved)] : null,
+    !brief && diff.added.length ? [h("h3", {}, "新出现"), list(diff.added)] : null);
 }
 
 function summaryPanel(detail, precheck, me) {
@@ -215,7 +217,8 @@ export async function render(main, { id, me, signal, navigate }) {
     h("h1", { id: "project-title", tabindex: "-1" }, detail.project || submission.project || "（未填项目名称）"),
     supersededNote(detail),
     summaryPanel(detail, precheck, me),
-    closurePanel(detail, signal) || diffSection(detail.diff),
+    diffSection(detail.diff, Boolean(detail.previous_id)),
+    closurePanel(detail, signal),
     h("section", { class: "card", "aria-labelledby": "findings-title" },
       h("h2", { id: "findings-title" }, `预审发现（${findings.length}）`),
       findings.length ? null : h("p", { class: "alert alert-success" }, "未发现问题：目标完整、指标细化量化、与预算匹配。"),

@@ -66,7 +66,7 @@ function summaryLine(files) {
 }
 
 /**
- * The upload card. opts: {id, title, help, withPaste, detailRoute, onDone(files), navigate, bare}.
+ * The upload card. opts: {id, title, help, fileLabel, submitLabel, withPaste, detailRoute, onDone(files), navigate, bare}.
  * Returns the <section> (the bare <form> with `bare`).
  */
 export function uploadPanel(opts) {
@@ -74,7 +74,7 @@ export function uploadPanel(opts) {
   const picker = filePicker({ id: `${id}-file`, multiple: true, accept: ACCEPT, "aria-describedby": `${id}-help` });
   const input = picker.input;
   const paste = opts.withPaste ? h("textarea", { id: `${id}-json`, rows: 5, spellcheck: "false", placeholder: '{"project": "…", "annual_goal": "…", "indicators": [ … ]}' }) : null;
-  const submit = h("button", { type: "submit", class: "btn btn-primary" }, "上传并预审");
+  const submit = h("button", { type: "submit", class: "btn btn-primary" }, opts.submitLabel || "上传并预审");
   const bar = h("progress", { class: "upload-progress", max: 1, value: 0, hidden: true, "aria-label": "上传进度" });
   const status = h("p", { class: "upload-status muted small", role: "status", "aria-live": "polite" });
   const results = h("div", { class: "upload-results" });
@@ -82,7 +82,7 @@ export function uploadPanel(opts) {
     h("h2", { id: `${id}-title` }, opts.title || "上传申报文件"),
     h("div", { class: opts.withPaste ? "upload-grid" : "" },
       h("div", { class: "field" },
-        h("label", { for: `${id}-file` }, "申报文件（可多选，或一个 .zip 压缩包）"),
+        h("label", { for: `${id}-file` }, opts.fileLabel || "申报文件（可多选，或一个 .zip 压缩包）"),
         picker.wrap,
         h("p", { id: `${id}-help`, class: "help" }, opts.help || "支持 .xlsx、.xls、.docx、.pdf 申报表和 .json；同一单位同一项目再次上传时记为新版本，不会重复报送。")),
       paste ? h("div", { class: "field" },
