@@ -100,8 +100,8 @@ def split_sections(text: str) -> dict[str, list[str]]:
     return sections
 
 
-def _is_grade_statement(line: str, grade: str) -> bool:
-    """The text's own "审核结论：良。" line, which the Word layout states itself."""
+def is_grade_statement(line: str, grade: str) -> bool:
+    """The text's own "审核结论：良。" line, which the Word layout states itself (so it is left out)."""
     return re.fullmatch(rf"(审核结论|审核等级|结论)[:：]\s*{grade}[。.]?", line) is not None
 
 
@@ -170,7 +170,8 @@ def _yuan_to_wan(amount: float | None) -> str:
     return "" if amount is None else f"{amount / 10000:,.2f}"
 
 
-def _info_rows(record: SubmissionRecord, precheck: CheckResult) -> list[tuple[str, str]]:
+def info_rows(record: SubmissionRecord, precheck: CheckResult) -> list[tuple[str, str]]:
+    """The 基本信息 table of an opinion: (label, value) rows of the project and its precheck."""
     sub = record.canonical
     counts = record.severity_counts or {}
     external = f"，外部编号 {record.external_id}" if record.external_id else ""
@@ -258,7 +259,7 @@ def export_review_docx(*, record: SubmissionRecord, review: ReviewRecord, preche
         _paragraph(doc, "（草稿，尚未审批通过）", size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
     sections = split_sections(review.text)
     _heading(doc, "一、项目基本信息")
-    _info_table(doc, _info_rows(record, precheck))
+    _info_table(doc, info_rows(record, precheck))
     _heading(doc, "二、审核结论")
     grade = precheck.grade.value
     stated = f"审核等级：{grade}。"
@@ -266,7 +267,7 @@ def export_review_docx(*, record: SubmissionRecord, review: ReviewRecord, preche
     if consequence_core not in review.text:
         stated += precheck.grade_consequence
     _paragraph(doc, stated, bold=True, indent=True)
-    _section_body(doc, [p for p in sections.get("审核结论", []) if not _is_grade_statement(p, grade)] or None)
+    _section_body(doc, [p for p in sections.get("审核结论", []) if not is_grade_statement(p, grade)] or None)
     _heading(doc, "三、分项审核意见")
     for number, dimension in enumerate(DIMENSIONS):
         _heading(doc, f"（{CN_DIGITS[number]}）{dimension}", level=2)

@@ -103,7 +103,7 @@ def _build_template() -> _Template:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         xml = zf.read(_DOCUMENT).decode("utf-8")
         parts = [(i, None if i.filename == _DOCUMENT else zf.read(i)) for i in zf.infolist()]
-    n_info = len(export_docx._info_rows(record, precheck))  # type: ignore[arg-type]
+    n_info = len(export_docx.info_rows(record, precheck))  # type: ignore[arg-type]
     xml = _mark_info_table(xml, n_info)
     stated = f"审核等级：{_mark('grade')}。{_mark('consequence')}"
     if xml.count(stated) != 1:
@@ -170,7 +170,7 @@ def _fill(t: _Template, sub: Submission, result: CheckResult, text: str, seq: in
     if set(sections) - set(_LIST_KEYS) - {"项目基本信息"}:
         return None  # e.g. 其他意见 from a model: not in the template
     record = submission_record(sub, result, seq)
-    info = export_docx._info_rows(record, result)
+    info = export_docx.info_rows(record, result)
     if len(info) != t.info_rows:
         return None
     if result.grade is None or result.grade_consequence is None:
@@ -184,7 +184,7 @@ def _fill(t: _Template, sub: Submission, result: CheckResult, text: str, seq: in
         values[f"info{2 * i}"], values[f"info{2 * i + 1}"] = label, value or "—"
     lists: dict[str, list[str]] = {key: sections.get(key) or ["无。"] for key in SECTION_KEYS}
     lists["审核结论"] = [
-        p for p in sections.get("审核结论", []) if not export_docx._is_grade_statement(p, grade)
+        p for p in sections.get("审核结论", []) if not export_docx.is_grade_statement(p, grade)
     ] or ["无。"]
     lists[NOTES_KEY] = sections.get(NOTES_KEY, [])
     texts: dict[str, str] = {}

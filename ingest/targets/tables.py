@@ -153,14 +153,14 @@ def read_grid(
 
     With `locate`, issues and sources name a document place (第2个表格第5行) instead of a sheet and row.
     """
-    from ingest.targets.workbook import _parse_grid  # the xlsx readers' layout detection, shared
+    from ingest.targets.workbook import parse_grid  # the xlsx readers' layout detection, shared
 
     limits = limits or ImportLimits()
     ctx = SheetContext(file, grid, limits=limits)
     if grid.truncated:
         n = limits.max_rows
         ctx.issue(n, f"表格超过 {n} 行，只读取了前 {n} 行，请拆分文件后导入其余部分。")
-    dicts = _parse_grid(ctx) if grid.n_rows else []
+    dicts = parse_grid(ctx) if grid.n_rows else []
     if not grid.n_rows:
         ctx.issue(None, "表格为空，没有可导入的内容。")
     result = ImportResult(issues=list(ctx.issues))

@@ -126,7 +126,7 @@ def read_sheet(ws: Any, filename: str, limits: ImportLimits | None = None) -> Im
             None,
             f"工作表第 {limits.max_columns} 列之后还有内容，未读取（绩效目标表通常不超过 30 列），请核对。",
         )
-    dicts = _parse_grid(ctx) if grid.n_rows else []
+    dicts = parse_grid(ctx) if grid.n_rows else []
     if not grid.n_rows:
         ctx.issue(None, "工作表为空，没有可导入的内容。")
     result.issues.extend(ctx.issues)
@@ -147,7 +147,9 @@ def read_sheet(ws: Any, filename: str, limits: ImportLimits | None = None) -> Im
     return result
 
 
-def _parse_grid(ctx: SheetContext) -> list[dict[str, Any]]:
+def parse_grid(ctx: SheetContext) -> list[dict[str, Any]]:
+    """Submission dicts of one sheet's grid, flat export or single-project 申报表 by its layout; a grid of
+    neither kind is an issue on `ctx`. Shared with the Word and PDF table readers (tables.read_grid)."""
     grid = ctx.grid
     flat = find_header(grid, 1, FLAT_HEADER_SCAN, need=("project", "name"))
     if flat is not None:
