@@ -57,8 +57,9 @@ def document_citation(ref: ClauseRef, *, with_quote: bool = True) -> str:
         head = ref.label
         if not (with_quote and ref.quote):
             return head
-        quote = ref.quote if len(ref.quote) <= QUOTE_MAX else ref.quote[:QUOTE_MAX]
-        return f"{head}：「{quote}」" + ("……" if quote != ref.quote else "")
+        whole = ref.quote.rstrip("。；;，,")  # the 依据 line ends with its own full stop
+        quote = whole if len(whole) <= QUOTE_MAX else whole[:QUOTE_MAX]
+        return f"{head}：「{quote}」" + ("……" if quote != whole else "")
     head = citation_label(ref.doc) if ref.trust == Trust.UNCHECKED else ref.label
     if not (with_quote and summary):
         return head

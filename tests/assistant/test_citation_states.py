@@ -99,7 +99,8 @@ def test_the_three_states_read_the_same_everywhere(env) -> None:
 
     # the document and its Word file: the verified quote in 「」, the paraphrase marked, no memory number
     text = review["text"]
-    assert f"：「{verified['quote']}」" in text
+    shown = verified["quote"].rstrip("。")  # the 依据 line ends with its own full stop
+    assert f"：「{shown}」" in text
     assert f"{PARAPHRASE}：" in text and "待核对" not in text and "凭记忆" not in text
     assert unchecked["article"] not in text  # 约第九条 / 约第二十四条 are never printed
     assert any(UNCHECKED in c for c in review["opinion"]["caveats"])  # …but the reviewer is told
@@ -108,7 +109,7 @@ def test_the_three_states_read_the_same_everywhere(env) -> None:
     docx = client.get(f"/v1/reviews/{sid}/export.docx", headers=reviewer)
     assert docx.status_code == 200
     body = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
-    assert f"「{verified['quote']}」" in body and PARAPHRASE in body
+    assert f"「{shown}」" in body and PARAPHRASE in body
     for internal in ("待核对", "凭记忆", "可信度", "审核时的用法", "出处说明", "未配置大模型"):
         assert internal not in body
 

@@ -212,7 +212,8 @@ def test_opinion_quotes_the_official_sentence_once_the_text_is_ingested(real_kb_
         refs = [r for f in op.findings() for r in f.citations if r.article == "第二条"]
         assert refs and all(r.trust == Trust.VERIFIED for r in refs)
         text = render_opinion_text(op)
-        assert f"《项目支出绩效评价管理办法》（财预〔2020〕10号）第二条：「{refs[0].quote}」" in text
+        shown = refs[0].quote.rstrip("。")
+        assert f"《项目支出绩效评价管理办法》（财预〔2020〕10号）第二条：「{shown}」" in text
         assert quote_in_clause(refs[0].quote, kb.get_clause(refs[0].clause_id).text)
     finally:
         kb.close()

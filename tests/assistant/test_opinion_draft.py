@@ -61,7 +61,7 @@ def test_citations_carry_their_trust_state(submission, result, memory_kb) -> Non
     assert practice.label.startswith("审核实务") and "《" not in practice.label
     assert practice.trust_label == "要点（转述）"
     text = render_opinion_text(op)
-    assert f"依据：《预算法》第十二条：「{budget_law.quote}」" in text
+    assert f"依据：《预算法》第十二条：「{budget_law.quote.rstrip('。')}」" in text
     # the memory number is never printed; the point is, marked as a paraphrase, without quotation marks
     assert "第十三条" not in text
     assert (
