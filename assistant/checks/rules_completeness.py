@@ -10,6 +10,7 @@ from assistant.checks.context import RowView, SubmissionContext
 from assistant.checks.coverage import uncovered_goal_outputs
 from assistant.checks.goaltext import goal_targets, has_measurable_content, numbers_only
 from assistant.checks.registry import Hit, field_hit, row_hit, rule
+from assistant.checks.text import SCALES
 from assistant.checks.units import fmt_number, fmt_yuan
 from core.models import Submission
 
@@ -179,21 +180,39 @@ def check_placeholders(ctx: SubmissionContext) -> Iterator[Hit]:
         for cell, text in (("name", row.name), ("value", row.value), ("unit", row.ind.unit or "")):
             m = ph.search(text)
             if m:
-                yield _placeholder_hit(row, cell, m.group(0))
+                yield _placeholder_hit(ctx, row, cell, m.group(0))
                 break
 
 
-def _placeholder_hit(row: RowView, cell: str, fragment: str) -> Hit:
+def _template_unit(ctx: SubmissionContext, row: RowView, shown: str, fragment: str) -> str:
+    """The unit a name's template bracket prescribes (享受补贴农户（≥**户） -> 户) when the unit column is
+    empty, else the unit a bare number was meant in; '' when the row needs none. The bracket leaves the name
+    with the fix, so its unit goes to the unit column (the row is judged as a placeholder, never NO_UNIT)."""
+    if row.unit or row.value_num is None or row.value_num == 0 or row.op == "定性" or row.is_percent:
+        return ""
+    written = re.sub(r"[（()）≥≤=<>\s]", "", shown.replace(fragment, ""))
+    known = ctx.lex.words("people_units", "count_units", "measure_units", "money_units", "percent_units")
+    if written in known or (written[:1] in SCALES and written[1:] in known):
+        return written  # 户, 万户
+    drafted = fixes.unit_fix(ctx, row)
+    return str(drafted.row.get("unit") or "") if drafted is not None else ""
+
+
+def _placeholder_hit(ctx: SubmissionContext, row: RowView, cell: str, fragment: str) -> Hit:
     if cell == "name":
         bracket = re.search(r"[（(][^（）()]*" + re.escape(fragment) + r"[^（）()]*[）)]", row.name)
         shown = bracket.group(0) if bracket else fragment
         clean = row.name.replace(shown, "").strip() or PLACEHOLDER_NAME
-        target = f"{row.op or ''} {row.value}{'' if row.unit == '日期' else row.unit}".strip()
+        unit = _template_unit(ctx, row, shown, fragment)
+        fix = fixes.placeholder_fix(row, cell, fragment)
+        if unit and fix is not None:
+            fix = fix.with_(row={**fix.row, "unit": unit})
+        target = f"{row.op or ''} {row.value}{'' if row.unit == '日期' else row.unit or unit}".strip()
         return row_hit(
             row,
             cell,
             {"where": "row", "suggestion": "name"},
-            fix=fixes.placeholder_fix(row, cell, fragment),
+            fix=fix,
             fragment=fragment,
             shown=shown,
             clean=clean,

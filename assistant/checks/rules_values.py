@@ -210,6 +210,8 @@ def check_no_unit(ctx: SubmissionContext) -> Iterator[Hit]:
             continue  # 0 is 0 in any unit (变质比例 0, 事故 0)
         if ctx.lex.pattern("dimensionless_name").search(row.name_core):
             continue  # 灌溉水有效利用系数 ≥ 0.55, 技术状况指数 ≥ 80: a pure number has no unit
+        if ctx.lex.pattern("placeholder").search(row.name):
+            continue  # 享受补贴农户（≥**户）: the template's unfilled bracket is TEMPLATE_PLACEHOLDER only
         people = ctx.lex.ends("people_name_endings", "role_name_endings").search(row.name_core)
         unit = "%" if row.is_rate_name else ("人" if people else "")
         yield row_hit(

@@ -347,3 +347,26 @@ def test_a_self_evaluation_title_in_any_title_field_or_the_file_name_is_read(whe
 def test_other_titles_keep_the_plain_weight_rule(where):
     assert findings_for(_weighted(25, 15, 10, 10, 10, 10, 10, **where), "WEIGHTS_NOT_100")  # 90, no 自评
     assert not findings_for(_weighted(20, 15, 10, 15, 15, 15, 10, **where), "WEIGHTS_NOT_100")  # 100
+
+
+@pytest.mark.parametrize(
+    "name, value, unit",
+    [
+        ("享受补贴农户（≥**户）", "9600", "户"),
+        ("享受补贴农户（≥**万户）", "0.96", "万户"),
+        ("系统可用率（≥**%）", "99", "%"),
+        ("培训人数（≥**）", "600", "人"),  # no unit in the bracket: the unit its name counts
+    ],
+)
+def test_a_placeholder_bracket_leaves_its_unit_in_the_unit_column(name, value, unit):
+    sub = submission(rows={0: row("产出指标", "数量指标", name, "≥", value, None, 20)})
+    found = findings_for(sub, "TEMPLATE_PLACEHOLDER")
+    assert [f.location.indicator for f in found] == [0]
+    assert found[0].fix is not None and found[0].fix.row["unit"] == unit
+    assert f"≥ {value}{unit}”" in found[0].suggestion
+
+
+def test_a_placeholder_bracket_keeps_a_unit_column_already_filled():
+    sub = submission(rows={0: row("产出指标", "数量指标", "享受补贴农户（≥**户）", "≥", "9600", "户", 20)})
+    found = findings_for(sub, "TEMPLATE_PLACEHOLDER")
+    assert found[0].fix.row == {"name": "享受补贴农户"}

@@ -708,3 +708,81 @@ def test_satisfaction_by_another_name_is_a_rate(name):
 def test_a_percentage_on_an_abstract_benefit_is_still_formless():
     r = row("效益指标", "社会效益指标", "维护河湖生态安全", "≥", "95", "%", 15)
     assert [f.location.indicator for f in findings_for(_with(r), "PERCENT_WITHOUT_BASIS")] == [4]
+
+
+# ---------------------------------------------------------------- a deadline at the moment of an event (V07)
+@pytest.mark.parametrize(
+    "value",
+    [
+        "出院结算时即时减免",
+        "办理时当场发放",
+        "申请材料齐全的随到随办",
+        "即报即办",
+        "缴费时一站式即时结算",
+        "符合条件的当场兑付",
+        "验收时一次性支付",
+    ],
+)
+def test_a_deadline_anchored_to_an_event_of_the_service_is_checkable(value):
+    r = row("产出指标", "时效指标", "补助兑付时间", None, value, None, 10)
+    sub = submission({"annual_goal": NO_DEADLINE_GOAL}, rows={2: r})
+    assert not findings_for(sub, "TIMELINESS_VAGUE") and not findings_for(sub, "VAGUE_VALUE")
+
+
+@pytest.mark.parametrize(
+    "value", ["及时兑付", "按时结算", "尽快办结", "适时开展", "随时办理", "发现问题立即整改", "结算时间合理"]
+)
+def test_a_vague_time_without_an_event_moment_stays_vague(value):
+    r = row("产出指标", "时效指标", "补助兑付时间", None, value, None, 10)
+    assert [f.location.indicator for f in findings_for(_with(r, at=2), "TIMELINESS_VAGUE")] == [2]
+
+
+def test_an_event_moment_in_another_time_row_is_the_deadline_of_a_timeliness_rate():
+    rows = {2: row("产出指标", "时效指标", "救助资金兑付及时率", "=", "100", "%", 10)}
+    vague = submission({"annual_goal": NO_DEADLINE_GOAL}, rows=rows)
+    assert [f.rule_id for f in findings_for(vague, "TIMELINESS_VAGUE")] == ["V07c"]
+    stated = submission(
+        {"annual_goal": NO_DEADLINE_GOAL},
+        rows=rows,
+        add=[row("产出指标", "时效指标", "救助资金兑付时间", None, "出院结算时即时减免", None, 0)],
+    )
+    assert not findings_for(stated, "TIMELINESS_VAGUE")
+
+
+# ---------------------------------------------------------------- a named qualification held (V03)
+@pytest.mark.parametrize(
+    "value",
+    ["具备CMA资质认定", "取得建筑工程施工总承包二级资质", "持有食品经营许可证", "承检人员具有执业药师资格"],
+)
+def test_a_named_qualification_held_is_a_yes_no_fact(value):
+    r = row("产出指标", "质量指标", "承检机构资质", "定性", value, None, 15)
+    assert not findings_for(submission(rows={1: r}), "VAGUE_VALUE")
+
+
+@pytest.mark.parametrize(
+    "value", ["具备相关能力", "具备一定条件", "承检机构具备相关检测资质", "具有一定的资质条件"]
+)
+def test_a_qualification_or_ability_that_names_nothing_stays_vague(value):
+    r = row("产出指标", "质量指标", "承检机构资质", "定性", value, None, 15)
+    assert [f.location.indicator for f in findings_for(submission(rows={1: r}), "VAGUE_VALUE")] == [1]
+
+
+# ---------------------------------------------------------------- a placeholder in the name (V02)
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("享受补贴农户（≥**户）", "9600"),
+        ("培训人数(≥**人)", "600"),
+        ("系统可用率（≥**%）", "99"),
+        ("检测批次（≥**）", "1200"),
+    ],
+)
+def test_a_name_with_a_template_placeholder_is_not_judged_for_its_unit(name, value):
+    sub = submission(rows={0: row("产出指标", "数量指标", name, "≥", value, None, 20)})
+    codes = [f.code for f in check_submission(sub).findings if f.location.indicator == 0]
+    assert codes == ["TEMPLATE_PLACEHOLDER"]
+
+
+def test_a_bare_number_without_a_placeholder_still_needs_a_unit():
+    sub = submission(rows={0: row("产出指标", "数量指标", "培训人数", "≥", "600", None, 20)})
+    assert [f.location.indicator for f in findings_for(sub, "NO_UNIT")] == [0]
