@@ -47,6 +47,7 @@ FIELD_ZH: dict[str, str] = {
     "department": "主管部门",
     "budget_yuan": "年度资金总额",
     "period": "实施期",
+    "ex_ante": "事前绩效评估",
 }
 
 

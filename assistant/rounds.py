@@ -23,7 +23,7 @@ import re
 import threading
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -755,9 +755,12 @@ def place_submission(
     submission: Submission,
     grading: GradingConfig | None = None,
     callback_url: str | None = None,
+    check_options: Mapping[str, Any] | None = None,
 ) -> Placement:
     """Store an uploaded submission, matched to the submitter's earlier one of the same project (see the
-    module docstring). Raises Conflict (nothing stored) when the earlier one may not be replaced."""
+    module docstring). Raises Conflict (nothing stored) when the earlier one may not be replaced.
+    `check_options` (the stored 支出标准 and the 事前绩效评估 threshold) go to the precheck."""
+    options = dict(check_options or {})
     previous = find_previous(session, submitter=submitter, submission=submission)
     if previous is None:
         record = workflow.submit(
@@ -766,6 +769,7 @@ def place_submission(
             submission=submission,
             callback_url=callback_url,
             grading=grading,
+            **options,
         )
         return Placement("new", record)
     if previous.canonical == submission.canonical():
@@ -778,12 +782,13 @@ def place_submission(
             submission=submission,
             callback_url=callback_url,
             grading=grading,
+            **options,
         )
         return Placement("resubmitted", record, previous)
     refusal = _refusal(session, previous)
     if refusal is not None:
         raise refusal
-    return _new_version(session, submitter, previous, submission, grading, callback_url)
+    return _new_version(session, submitter, previous, submission, grading, callback_url, options)
 
 
 def _new_version(
@@ -793,6 +798,7 @@ def _new_version(
     submission: Submission,
     grading: GradingConfig | None,
     callback_url: str | None,
+    options: dict[str, Any],
 ) -> Placement:
     """A corrected upload of a 待审 submission nobody has started reviewing: stored as its next version."""
     locked = session.scalar(
@@ -814,6 +820,7 @@ def _new_version(
         submission=submission,
         callback_url=callback_url or locked.callback_url,
         grading=grading,
+        **options,
     )
     diff = workflow.diff_findings(
         workflow.latest_precheck(session, submission_id=locked.id),
@@ -885,12 +892,20 @@ def place_uploads(
     file: str,
     submissions: Iterable[Submission],
     grading: GradingConfig | None = None,
+    check_options: Mapping[str, Any] | None = None,
 ) -> list[UploadItem]:
     """Store one file's submissions, each in its own transaction: a refused one never stops the others."""
     _facts_table_ready(factory.kw["bind"])  # before any write lock is held
     items: list[UploadItem] = []
     for sub in submissions:
-        work = partial(_place_one, submitter=submitter, submission=sub, grading=grading, file=file)
+        work = partial(
+            _place_one,
+            submitter=submitter,
+            submission=sub,
+            grading=grading,
+            file=file,
+            check_options=check_options,
+        )
         try:
             items.append(transaction(factory, work))
         except UserError as exc:
@@ -899,9 +914,17 @@ def place_uploads(
 
 
 def _place_one(
-    session: Session, *, submitter: User, submission: Submission, grading: GradingConfig | None, file: str
+    session: Session,
+    *,
+    submitter: User,
+    submission: Submission,
+    grading: GradingConfig | None,
+    file: str,
+    check_options: Mapping[str, Any] | None = None,
 ) -> UploadItem:
-    placed = place_submission(session, submitter=submitter, submission=submission, grading=grading)
+    placed = place_submission(
+        session, submitter=submitter, submission=submission, grading=grading, check_options=check_options
+    )
     record, previous = placed.record, placed.previous
     if placed.kind != "same":  # counted on the dashboard without reading the precheck again
         result = workflow.latest_precheck(session, submission_id=record.id)

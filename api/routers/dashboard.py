@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from api.deps import Approver, CurrentUser, ServicesDep, SessionDep, Submitter
+from api.routers.standards import check_options
 from api.schemas import finding_public
 from assistant import rounds
 from assistant.batch.report_xlsx import DEFAULT_TITLE, write_report
@@ -208,6 +209,8 @@ def _place_file(services, user, name: str, data: bytes) -> list[dict[str, Any]]:
     if not data:
         return [_file_error(name, f"文件“{name}”是空文件。", "empty_file")]
     out: list[dict[str, Any]] = []
+    with read_scope(services.session_factory) as session:  # the stored 支出标准 library, read once
+        options = check_options(services, session)
     for part in load_file_parts(data, name, ImportLimits.from_settings(services.settings)):
         result = part.result
         items = rounds.place_uploads(
@@ -216,6 +219,7 @@ def _place_file(services, user, name: str, data: bytes) -> list[dict[str, Any]]:
             file=part.name,
             submissions=result.submissions,
             grading=services.grading,
+            check_options=options,
         )
         issues = [i.model_dump() for i in result.issues]
         error = None

@@ -248,3 +248,16 @@ def test_any_project_may_be_assessed_and_a_missing_one_is_404(env):
     draft = env.client.get(f"/v1/submissions/{sid}/exante", headers=env.headers("reviewer1")).json()
     assert "没有事前评估信息" in draft["dimensions"][0]["evidence"][0]["text"]
     assert env.client.get("/v1/submissions/9999/exante", headers=env.headers("reviewer1")).status_code == 404
+
+
+def test_round_uploads_on_the_dashboard_are_checked_against_the_library(env):
+    assert _import_sample(env).status_code == 200
+    body = json.dumps(dict(ROAD, id="DASH-1"), ensure_ascii=False).encode()
+    response = env.client.post(
+        "/v1/dashboard/upload", files=[("file", ("round.json", body))], headers=env.headers("unit1")
+    )
+    assert response.status_code == 200, response.text
+    (sid,) = [i["id"] for f in response.json()["files"] for i in f["items"] if i["id"]]
+    stored = env.client.get(f"/v1/submissions/{sid}/precheck", headers=env.headers("reviewer1")).json()
+    (cost,) = [f for f in stored["findings"] if f["code"] == "COST_OVER_STANDARD"]
+    assert cost["saving_yuan"] == pytest.approx(2_017_207)
