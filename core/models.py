@@ -20,6 +20,32 @@ from core.normalize import (
     to_halfwidth,
 )
 
+TEXT_JOINER = "；"  # a list given for a text field is read as its items in order: ["甲", "乙"] -> "甲；乙"
+_MAX_TEXT_NESTING = 8
+
+
+def text_field(raw: object) -> str | None:
+    """The text of a text field: `clean_text`, and a list (or object) given for one joined item by item:
+    ["完成改造", "提升服务"] -> "完成改造；提升服务", {"产出": "改造2处"} -> "产出：改造2处", never its
+    Python form ("['完成改造', '提升服务']"). Empty items are left out; an empty list is no text (None)."""
+    return clean_text(_joined(raw, 0)) if isinstance(raw, list | tuple | dict) else clean_text(raw)
+
+
+def _joined(raw: object, depth: int) -> str | None:
+    if depth > _MAX_TEXT_NESTING:
+        return None
+    if isinstance(raw, dict):
+        parts = [
+            f"{key}：{text}" if str(key).strip() else text
+            for key, value in raw.items()
+            if (text := _joined(value, depth + 1))
+        ]
+    elif isinstance(raw, list | tuple):
+        parts = [text for value in raw if (text := _joined(value, depth + 1))]
+    else:
+        return clean_text(raw)
+    return TEXT_JOINER.join(parts) or None
+
 
 class Indicator(BaseModel):
     """One 三级指标 row, as published plus normalised fields beside it."""
@@ -52,11 +78,11 @@ class Indicator(BaseModel):
         if not isinstance(data, dict):
             return data
         d = dict(data)
-        for key in ("level1", "level2", "name", "value", "unit", "direction", "basis", "history"):
+        for key in ("level1", "level2", "name", "op", "value", "unit", "direction", "basis", "history"):
             if key in d:
-                d[key] = clean_text(d[key])
+                d[key] = text_field(d[key])
         if "op_raw" not in d:
-            d["op_raw"] = clean_text(d.get("op"))
+            d["op_raw"] = text_field(d.get("op"))
         w = d.get("weight")
         if isinstance(w, str):
             d["weight"] = parse_number(w.strip().removesuffix("分"))  # weights are often written as 10分
@@ -122,9 +148,9 @@ class Submission(BaseModel):
             "annual_goal",
         ):
             if key in d:
-                d[key] = clean_text(d[key])
+                d[key] = text_field(d[key])
         if d.get("id") is not None:
-            d["id"] = str(d["id"])
+            d["id"] = text_field(d["id"]) if isinstance(d["id"], list | tuple | dict) else str(d["id"])
         b = d.get("budget_yuan")
         if isinstance(b, str):
             d["budget_yuan"] = parse_number(b)
