@@ -34,7 +34,8 @@ from ingest.targets.limits import ImportLimits, clean_str, package_problem
 MAX_STANDARDS_BYTES = 20 * 1024 * 1024
 HEADER_SCAN = 20  # the header sits among the first rows (titles and notes above it)
 SUPPORTED = (
-    "请提供 .xlsx 或 .csv 格式的支出标准表（列：事项、关键词、计量单位、标准值、类型、适用地区、年度、依据）"
+    "请提供 .xlsx 或 .csv 格式的支出标准表（列：事项、关键词、计量单位、标准值、类型、适用地区、年度、依据；"
+    "也可为同样字段的 JSON 列表）"
 )
 
 FIELD_ZH = {
@@ -267,6 +268,8 @@ def load_standards_bytes(data: bytes, filename: str, limits: ImportLimits | None
         return _fail(filename, "暂不支持旧版 .xls 支出标准表，请在 Excel 中另存为 .xlsx 或 .csv 后再导入。")
     if lower.endswith((".xlsx", ".xlsm")):
         return _fail(filename, "文件已损坏或不是有效的 Excel（.xlsx）文件，请重新导出后再导入。")
+    if lower.endswith(".json") or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
+        return _from_json(data, filename, limits)
     if lower.endswith((".csv", ".txt", ".tsv")) or _looks_like_text(data):
         return _from_csv(data, filename, limits)
     return _fail(filename, f"无法识别的文件格式。{SUPPORTED}。")
@@ -310,6 +313,51 @@ def _from_csv(data: bytes, filename: str, limits: ImportLimits) -> StandardsImpo
     if len(rows) > limits.max_rows:
         return _fail(filename, f"行数过多（{len(rows)}行，上限{limits.max_rows}行），不像支出标准表。")
     return _from_rows([list(r) for r in rows], filename, None, limits)
+
+
+_JSON_KEYS = {**{f: f for f in FIELD_ZH}, **{zh: f for f, zh in FIELD_ZH.items()}}
+
+
+def _from_json(data: bytes, filename: str, limits: ImportLimits) -> StandardsImport:
+    """A JSON list of standards (or {"standards": [...]}), keys in English (item, unit, value …) or as the
+    table's column names (事项, 计量单位, 标准值 …); each object is read like a table row."""
+    import json
+
+    text = _decode(data)
+    try:
+        raw = json.loads(text) if text is not None else None
+    except ValueError:
+        raw = None
+    if isinstance(raw, dict):
+        raw = raw.get("standards")
+    if not isinstance(raw, list):
+        return _fail(filename, '不是有效的支出标准 JSON：应为标准对象的列表，或 {"standards": [...]}。')
+    if len(raw) > limits.max_rows:
+        return _fail(filename, f"标准条数过多（{len(raw)}条，上限{limits.max_rows}条）。")
+    result = StandardsImport()
+    for n, item in enumerate(raw, 1):
+        if not isinstance(item, dict):
+            result.issues.append(
+                ImportIssue(file=filename, row=n, message=f"第{n}条不是 JSON 对象，已跳过。")
+            )
+            continue
+        cells: dict[str, str] = {}
+        for key, value in item.items():
+            field = _JSON_KEYS.get(str(key).strip())
+            if field is None or value is None:
+                continue
+            cells[field] = "、".join(map(str, value)) if isinstance(value, list) else _cell_text(value)
+        standard, problems = _standard_from_cells(cells, None, limits)
+        for field, message in problems:
+            result.issues.append(
+                ImportIssue(file=filename, row=n, field=FIELD_ZH.get(field, field), message=message)
+            )
+        if standard is not None:
+            standard.source = f"{filename}·第{n}条"
+            result.standards.append(standard)
+    if not result.standards and not result.issues:
+        result.issues.append(ImportIssue(file=filename, message="文件中没有支出标准。"))
+    return result
 
 
 def _from_xlsx(data: bytes, filename: str, limits: ImportLimits) -> StandardsImport:

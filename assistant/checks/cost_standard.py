@@ -45,8 +45,21 @@ def fmt(x: float, digits: int = 2) -> str:
     return f"{x:,.{digits}f}".rstrip("0").rstrip(".")
 
 
+FUZZY_SHARE = 0.7  # an item name counts as named when this share of its word pairs is in the text
+
+
 def _text_has(text: str, words: list[str]) -> str | None:
-    return next((w for w in words if w and w in text), None)
+    """The first of the words found in the text; else an item name most of whose word pairs are there
+    (城市道路清扫保洁 in 城区道路清扫保洁服务), which a bureau's 事项 often is without its 关键词."""
+    found = next((w for w in words if w and w in text), None)
+    if found or not words:
+        return found
+    pairs = bigrams(text)
+    for word in words:
+        own = bigrams(word)
+        if len(own) >= 3 and len(own & pairs) >= FUZZY_SHARE * len(own):
+            return word
+    return None
 
 
 def _region_ok(standard: Standard, ctx: SubmissionContext) -> bool:
@@ -59,15 +72,15 @@ def _region_ok(standard: Standard, ctx: SubmissionContext) -> bool:
 
 
 def _year_rank(standard: Standard, year: int | None) -> float:
-    """Higher is better: the submission's year, then the latest earlier one, then a standard for any year;
-    negative for a standard of a later year than the budget (not yet in force)."""
+    """Higher is better: the submission's year, then the latest earlier one, then a standard for any year,
+    then one issued after the budget year."""
     if standard.year is None:
         return 1.0
     if year is None or standard.year == year:
         return 3.0
     if standard.year < year:
         return 2.0 - min((year - standard.year) / 100, 0.99)
-    return -1.0
+    return 0.5  # issued after the budget year: used only when nothing else applies
 
 
 def _generic_row(ctx: SubmissionContext, row: RowView) -> bool:
@@ -79,7 +92,7 @@ def _generic_row(ctx: SubmissionContext, row: RowView) -> bool:
 
 
 def _best(matches: list[_Match], ctx: SubmissionContext) -> _Match | None:
-    usable = [m for m in matches if _region_ok(m.standard, ctx) and _year_rank(m.standard, ctx.sub.year) >= 0]
+    usable = [m for m in matches if _region_ok(m.standard, ctx)]
     if not usable:
         return None
     return max(
@@ -166,17 +179,44 @@ def _quantity_candidates(ctx: SubmissionContext, measure: Measure) -> list[tuple
     return out
 
 
-def _quantity(
-    ctx: SubmissionContext, measure: Measure, topic: frozenset[str]
-) -> tuple[RowView, float] | None:
-    """The quantity row priced by a unit cost in `measure`, and its amount in base units."""
+@dataclass(frozen=True)
+class Quantity:
+    """The quantity rows a unit cost prices (several rows of one item are summed) and the amount in base
+    units (米, 平方米, 千克 …)."""
+
+    rows: tuple[RowView, ...]
+    amount: float
+
+    @property
+    def first(self) -> RowView:
+        return self.rows[0]
+
+    @property
+    def where(self) -> str:
+        """（第1行“保洁道路里程”） or （第1、2行“主干道保洁面积”“次干道保洁面积”合计）."""
+        if len(self.rows) == 1:
+            return f"（第{self.first.idx + 1}行“{self.first.name_core}”）"
+        numbers = "、".join(str(r.idx + 1) for r in self.rows)
+        names = "".join(f"“{r.name_core}”" for r in self.rows)
+        return f"（第{numbers}行{names}合计）"
+
+
+def _quantity(ctx: SubmissionContext, measure: Measure, topic: frozenset[str]) -> Quantity | None:
+    """The quantity priced by a unit cost in `measure`: the rows sharing the most words with the item (all
+    of them when several do equally, e.g. 主干道/次干道保洁面积, unless one is a total), else the first
+    quantity row in that dimension."""
     candidates = _quantity_candidates(ctx, measure)
     if not candidates:
         return None
-    row, m = max(
-        candidates, key=lambda c: (len(topic & bigrams(c[0].name_core)), c[0].sub == "数量", -c[0].idx)
-    )
-    return row, (row.value_num or 0.0) * m.scale
+    overlap = {c[0].idx: len(topic & bigrams(c[0].name_core)) for c in candidates}
+    best = max(overlap.values())
+    if best > 0:
+        chosen = [c for c in candidates if overlap[c[0].idx] == best]
+        totals = [c for c in chosen if ctx.lex.any("quantity_total_words").search(c[0].name_core)]
+        chosen = totals[:1] or chosen
+    else:
+        chosen = [max(candidates, key=lambda c: (c[0].sub == "数量", -c[0].idx))]
+    return Quantity(tuple(r for r, _ in chosen), sum((r.value_num or 0.0) * m.scale for r, m in chosen))
 
 
 def _days(ctx: SubmissionContext) -> float | None:
@@ -253,7 +293,7 @@ def _steps_and_saving(
     standard: Standard,
     cost_base: float,
     first_step: str,
-    qty: tuple[RowView, float] | None,
+    qty: Quantity | None,
     span: tuple[float, str] | None,
     budget: float | None,
 ) -> tuple[list[str], float | None, float | None]:
@@ -269,10 +309,10 @@ def _steps_and_saving(
     if qty is None or span is None:
         steps.append("核减额：表中没有与标准同一计量单位的数量指标，核减额无法测算，须补充数量后核定")
         return steps, None, None
-    row, qty_base = qty
+    qty_base = qty.amount
     saving = (cost_base - std_unit.to_base(std_value)) * qty_base * span[0]
     amount = qty_base / std_unit.measure.scale
-    where = f"（第{row.idx + 1}行“{row.name_core}”）"
+    where = qty.where
     product = f"{fmt(excess)}{standard.unit} × {fmt(amount)}{std_unit.measure.word}{where}{span[1]}"
     if std_unit.money_scale != 1:
         money = standard.unit.partition("/")[0]
@@ -285,12 +325,11 @@ def _steps_and_saving(
     return steps, saving, adjusted
 
 
-def _qty_text(std_unit: CostUnit, qty: tuple[RowView, float] | None) -> tuple[float | None, str, int | None]:
+def _qty_text(std_unit: CostUnit, qty: Quantity | None) -> tuple[float | None, str, int | None]:
     if qty is None:
         return None, "", None
-    row, base_amount = qty
-    in_std = base_amount / std_unit.measure.scale
-    return in_std, f"{fmt(in_std)}{std_unit.measure.word}（第{row.idx + 1}行“{row.name_core}”）", row.idx
+    in_std = qty.amount / std_unit.measure.scale
+    return in_std, f"{fmt(in_std)}{std_unit.measure.word}{qty.where}", qty.first.idx
 
 
 def _span(std_unit: CostUnit, years: int, ctx: SubmissionContext) -> tuple[float, str] | None:
@@ -321,7 +360,7 @@ def _row_check(
     first = f"单位成本：第{row.idx + 1}行“{row.name_core}”{shown}" + (
         f"，折合{fmt(cost_value)}{standard.unit}" if converted else ""
     )
-    per_year_total = cost_base * qty[1] if qty and std_unit.period == "year" else None
+    per_year_total = cost_base * qty.amount if qty and std_unit.period == "year" else None
     span = _span(std_unit, _budget_years(years, per_year_total, ctx.budget), ctx)
     return _check(ctx, row.idx, match, cost_base, shown, first, qty, span, ROW_TOLERANCE)
 
@@ -333,7 +372,7 @@ def _check(
     cost_base: float,
     shown: str,
     first: str,
-    qty: tuple[RowView, float] | None,
+    qty: Quantity | None,
     span: tuple[float, str] | None,
     tolerance: float,
 ) -> CostCheck:
@@ -421,9 +460,9 @@ def _implied_check(ctx: SubmissionContext, match: _Match, years: int) -> CostChe
     if qty is None or span is None or ctx.budget is None:
         return None
     periods = span[0]
-    cost_base = ctx.budget / qty[1] / periods
+    cost_base = ctx.budget / qty.amount / periods
     cost_value = std_unit.from_base(cost_base)
-    amount = qty[1] / std_unit.measure.scale
+    amount = qty.amount / std_unit.measure.scale
     divisor = ""
     if periods != 1:
         divisor = f" ÷ {fmt(periods)}{'年' if std_unit.period == 'year' else '天'}"

@@ -170,3 +170,19 @@ def test_quantity_units():
     assert parse_measure("名").dimension == "人"
     for unit in ("%", "元", "万元", "年", "天", None):
         assert parse_measure(unit) is None
+
+
+def test_a_json_list_of_standards_with_english_or_table_keys():
+    data = (
+        '{"standards": [{"item": "道路保洁", "keywords": ["道路清扫", "清扫保洁"], "unit": "元/平方米·年", '
+        '"value": 10, "kind": "参考"}, {"事项": "垃圾清运", "计量单位": "元/吨", "标准值": "120"}, '
+        '{"事项": "路灯", "计量单位": "元", "标准值": 5}, 7]}'
+    )
+    result = load_standards_bytes(data.encode("utf-8"), "标准.json")
+    assert [(s.item, s.kind, s.value) for s in result.standards] == [
+        ("道路保洁", "参考", 10.0),
+        ("垃圾清运", "上限", 120.0),
+    ]
+    assert result.standards[0].keywords == ["道路清扫", "清扫保洁"]
+    assert {(i.row, i.field) for i in result.issues} == {(3, "计量单位"), (4, None)}
+    assert "不是有效的支出标准 JSON" in load_standards_bytes(b'{"x": 1}', "a.json").issues[0].message

@@ -323,3 +323,50 @@ def test_odd_standards_and_rows_never_crash_the_check():
     )
     result = check_submission(sub, standards=odd)
     assert result.error is None and result.grade is not None
+
+
+def test_an_item_name_without_keywords_matches_a_project_named_a_little_differently():
+    bare = Standard(item="城市道路清扫保洁", unit="元/平方米·年", value=10, basis="示例")  # no 关键词
+    sub = _sub(
+        "城区道路清扫保洁服务",
+        15_000_000,
+        [
+            row("产出指标", "数量指标", "清扫面积", "=", "100", "万平方米", 20),
+            row("产出指标", "成本指标", "综合单价", "≤", "14", "元/平方米·年", 10),
+        ],
+    )
+    (finding,), _ = _cost_findings(sub, [bare])
+    assert finding.saving_yuan == pytest.approx(4_000_000)
+    other = Standard(item="城市道路维修养护", unit="元/平方米·年", value=10, basis="示例")
+    assert _cost_findings(sub, [other])[0] == []  # 道路 alone is not the item
+
+
+def test_quantity_rows_of_one_item_are_summed_unless_one_is_the_total():
+    rows = [
+        row("产出指标", "数量指标", "主干道保洁面积", "=", "80", "万平方米", 10),
+        row("产出指标", "数量指标", "次干道保洁面积", "=", "40", "万平方米", 10),
+        row("产出指标", "数量指标", "新建绿地面积", "=", "5", "万平方米", 10),
+    ]
+    sub = _sub("城区道路清扫保洁服务", 15_600_000, rows)
+    (finding,), result = _cost_findings(sub, [SWEEP])
+    # 15,600,000 ÷ 1,200,000 平方米 = 13 元/平方米·年; (13 − 10) × 1,200,000 = 3,600,000 元
+    assert finding.saving_yuan == pytest.approx(3_600_000)
+    assert "第1、2行“主干道保洁面积”“次干道保洁面积”合计" in result.cost_checks[0].steps[2]
+    total = row("产出指标", "数量指标", "保洁面积合计", "=", "120", "万平方米", 10)
+    (again,), _ = _cost_findings(_sub("城区道路清扫保洁服务", 15_600_000, [*rows, total]), [SWEEP])
+    assert again.saving_yuan == pytest.approx(3_600_000)  # the total row alone, not 240万平方米
+
+
+def test_a_standard_issued_after_the_budget_year_is_a_last_resort():
+    later = _std("城市道路清扫保洁", "元/平方米·年", 10, keywords="道路保洁", year=2025)
+    sub = _sub(
+        "城区道路清扫保洁服务",
+        15_000_000,
+        [
+            row("产出指标", "数量指标", "道路清扫保洁面积", "=", "100", "万平方米", 20),
+            row("产出指标", "成本指标", "道路保洁单价", "≤", "14", "元/平方米·年", 10),
+        ],
+    )
+    assert len(_cost_findings(sub, [later])[0]) == 1
+    current = _std("城市道路清扫保洁", "元/平方米·年", 15, keywords="道路保洁", year=2024)
+    assert _cost_findings(sub, [later, current])[0] == []  # the budget year's standard wins
