@@ -1,4 +1,5 @@
-"""Reading a submission request body: canonical JSON, or multipart `file`(s) (.xlsx / .json)."""
+"""Reading a submission request body: canonical JSON, or multipart `file`(s) of any kind the CLI reads
+(.json, .xlsx / .xls, .docx, text PDF, or a .zip of them), with the settings' import limits."""
 
 from __future__ import annotations
 
@@ -18,7 +19,13 @@ from core.errors import ImportIssue, UnsupportedMediaType, UserError
 if TYPE_CHECKING:
     from ingest.targets import ImportLimits
 
-ACCEPTED_SUFFIXES = (".xlsx", ".json")
+# what `jixiao check` and the dashboard upload read (api/routers/dashboard.py UPLOAD_SUFFIXES, a test holds
+# them together)
+ACCEPTED_SUFFIXES = (".json", ".xlsx", ".xlsm", ".xls", ".docx", ".pdf", ".zip")
+ACCEPTED_ZH = (
+    ".json（规范 JSON）、.xlsx / .xls（申报表或一体化系统导出）、.docx 申报表、文字版 .pdf，"
+    "或它们的 .zip 压缩包"
+)
 
 
 @dataclass
@@ -39,7 +46,7 @@ async def read_intake(request: Request) -> Intake:
     else:
         raise UnsupportedMediaType(
             "不支持的内容类型：请以 application/json 提交规范 JSON，"
-            "或以 multipart/form-data 上传 .xlsx/.json 文件（字段名 file）。",
+            f"或以 multipart/form-data 上传申报文件（字段名 file）：{ACCEPTED_ZH}。",
             details={"content_type": content_type or None},
         )
     intake.callback_url = check_callback_url(
@@ -65,14 +72,14 @@ async def _from_multipart(request: Request) -> Intake:
     form = await request.form()
     uploads = [v for key in ("file", "files") for v in form.getlist(key) if isinstance(v, UploadFile)]
     if not uploads:
-        raise UserError("请以 multipart 字段 file 上传 .xlsx 或 .json 申报文件。", code="file_missing")
+        raise UserError(f"请以 multipart 字段 file 上传申报文件：{ACCEPTED_ZH}。", code="file_missing")
     intake = Intake(callback_url=_form_text(form.get("callback_url")))
     limits = _limits(request)
     for upload in uploads:
         name = PurePath(upload.filename or "未命名文件").name
         if not name.lower().endswith(ACCEPTED_SUFFIXES):
             raise UnsupportedMediaType(
-                f"文件“{name}”的类型不受支持：只接受 .xlsx（申报表/一体化导出）或 .json（规范 JSON）。",
+                f"文件“{name}”的类型不受支持：只接受 {ACCEPTED_ZH}。",
                 code="unsupported_file_type",
                 details={"file": name},
             )

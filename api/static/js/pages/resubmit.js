@@ -23,7 +23,7 @@ export function supersededNote(detail) {
 }
 
 export function resubmitPanel(detail, navigate) {
-  const picker = filePicker({ id: "resubmit-file", accept: ".xlsx,.json,application/json" });
+  const picker = filePicker({ id: "resubmit-file", accept: ".json,.xlsx,.xls,.xlsm,.docx,.pdf,.zip,application/json" });
   const fileInput = picker.input;
   const editor = h("textarea", { id: "resubmit-json", rows: 14, spellcheck: "false", value: JSON.stringify(detail.submission || {}, null, 2) });
   const submit = h("button", { type: "submit", class: "btn btn-primary" }, "重新报送");
