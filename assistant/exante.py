@@ -201,7 +201,7 @@ def _cost_evidence(check: CostCheck) -> Evidence:
     basis = f"，依据：{check.basis}" if check.basis else ""
     head = (
         f"{where}单位成本{check.unit_cost:,.2f}{check.standard_unit}，支出标准“{check.item}”"
-        f"{check.standard_value:g}{check.standard_unit}（{check.standard_kind}{basis}）：{VERDICT_ZH[check.verdict]}"
+        f"{check.standard_value:,g}{check.standard_unit}（{check.standard_kind}{basis}）：{VERDICT_ZH[check.verdict]}"
     )
     if check.verdict == "over":
         share = check.unit_cost / check.standard_value - 1
@@ -701,7 +701,7 @@ def export_assessment_docx(a: Assessment) -> bytes:
                 [
                     c.item,
                     f"{c.unit_cost:,.2f}{c.standard_unit}",
-                    f"{c.standard_value:g}{c.standard_unit}",
+                    f"{c.standard_value:,g}{c.standard_unit}",
                     c.standard_kind,
                     c.basis or "—",
                     VERDICT_ZH[c.verdict],

@@ -167,7 +167,7 @@ def cost_check_line(c: CostCheck) -> str:
     basis = f"，依据：{c.basis}" if c.basis else ""
     return (
         f"{where}：{c.cost_text}（折合{c.unit_cost:,.2f}{c.standard_unit}），支出标准“{c.item}”"
-        f"{c.standard_value:g}{c.standard_unit}（{c.standard_kind}{basis}）——{VERDICT_ZH[c.verdict]}"
+        f"{c.standard_value:,g}{c.standard_unit}（{c.standard_kind}{basis}）——{VERDICT_ZH[c.verdict]}"
     )
 
 
@@ -202,8 +202,10 @@ def print_results_table(results: list[CheckResult], console, *, wrap: bool = Tru
             continue
         console.print(f"\n[bold]{title}[/bold]  预审等级：[bold]{_grade_text(r)}[/bold]  {_counts(r)}")
         console.print(f"[dim]{escape(r.grade_consequence or '')}[/dim]")
-        for line in cost_checks_markdown(r.cost_checks)[1:]:  # 支出标准比对, before the findings
-            console.print(escape(line), soft_wrap=not wrap)
+        if r.cost_checks:  # 支出标准比对, before the findings
+            console.print("[bold]支出标准比对[/bold]")
+            for line in cost_checks_markdown(r.cost_checks)[3:]:
+                console.print(escape(line), soft_wrap=not wrap)
         if not r.findings:
             console.print("[green]未发现问题。[/green]")
             continue

@@ -229,7 +229,7 @@ def test_an_assessment_round_trips_into_the_report(env):
     assert "评估结论为：调整后予以支持" in text and "调整为10,611,000元" in text and "核减2,017,207元" in text
     assert "核减额：2,851.58元/公里·年 × 235.8公里" in text  # the arithmetic, line by line
     assert "立项必要性 | 20 | 17" in text and "合计 | 100 | 75" in text
-    assert "国省县道保洁 | 17,851.58元/公里·年 | 15000元/公里·年 | 上限" in text
+    assert "国省县道保洁 | 17,851.58元/公里·年 | 15,000元/公里·年 | 上限" in text
     listed = env.client.get("/v1/exante", headers=env.headers("reviewer1")).json()["items"]
     assert [(i["status"], i["conclusion"]) for i in listed if i["submission_id"] == sid] == [
         ("final", "调整后予以支持")

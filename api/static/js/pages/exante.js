@@ -68,7 +68,7 @@ function costTable(checks) {
       h("tbody", {}, checks.map((c) => h("tr", {},
         h("td", {}, c.item),
         h("td", { class: "num" }, `${Number(c.unit_cost).toLocaleString("zh-CN", { maximumFractionDigits: 2 })}${c.standard_unit}`),
-        h("td", { class: "num" }, `${c.standard_value}${c.standard_unit}`),
+        h("td", { class: "num" }, `${Number(c.standard_value).toLocaleString("zh-CN")}${c.standard_unit}`),
         h("td", {}, c.standard_kind),
         h("td", {}, c.basis || "—"),
         h("td", {}, verdict[c.verdict] || c.verdict),
