@@ -147,3 +147,30 @@ def test_approver_bulk_approves_drafted_opinions(browser, live_server, seeded, s
             assert c.get(f"/v1/submissions/{sid}").json()["status"] == "approved"
         actions = [e["action"] for e in c.get("/v1/audit", params={"submission_id": drafted[0]}).json()]
         assert "review.approve" in actions
+
+
+def test_a_signed_in_reload_asks_for_statistics_and_charts_once(browser, live_server, seeded):
+    """js/boot.js asks for the statistics and ECharts before the modules load; the page uses them."""
+    token = live_server.tokens["reviewer1"]
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    try:
+        context.add_init_script(f"sessionStorage.setItem('jixiao.token', {json.dumps(token)});")
+        page = context.new_page()
+        asked: list[str] = []
+        page.on("request", lambda r: asked.append(r.url.replace(live_server.base_url, "")))
+        page.goto(live_server.base_url + "/#/dashboard")
+        page.locator("#chart-budget[data-rendered='true'] canvas").first.wait_for()
+        expect(page.locator(".dash-table tbody tr").first).to_be_visible()
+        assert [u for u in asked if u.startswith("/v1/dashboard")] == [
+            "/v1/dashboard?sort=id&offset=0&limit=50"
+        ]
+        assert sum("echarts" in u for u in asked) == 1
+        consumed = (
+            "window.jixiaoEarly && window.jixiaoEarly.dashboard === null && !!window.jixiaoEarly.echarts"
+        )
+        assert page.evaluate(consumed)  # asked for by boot.js, taken by the page
+        page.locator("#dash-grade").select_option("优")  # later views ask afresh
+        expect(page.locator("#dash-count")).to_contain_text("符合条件的项目")
+        assert any(u.startswith("/v1/dashboard/projects") for u in asked)
+    finally:
+        context.close()

@@ -18,6 +18,7 @@ export function percent(share) {
 export function loadECharts(charts) {
   if (!charts || !charts.available) return Promise.resolve(null);
   if (window.echarts) return Promise.resolve(window.echarts);
+  if (!echartsLoad && window.jixiaoEarly && window.jixiaoEarly.echarts) echartsLoad = window.jixiaoEarly.echarts;  // js/boot.js
   if (!echartsLoad) {
     echartsLoad = new Promise((resolve) => {
       const script = document.createElement("script");
