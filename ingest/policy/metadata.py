@@ -165,7 +165,18 @@ def extract_dates(lines: list[str]) -> dict[str, str]:
     return dates
 
 
-def _normalise_bracket_prefix(prefix: str) -> str:
+_DOC_NO_LEAD_RE = re.compile(r"关于|印发|转发|根据|按照|依据|参照|执行|的")
+
+
+def _normalise_bracket_prefix(prefix: str, *, stands_alone: bool = False) -> str:
+    """The agency abbreviation of a 文号. A 文号 that starts its line or follows a space or punctuation is
+    kept whole (湘财绩〔2013〕29号, 常财预〔2023〕5号); inside running text only known or 发-ending prefixes are
+    trusted, else the last two characters."""
+    cut = _DOC_NO_LEAD_RE.split(prefix)[-1]  # 印发湘财绩 -> 湘财绩: running-text verbs end before the agency
+    if cut != prefix:
+        prefix, stands_alone = cut or prefix, bool(cut)
+    if stands_alone and len(prefix) <= 4:
+        return prefix
     for known, _ in _DOC_NO_PREFIX_ISSUER:
         if prefix.endswith(known) and len(known) > 1:
             return known
@@ -180,7 +191,10 @@ def extract_doc_no(lines: list[str]) -> str | None:
     for line in lines:
         m = _BRACKET_NO_RE.search(line)
         if m:
-            return f"{_normalise_bracket_prefix(m.group(1))}〔{m.group(2)}〕{m.group(3)}号"
+            before = line[: m.start(1)]
+            alone = not before or not ("\u4e00" <= before[-1] <= "\u9fff")
+            prefix = _normalise_bracket_prefix(m.group(1), stands_alone=alone)
+            return f"{prefix}〔{m.group(2)}〕{m.group(3)}号"
     orders = [m for line in lines for m in _ORDER_NO_RE.finditer(line)]
     if orders:
         last = orders[-1]
