@@ -169,9 +169,9 @@ _DOC_NO_LEAD_RE = re.compile(r"关于|印发|转发|根据|按照|依据|参照|
 
 
 def _normalise_bracket_prefix(prefix: str, *, stands_alone: bool = False) -> str:
-    """The agency abbreviation of a 文号. A 文号 that starts its line or follows a space or punctuation is
-    kept whole (湘财绩〔2013〕29号, 常财预〔2023〕5号); inside running text only known or 发-ending prefixes are
-    trusted, else the last two characters."""
+    """The agency abbreviation of a 文号. One that starts its line or follows a space or punctuation is
+    kept whole (湘财绩〔2013〕29号, 常财预〔2023〕5号); inside running text only known or 发-ending
+    prefixes are trusted, else the last two characters."""
     cut = _DOC_NO_LEAD_RE.split(prefix)[-1]  # 印发湘财绩 -> 湘财绩: running-text verbs end before the agency
     if cut != prefix:
         prefix, stands_alone = cut or prefix, bool(cut)
