@@ -16,6 +16,7 @@ from fastapi import FastAPI
 import core
 from api.callbacks import CallbackDispatcher
 from api.errors import BodySizeLimitMiddleware, install_error_handlers
+from api.ingest_jobs import IngestWorker
 from api.logging import RequestIdMiddleware, bind_request_id, current_request_id
 from api.metrics import AppMetrics, CallbackCollector, MetricsMiddleware, install_metrics
 from api.routers import (
@@ -63,12 +64,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     services.callbacks = CallbackDispatcher(
         settings, services.session_factory, request_id=current_request_id, bind_request_id=bind_request_id
     )
+    services.ingest_worker = IngestWorker(
+        services, lease_s=settings.job_lease_s, max_attempts=settings.job_max_attempts
+    )
     metrics = AppMetrics()
     metrics.add_local(CallbackCollector(services.callbacks))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         services.warm_up()
+        services.ingest_worker.start()  # takes over queued jobs and those of a crashed worker
         yield
         services.close()
 

@@ -45,6 +45,7 @@ class AppServices:
     )
     grading: Any = None  # the GradingConfig of settings.grading_file, None for the packaged one
     callbacks: Any = None  # api.callbacks.CallbackDispatcher: precheck callbacks, sent off the request path
+    ingest_worker: Any = None  # api.ingest_jobs.IngestWorker: leases document ingest jobs from the database
     llm_endpoint: dict[str, Any] = field(default_factory=dict)  # where model text goes (health, UI badge)
     _knowledge_base: Any = None
     _kb_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -89,7 +90,9 @@ class AppServices:
             self._warming.clear()
 
     def close(self) -> None:
-        # queued jobs are dropped (their rows stay "queued"); a running one finishes before exit
+        # queued jobs stay in the database for the next worker; a running one's lease expires and is retried
+        if self.ingest_worker is not None:
+            self.ingest_worker.stop()
         self.ingest_executor.shutdown(wait=False, cancel_futures=True)
         if self.callbacks is not None:
             self.callbacks.close()

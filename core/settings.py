@@ -19,6 +19,10 @@ class Settings(BaseSettings):
 
     # records: SQLite under data_dir unless a URL is given (PostgreSQL at scale)
     database_url: str | None = None
+    # document ingest jobs are leased by one worker process at a time (assistant.records.jobs): a worker
+    # silent for job_lease_s seconds is taken for dead and its job retried, at most job_max_attempts times
+    job_lease_s: float = Field(default=60.0, ge=1)
+    job_max_attempts: int = Field(default=3, ge=1)
 
     # vector store: PersistentClient under data_dir/chroma unless a Chroma server URL is given
     chroma_url: str | None = None

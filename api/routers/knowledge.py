@@ -14,7 +14,7 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.datastructures import UploadFile
 
 from api.deps import CurrentUser, DocAdmin, ServicesDep, SessionDep
-from api.ingest_jobs import run_job, save_uploads, start_job
+from api.ingest_jobs import save_uploads, start_job
 from assistant.citations import TRUST_LABELS, TRUST_NOTES, clause_trust
 from assistant.records import read_scope, record_audit, transaction
 from assistant.records.jobs import FINISHED, get_job, job_public
@@ -92,8 +92,8 @@ async def upload_documents(request: Request, user: DocAdmin, services: ServicesD
     if not uploads:
         raise UserError("请以 multipart 字段 file 上传政策文件（.pdf/.docx/.md/.txt）。", code="file_missing")
     paths = await save_uploads(services, uploads, uuid.uuid4().hex)
-    job_id = await run_in_threadpool(start_job, services, actor=user.username, files=[p.name for p in paths])
-    services.ingest_executor.submit(run_job, services, job_id, paths, user.username)
+    job_id = await run_in_threadpool(start_job, services, actor=user.username, paths=paths)
+    services.ingest_worker.wake()  # whichever worker process is free leases it (api/ingest_jobs.py)
     return {"job_id": job_id}
 
 

@@ -196,13 +196,15 @@ class Message(Base):
 
 
 class IngestJob(Base):
-    """A background ingestion of uploaded policy files, polled by the admin UI."""
+    """A background ingestion of uploaded policy files, polled by the admin UI; leased by one worker at a
+    time (assistant.records.jobs)."""
 
     __tablename__ = "ingest_jobs"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     created_by: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued/running/done/failed
+    # queued / running (leased) / done / failed
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     files: Mapped[list[Any]] = mapped_column(JSON, default=list)
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
@@ -213,3 +215,7 @@ class IngestJob(Base):
     unchanged: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    folder: Mapped[str | None] = mapped_column(String(64), default=None)  # data_dir/uploads/<folder>/
+    leased_by: Mapped[str | None] = mapped_column(String(128), default=None)  # the worker holding the job
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # leases taken so far
