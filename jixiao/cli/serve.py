@@ -23,7 +23,10 @@ def serve(
         int | None, typer.Option("--port", help="端口（默认取配置 JIXIAO_PORT，8000）", metavar="端口")
     ] = None,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, help="工作进程数（多核机器可调大）", metavar="个数")
+        int,
+        typer.Option(
+            "--workers", min=1, help="工作进程数（多核机器可调大；各进程共用同一数据库）", metavar="个数"
+        ),
     ] = 1,
 ) -> None:
     """启动审核助手服务（API、网页界面 /；接口文档 /docs 须在配置中开启 JIXIAO_API_DOCS）。"""
@@ -41,7 +44,19 @@ def serve(
         f"{workers} 个工作进程）"
     )
     if workers > 1:
-        # each worker process builds its own app (and its own heavy objects) from the same settings
+        # the schema is brought up to date here, once, so an unreachable database stops the start with one
+        # Chinese message instead of N crashing workers; each worker process then builds its own app (and
+        # its own heavy objects) from the same settings. Nothing that decides access is cached per process
+        # (tokens are checked in the database on every request) and ingest jobs are leased from the
+        # database, so the workers share one state: SQLite in WAL mode on one machine, PostgreSQL beyond.
+        from assistant.records.db import init_db, make_engine
+
+        engine = make_engine(settings)
+        try:
+            with user_errors(2):
+                init_db(engine)
+        finally:
+            engine.dispose()
         uvicorn.run(
             "api.app:create_app",
             factory=True,

@@ -329,3 +329,21 @@ def test_unreachable_database_is_a_chinese_message(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "无法连接记录数据库" in result.output and "secret" not in result.output
     assert "Traceback" not in result.output
+
+
+def test_serve_with_workers_stops_on_an_unreachable_database_with_one_message(tmp_path, monkeypatch):
+    from core.settings import get_settings
+    from jixiao.cli.main import app
+
+    monkeypatch.setenv("JIXIAO_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("JIXIAO_DATABASE_URL", "postgresql://jx:secret@127.0.0.1:1/none")  # driver added
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["serve", "--workers", "2", "--port", "1"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2, result.output
+    assert (
+        "无法连接记录数据库" in result.output
+        and "postgresql+psycopg://jx:***@127.0.0.1:1/none" in result.output
+    )
