@@ -347,3 +347,19 @@ def test_serve_with_workers_stops_on_an_unreachable_database_with_one_message(tm
         "无法连接记录数据库" in result.output
         and "postgresql+psycopg://jx:***@127.0.0.1:1/none" in result.output
     )
+
+
+def test_a_database_from_a_newer_version_is_refused_in_chinese(tmp_data_dir, db_url):
+    from jixiao.cli.main import app
+
+    engine = _engine(tmp_data_dir, db_url)
+    try:
+        init_db(engine)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        with pytest.raises(migrations.SchemaTooNew, match="更新版本"):
+            init_db(engine)
+    finally:
+        engine.dispose()
+    result = CliRunner().invoke(app, ["db", "current"])
+    assert result.exit_code == 2 and "数据库结构版本为 9999" in result.output, result.output
