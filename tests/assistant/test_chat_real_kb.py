@@ -52,4 +52,5 @@ def test_real_kb_opinion_quotes_ingested_text(real_kb) -> None:
     op = draft_opinion(make_submission(), make_result(), kb=real_kb)
     ref = next(r for f in op.findings() for r in f.citations if r.doc == "预算法")
     assert ref.in_kb and real_kb.get_clause(ref.clause_id).article == "第十二条"
-    assert "「第十二条 各级预算应当遵循统筹兼顾" in render_opinion_text(op)
+    # cited once, as 《文件》第X条 with the clause's own sentence (issue 16)
+    assert "《预算法》第十二条：「各级预算应当遵循统筹兼顾" in render_opinion_text(op)

@@ -61,8 +61,11 @@ def test_upload_review_approve_export(tmp_data_dir, starter_index, data_dir_shar
             404,
         )
 
+        # 审核 and 审批 are separate people: the reviewer who drafted cannot approve (issue 13)
+        own = client.post(f"/v1/reviews/{sid}/approve", json={}, headers=env.headers("reviewer1"))
+        assert own.status_code == 403
         approved = client.post(
-            f"/v1/reviews/{sid}/approve", json={"comment": "同意"}, headers=env.headers("reviewer1")
+            f"/v1/reviews/{sid}/approve", json={"comment": "同意"}, headers=env.headers("approver1")
         )
         assert approved.status_code == 200 and approved.json()["status"] == "approved"
 
@@ -73,7 +76,7 @@ def test_upload_review_approve_export(tmp_data_dir, starter_index, data_dir_shar
         assert "项目支出绩效目标审核意见" in body and "草稿" not in body
         assert f"审核等级：{grade}" in body
         assert EDITED_SENTENCE in body
-        assert "审核人：李审核" in body and "审批人：李审核" in body
+        assert "审核人：李审核" in body and "审批人：王审批" in body
         assert item["project"] in body
 
         audit = client.get(
