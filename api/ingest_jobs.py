@@ -44,11 +44,26 @@ async def save_uploads(services: AppServices, uploads: list[UploadFile], job_dir
     target = services.settings.data_dir / "uploads" / job_dir_name
     target.mkdir(parents=True, exist_ok=True)
     paths = []
-    for upload, name in zip(uploads, names, strict=True):
+    for upload, name in zip(uploads, _distinct_names(names), strict=True):
         path = target / name
         path.write_bytes(await upload.read())
         paths.append(path)
     return paths
+
+
+def _distinct_names(names: list[str]) -> list[str]:
+    """Two files with the same name in one upload are both kept: the later ones become 名称（2）.pdf …"""
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        stem, dot, ext = name.rpartition(".") if "." in name else (name, "", "")
+        candidate, n = name, 1
+        while candidate.casefold() in taken:
+            n += 1
+            candidate = f"{stem}（{n}）{dot}{ext}"
+        taken.add(candidate.casefold())
+        out.append(candidate)
+    return out
 
 
 def start_job(services: AppServices, *, actor: str, paths: list[Path]) -> str:
