@@ -31,7 +31,7 @@ P95_BAR_MS = 100.0
 _CACHE_PREFIX = "jixiao-bench-starter-"
 
 
-def _starter_cache_dir() -> Path:
+def starter_cache_dir() -> Path:
     """Where the starter pack's index is kept between runs, so only the first run pays for the embeddings.
 
     Keyed by the indexing code and the pack's files: any change to either builds a fresh index.
@@ -51,7 +51,7 @@ def _starter_cache_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"{_CACHE_PREFIX}{digest.hexdigest()[:12]}"
 
 
-def _remove_stale_caches(keep: Path) -> None:
+def remove_stale_caches(keep: Path) -> None:
     """Starter indexes cached for older code or packs: nothing will read them again."""
     for stale in keep.parent.glob(f"{_CACHE_PREFIX}*"):
         if stale != keep and stale.is_dir():
@@ -65,7 +65,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -81,7 +81,7 @@ def _bench_token(data_dir: Path) -> str:
         return issue_token(session, username="bench", actor="bench")
 
 
-def _start_server(data_dir: Path, port: int, workers: int = 1) -> subprocess.Popen:
+def start_server(data_dir: Path, port: int, workers: int = 1) -> subprocess.Popen:
     """The server's output goes to data_dir/server.log (a pipe nobody reads would fill up and stall it)."""
     env = {
         **os.environ,
@@ -114,7 +114,7 @@ def _start_server(data_dir: Path, port: int, workers: int = 1) -> subprocess.Pop
         log.close()  # the child holds its own descriptor
 
 
-def _wait_ready(base_url: str, server: subprocess.Popen, log_path: Path, timeout_s: float = 600) -> None:
+def wait_ready(base_url: str, server: subprocess.Popen, log_path: Path, timeout_s: float = 600) -> None:
     """Until /v1/health says "ok": the knowledge base is loaded and the service is in its steady state."""
     import httpx
 
@@ -138,13 +138,13 @@ def _log_tail(log_path: Path, chars: int = 800) -> str:
         return "（无日志）"
 
 
-def _copy_index(source: Path, target: Path) -> None:
+def copy_index(source: Path, target: Path) -> None:
     for name in ("chroma", "index"):
         if (source / name).is_dir():
             shutil.copytree(source / name, target / name, dirs_exist_ok=True)
 
 
-def _stop(server: subprocess.Popen) -> None:
+def stop(server: subprocess.Popen) -> None:
     server.terminate()
     try:
         server.wait(timeout=60)
@@ -205,24 +205,24 @@ def run_bench(
     body = json.dumps(submission, ensure_ascii=False).encode("utf-8")
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
         data_dir = Path(tmp) / "var"
-        cache = _starter_cache_dir()
+        cache = starter_cache_dir()
         cached = (cache / "index").is_dir()
         if cached:
-            _copy_index(cache, data_dir)
+            copy_index(cache, data_dir)
         token = _bench_token(data_dir)
-        port = _free_port()
+        port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        server = _start_server(data_dir, port, workers)
+        server = start_server(data_dir, port, workers)
         try:
-            _wait_ready(base_url, server, data_dir / "server.log")
+            wait_ready(base_url, server, data_dir / "server.log")
             latencies, errors, wall = asyncio.run(
                 _run_clients(base_url, token, body, clients, per_client, warmup, on_done)
             )
         finally:
-            _stop(server)
+            stop(server)
         if not cached:
-            _copy_index(data_dir, cache)
-            _remove_stale_caches(keep=cache)
+            copy_index(data_dir, cache)
+            remove_stale_caches(keep=cache)
     if not latencies:
         raise RuntimeError(f"全部 {errors} 个请求失败")
     return {
@@ -261,7 +261,7 @@ def bench_api_command(
         console.print(f"[red]数据文件“{dataset.name}”中没有编号为“{submission_id}”的申报项目。[/red]")
         raise typer.Exit(2)
     total = clients * per_client
-    if not (_starter_cache_dir() / "index").is_dir():
+    if not (starter_cache_dir() / "index").is_dir():
         console.print("首次运行：服务需先建立入门知识索引（约1分钟），之后的运行会复用该索引。")
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(f"{clients} 个并发客户端，共 {total} 个请求…", total=total)

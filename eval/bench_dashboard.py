@@ -23,13 +23,13 @@ import typer
 
 from eval.bench_api import (
     DEFAULT_DATASET,
-    _copy_index,
-    _free_port,
-    _remove_stale_caches,
-    _start_server,
-    _starter_cache_dir,
-    _stop,
-    _wait_ready,
+    copy_index,
+    free_port,
+    remove_stale_caches,
+    start_server,
+    starter_cache_dir,
+    stop,
+    wait_ready,
 )
 from eval.cli import eval_app
 
@@ -197,26 +197,26 @@ def run_bench(dataset: Path, n: int, repeats: int = 10, browser: bool = True) ->
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-dash-") as tmp:
         data_dir = Path(tmp) / "var"
         data_dir.mkdir(parents=True)
-        cache = _starter_cache_dir()
+        cache = starter_cache_dir()
         cached = (cache / "index").is_dir()
         if cached:
-            _copy_index(cache, data_dir)
+            copy_index(cache, data_dir)
         t0 = time.perf_counter()
         token = seed_round(data_dir, dataset, n)
         seed_s = time.perf_counter() - t0
-        port = _free_port()
+        port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         headers = {"Authorization": f"Bearer {token}"}
-        server = _start_server(data_dir, port)
+        server = start_server(data_dir, port)
         try:  # the first view ever reads every stored precheck once and keeps its facts
-            _wait_ready(base_url, server, data_dir / "server.log")
+            wait_ready(base_url, server, data_dir / "server.log")
             with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
                 first, _ = _timed_get(client, "/v1/dashboard")
         finally:
-            _stop(server)
-        server = _start_server(data_dir, port)
+            stop(server)
+        server = start_server(data_dir, port)
         try:  # a fresh process: what a reviewer opening the dashboard after a restart waits for
-            _wait_ready(base_url, server, data_dir / "server.log")
+            wait_ready(base_url, server, data_dir / "server.log")
             with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
                 cold, data = _timed_get(client, "/v1/dashboard")
                 warm = [_timed_get(client, "/v1/dashboard")[0] for _ in range(repeats)]
@@ -226,10 +226,10 @@ def run_bench(dataset: Path, n: int, repeats: int = 10, browser: bool = True) ->
             busy: list[float] = []
             page = _browser_page_ms(base_url, token, max(3, repeats // 3), busy) if browser else None
         finally:
-            _stop(server)
+            stop(server)
         if not cached:
-            _copy_index(data_dir, cache)
-            _remove_stale_caches(keep=cache)
+            copy_index(data_dir, cache)
+            remove_stale_caches(keep=cache)
     return {
         "submissions": data["stats"]["total"],
         "seed_s": seed_s,

@@ -9,19 +9,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("core", "ingest", "prompts", "vectorstore", "assistant", "api", "eval", "jixiao")
-# known, outside the product: the dashboard benchmark borrows the API benchmark's server helpers
-KNOWN = {
-    f"eval/bench_dashboard.py:23 eval.bench_api.{name}"
-    for name in (
-        "_copy_index",
-        "_free_port",
-        "_remove_stale_caches",
-        "_start_server",
-        "_starter_cache_dir",
-        "_stop",
-        "_wait_ready",
-    )
-}
 
 
 def _modules() -> dict[str, Path]:
@@ -69,7 +56,7 @@ def private_uses(modules: dict[str, Path]) -> list[str]:
 
 
 def test_no_module_uses_another_modules_private_names():
-    assert [use for use in private_uses(_modules()) if use not in KNOWN] == []
+    assert [use for use in private_uses(_modules())] == []
 
 
 def test_the_finder_sees_both_forms(tmp_path, monkeypatch):

@@ -27,7 +27,7 @@ def test_live_bench_reports_latencies(data_dir_shared):
 
 
 def test_storing_a_new_starter_cache_removes_stale_ones(tmp_path):
-    from eval.bench_api import _CACHE_PREFIX, _remove_stale_caches
+    from eval.bench_api import _CACHE_PREFIX, remove_stale_caches
 
     current, old, other = (
         tmp_path / f"{_CACHE_PREFIX}new",
@@ -36,5 +36,5 @@ def test_storing_a_new_starter_cache_removes_stale_ones(tmp_path):
     )
     for d in (current, old, other):
         (d / "index").mkdir(parents=True)
-    _remove_stale_caches(keep=current)
+    remove_stale_caches(keep=current)
     assert current.is_dir() and other.is_dir() and not old.exists()
