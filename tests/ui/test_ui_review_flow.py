@@ -132,7 +132,8 @@ def test_reviewer_prechecks_d07_then_edits_approves_and_exports(
     assert "2024年12月31日前完成全部建设任务" in text
 
     page.locator("#nav").get_by_role("link", name="审核意见").click()
-    page.get_by_role("link", name=detail["project"]).click()
+    # other tests on the shared server store the same project: open this submission's own row
+    page.locator(f"a[href='#/review/{submission_id}']").first.click()
     expect(page.get_by_role("heading", name=f"审核意见：{detail['project']}")).to_be_visible()
     expect(page.locator(".review-head .status-tag")).to_have_text("已通过")
 
