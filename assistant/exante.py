@@ -17,7 +17,6 @@ changes; the conclusion and the adjusted budget are always the reviewer's.
 from __future__ import annotations
 
 import io
-import re
 from datetime import datetime
 from typing import Any, Literal
 
@@ -26,10 +25,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 from pydantic import BaseModel, Field
 
 from assistant.checks.render import VERDICT_ZH, location_text
+from assistant.export_docx import BODY_FONT, XML_INVALID, heading, paragraph, set_run_font
 from assistant.models import CheckResult, CostCheck, Finding, Submission
 from core.errors import UserError
 from core.models import EX_ANTE_CONCLUSIONS, ExAnte, ex_ante_of
@@ -37,8 +37,6 @@ from core.models import EX_ANTE_CONCLUSIONS, ExAnte, ex_ante_of
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE = "事前绩效评估报告"
 MAX_SCORE = 20.0
-BODY_FONT, HEADING_FONT = "仿宋", "黑体"
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 CN = "一二三四五六七八九十"
 
 # (key, name, what it asks) — 中发〔2018〕34号 第（四）项
@@ -513,44 +511,9 @@ def apply_input(assessment: Assessment, data: AssessmentInput) -> Assessment:
 # ---------------------------------------------------------------- the report (.docx)
 
 
-def _font(run: Any, name: str, size: float, bold: bool = False) -> None:
-    run.font.name, run.font.size, run.font.bold = name, Pt(size), bold
-    r_pr = run._element.get_or_add_rPr()
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        r_pr.append(fonts)
-    fonts.set(qn("w:eastAsia"), name)
-
-
-def _para(
-    doc: Any,
-    text: str,
-    *,
-    size: float = 14,
-    bold: bool = False,
-    font: str = BODY_FONT,
-    align: Any = None,
-    indent: bool = True,
-) -> None:
-    para = doc.add_paragraph()
-    if align is not None:
-        para.alignment = align
-    if indent:
-        para.paragraph_format.first_line_indent = Pt(size * 2)
-    para.paragraph_format.space_after = Pt(4)
-    _font(para.add_run(_XML_INVALID.sub("", text)), font, size, bold)
-
-
-def _head(doc: Any, text: str, level: int = 1) -> None:
-    _para(
-        doc,
-        text,
-        font=HEADING_FONT if level == 1 else "楷体",
-        size=16 if level == 1 else 15,
-        bold=level == 2,
-        indent=False,
-    )
+def _para(doc: Any, text: str, **style: Any) -> None:
+    """A body paragraph of the report: the opinion's paragraph style, indented unless told otherwise."""
+    paragraph(doc, text, **{"indent": True, **style})
 
 
 def _table(
@@ -564,8 +527,8 @@ def _table(
         for c, value in enumerate(values):
             if widths:
                 cells[c].width = Cm(widths[c])
-            _font(
-                cells[c].paragraphs[0].add_run(_XML_INVALID.sub("", value or "—")),
+            set_run_font(
+                cells[c].paragraphs[0].add_run(XML_INVALID.sub("", value or "—")),
                 BODY_FONT,
                 11,
                 bold=bool(header) and r == 0,
@@ -586,7 +549,7 @@ def _page_numbers(doc: Any) -> None:
             field.append(run)
             para._p.append(field)
         else:
-            _font(para.add_run(piece), BODY_FONT, 10.5)
+            set_run_font(para.add_run(piece), BODY_FONT, 10.5)
 
 
 def conclusion_sentence(a: Assessment) -> str:
@@ -617,7 +580,7 @@ def export_assessment_docx(a: Assessment) -> bytes:
     if a.status != "final":
         _para(doc, "（草稿，尚未定稿）", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
 
-    _head(doc, "一、项目概况")
+    heading(doc, "一、项目概况")
     funding = (
         f"财政拨款{_fmt_yuan(a.fiscal_yuan)}、其他资金{_fmt_yuan(a.other_yuan or 0)}"
         if a.fiscal_yuan is not None
@@ -643,7 +606,7 @@ def export_assessment_docx(a: Assessment) -> bytes:
         [3.6, 12.4],
     )
 
-    _head(doc, "二、评估内容与方法")
+    heading(doc, "二、评估内容与方法")
     _para(
         doc,
         "按照《中共中央 国务院关于全面实施预算绩效管理的意见》（中发〔2018〕34号）关于事前绩效评估的要求，"
@@ -655,14 +618,14 @@ def export_assessment_docx(a: Assessment) -> bytes:
     for n, line in enumerate(METHODS, 1):
         _para(doc, f"{n}. {line}")
 
-    _head(doc, "三、评估结论")
+    heading(doc, "三、评估结论")
     _para(doc, conclusion_sentence(a), bold=True)
     if a.conclusion_text:
         for line in a.conclusion_text.splitlines():
             if line.strip():
                 _para(doc, line.strip())
     for n, d in enumerate(a.dimensions):
-        _head(doc, f"（{CN[n]}）{d.name}（得分{d.final_score:g}/{d.max_score:g}）", level=2)
+        heading(doc, f"（{CN[n]}）{d.name}（得分{d.final_score:g}/{d.max_score:g}）", level=2)
         if d.comment:
             _para(doc, d.comment)
         for e in d.evidence:
@@ -670,11 +633,11 @@ def export_assessment_docx(a: Assessment) -> bytes:
                 _para(doc, e.text)
     _para(doc, SCOPE_NOTE, size=12)
 
-    _head(doc, "四、存在问题")
+    heading(doc, "四、存在问题")
     for n, p in enumerate(a.problems or ["未发现需要说明的问题。"], 1):
         _para(doc, f"{n}. {p}")
 
-    _head(doc, "五、调整建议")
+    heading(doc, "五、调整建议")
     for n, s in enumerate(a.suggestions or ["无。"], 1):
         _para(doc, f"{n}. {s}")
     over = [c for c in a.cost_checks if c.verdict == "over" and c.steps]
@@ -683,7 +646,7 @@ def export_assessment_docx(a: Assessment) -> bytes:
         for n, step in enumerate(c.steps, 1):
             _para(doc, f"（{n}）{step}")
 
-    _head(doc, "六、附表")
+    heading(doc, "六、附表")
     _para(doc, "附表1  事前绩效评估评分表", bold=True, indent=False)
     _table(
         doc,

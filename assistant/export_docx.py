@@ -29,7 +29,7 @@ from core.errors import UserError
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # characters XML 1.0 cannot hold (lxml refuses them): text stored before the API's edge cleaning existed
 # must still export
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 TITLE = "项目支出绩效目标审核意见"
 BODY_FONT, HEADING_FONT = "仿宋", "黑体"
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
@@ -130,7 +130,7 @@ def signatures_of(review: ReviewRecord) -> Signatures:
     )
 
 
-def _set_run_font(run: Any, name: str, size_pt: float, bold: bool = False) -> None:
+def set_run_font(run: Any, name: str, size_pt: float, bold: bool = False) -> None:
     run.font.name, run.font.size, run.font.bold = name, Pt(size_pt), bold
     r_pr = run._element.get_or_add_rPr()
     fonts = r_pr.find(qn("w:rFonts"))
@@ -140,7 +140,7 @@ def _set_run_font(run: Any, name: str, size_pt: float, bold: bool = False) -> No
     fonts.set(qn("w:eastAsia"), name)
 
 
-def _paragraph(
+def paragraph(
     doc: Any,
     text: str,
     *,
@@ -156,12 +156,12 @@ def _paragraph(
     if indent:
         para.paragraph_format.first_line_indent = Pt(size * 2)
     para.paragraph_format.space_after = Pt(4)
-    _set_run_font(para.add_run(_XML_INVALID.sub("", text)), font, size, bold)
+    set_run_font(para.add_run(XML_INVALID.sub("", text)), font, size, bold)
     return para
 
 
-def _heading(doc: Any, text: str, level: int = 1) -> None:
-    _paragraph(
+def heading(doc: Any, text: str, level: int = 1) -> None:
+    paragraph(
         doc, text, font=HEADING_FONT if level == 1 else "楷体", size=16 if level == 1 else 15, bold=level == 2
     )
 
@@ -203,8 +203,8 @@ def _info_table(doc: Any, rows: list[tuple[str, str]]) -> None:
     for label, value in rows:
         cells = table.add_row().cells
         cells[0].width, cells[1].width = Cm(4.2), Cm(11.8)
-        _set_run_font(cells[0].paragraphs[0].add_run(label), BODY_FONT, 12, bold=True)
-        _set_run_font(cells[1].paragraphs[0].add_run(_XML_INVALID.sub("", value) or "—"), BODY_FONT, 12)
+        set_run_font(cells[0].paragraphs[0].add_run(label), BODY_FONT, 12, bold=True)
+        set_run_font(cells[1].paragraphs[0].add_run(XML_INVALID.sub("", value) or "—"), BODY_FONT, 12)
 
 
 def _add_page_number_footer(doc: Any) -> None:
@@ -221,7 +221,7 @@ def _add_page_number_footer(doc: Any) -> None:
             field.append(run)
             para._p.append(field)
         else:
-            _set_run_font(para.add_run(piece), BODY_FONT, 10.5)
+            set_run_font(para.add_run(piece), BODY_FONT, 10.5)
 
 
 def _date(moment: datetime | None) -> str:
@@ -236,13 +236,13 @@ def _signature_block(doc: Any, signatures: Signatures) -> None:
         (f"审批人：{signatures.approver or '__________'}", f"日期：{_date(signatures.approved_at)}"),
     ]
     for row, (left, right) in zip(table.rows, lines, strict=True):
-        _set_run_font(row.cells[0].paragraphs[0].add_run(left), BODY_FONT, 14)
-        _set_run_font(row.cells[1].paragraphs[0].add_run(right), BODY_FONT, 14)
+        set_run_font(row.cells[0].paragraphs[0].add_run(left), BODY_FONT, 14)
+        set_run_font(row.cells[1].paragraphs[0].add_run(right), BODY_FONT, 14)
 
 
 def _section_body(doc: Any, paragraphs: list[str] | None) -> None:
     for text in paragraphs or ["无。"]:
-        _paragraph(doc, text, indent=True)
+        paragraph(doc, text, indent=True)
 
 
 def export_review_docx(*, record: SubmissionRecord, review: ReviewRecord, precheck: CheckResult) -> bytes:
@@ -254,31 +254,31 @@ def export_review_docx(*, record: SubmissionRecord, review: ReviewRecord, preche
     section = doc.sections[0]
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _paragraph(doc, TITLE, font="宋体", size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(doc, TITLE, font="宋体", size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     if record.status != "approved":
-        _paragraph(doc, "（草稿，尚未审批通过）", size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+        paragraph(doc, "（草稿，尚未审批通过）", size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
     sections = split_sections(review.text)
-    _heading(doc, "一、项目基本信息")
+    heading(doc, "一、项目基本信息")
     _info_table(doc, info_rows(record, precheck))
-    _heading(doc, "二、审核结论")
+    heading(doc, "二、审核结论")
     grade = precheck.grade.value
     stated = f"审核等级：{grade}。"
     consequence_core = precheck.grade_consequence.split("（《")[0].strip()  # without its citation suffix
     if consequence_core not in review.text:
         stated += precheck.grade_consequence
-    _paragraph(doc, stated, bold=True, indent=True)
+    paragraph(doc, stated, bold=True, indent=True)
     _section_body(doc, [p for p in sections.get("审核结论", []) if not is_grade_statement(p, grade)] or None)
-    _heading(doc, "三、分项审核意见")
+    heading(doc, "三、分项审核意见")
     for number, dimension in enumerate(DIMENSIONS):
-        _heading(doc, f"（{CN_DIGITS[number]}）{dimension}", level=2)
+        heading(doc, f"（{CN_DIGITS[number]}）{dimension}", level=2)
         _section_body(doc, sections.get(dimension))
-    _heading(doc, "四、修改建议")
+    heading(doc, "四、修改建议")
     _section_body(doc, sections.get("修改建议"))
     if sections.get("其他意见"):
-        _heading(doc, "五、其他意见（供参考，不影响审核结论）")
+        heading(doc, "五、其他意见（供参考，不影响审核结论）")
         _section_body(doc, sections["其他意见"])
     for note in sections.get(NOTES_KEY, []):
-        _paragraph(doc, note, size=11)
+        paragraph(doc, note, size=11)
     _signature_block(doc, signatures_of(review))
     _add_page_number_footer(doc)
     buffer = io.BytesIO()
